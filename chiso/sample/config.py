@@ -1,0 +1,40 @@
+"""Options for the sample generator; every amount of injected defects is an option."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DefectRates:
+    """Shares of rows (or counts of units) that get each injected defect."""
+
+    malformed_share: float = 0.002  # of dossier rows per malformed kind
+    duplicate_share: float = 0.001
+    due_date_inconsistent_share: float = 0.002
+    survey_out_of_scale_share: float = 0.002
+    par_above_max_count: int = 3
+    noisy_survey_provinces: int = 3
+    gaming_agencies: int = 2  # per gaming pattern
+    sync_gap_days: int = 6
+    truncate_one_file: bool = True
+    self_report_mismatch_provinces: int = 1
+
+
+@dataclass(frozen=True)
+class SampleConfig:
+    seed: int = 20251
+    dossiers: int = 300_000
+    start: dt.date = dt.date(2024, 1, 1)
+    end: dt.date = dt.date(2025, 12, 31)
+    survey_respondents_per_province: int = 120
+    officials_per_province: int = 60
+    procedures: int = 300
+    defects: DefectRates = field(default_factory=DefectRates)
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("end must not be before start")
+        if self.dossiers < 1:
+            raise ValueError("dossiers must be positive")

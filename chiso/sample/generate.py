@@ -1,0 +1,76 @@
+"""`chiso generate`: every input family of SPEC section 2, with a ground truth of defects."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from chiso.sample import catalogue, exports, par_index, self_reported, surveys
+from chiso.sample.config import SampleConfig
+from chiso.sample.context import SampleContext
+from chiso.sample.dossiers import DAY, NAT, generate_dossiers
+from chiso.sample.truth import GroundTruth
+
+GROUND_TRUTH = "_ground_truth.json"
+
+
+@dataclass(frozen=True)
+class GenerationSummary:
+    inbox: Path
+    truth: GroundTruth
+    dossiers: int
+    seconds: float
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.truth.files)
+
+
+def _remove_previous_sample(inbox: Path) -> None:
+    """Files a previous run generated (and only those) go, so a smaller sample leaves no
+    stale months behind; anything else in the inbox is left alone."""
+    manifest = inbox / GROUND_TRUTH
+    if not manifest.exists():
+        return
+    for entry in json.loads(manifest.read_text(encoding="utf-8"))["files"]:
+        (inbox / entry["path"]).unlink(missing_ok=True)
+    manifest.unlink()
+
+
+def _record_dossier_anomalies(ctx: SampleContext, d, planted: dict) -> None:
+    for pattern in ("close_at_due", "supplement_on_last_day"):
+        for agency in planted[pattern]:
+            mine = (d.agency == agency) & (d.outcome == 0) & (d.ended != NAT)
+            if pattern == "close_at_due":
+                share = float(np.mean(d.ended[mine] == d.due[mine]))
+            else:
+                req = d.supplement_requested[mine, 0]
+                share = float(np.mean((req != NAT) & (req // DAY == d.due[mine] // DAY)))
+            ctx.truth.add_defect(
+                f"gaming_{pattern}", "anomaly", None, [], agency_code=agency,
+                province_code=str(d.province_code[d.agency == agency][0]),
+                code_system=str(d.code_system[d.agency == agency][0]),
+                share=round(share, 4), dossiers=int(mine.sum()))
+    ctx.truth.add_defect("sync_gap", "anomaly", None, [], **planted["sync_gap"])
+
+
+def generate(config: SampleConfig, inbox: Path) -> GenerationSummary:
+    started = time.perf_counter()
+    inbox.mkdir(parents=True, exist_ok=True)
+    _remove_previous_sample(inbox)
+    ctx = SampleContext(config=config, inbox=inbox, truth=GroundTruth(seed=config.seed))
+    cat = catalogue.build_catalogue(ctx)
+    catalogue.write_catalogue(ctx, cat)
+    agencies = catalogue.build_agencies(ctx)
+    dossiers, planted = generate_dossiers(ctx, cat, agencies)
+    exports.write_dossier_exports(ctx, dossiers, cat)
+    _record_dossier_anomalies(ctx, dossiers, planted)
+    self_reported.write_self_reported(ctx, dossiers, planted["mismatch_provinces"])
+    surveys.generate(ctx)
+    par_index.generate(ctx)
+    ctx.truth.write(inbox / GROUND_TRUTH)
+    return GenerationSummary(inbox, ctx.truth, len(dossiers), time.perf_counter() - started)

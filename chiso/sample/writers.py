@@ -1,0 +1,106 @@
+"""Deterministic writers for the export dialects real one-stop systems produce.
+
+Same table in, same bytes out: no wall-clock metadata is written anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import xlsxwriter
+
+UTF8_BOM = b"\xef\xbb\xbf"
+EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "s")
+FIXED_XLSX_TIME = dt.datetime(2026, 1, 1)
+
+DMY = "%d/%m/%Y %H:%M:%S"
+COMPACT = "%Y%m%d%H%M%S"
+ISO_OFFSET = "%Y-%m-%dT%H:%M:%S+07:00"
+ISO_NAIVE = "%Y-%m-%dT%H:%M:%S"
+
+
+def timestamps(local_seconds: np.ndarray) -> pa.Array:
+    """Local (Asia/Ho_Chi_Minh) wall-clock seconds, NaT as null, as a naive Arrow timestamp."""
+    values = np.asarray(local_seconds, dtype="datetime64[s]")
+    return pa.array(values, type=pa.timestamp("s"), mask=np.isnat(values))
+
+
+def format_timestamps(local_seconds: np.ndarray, fmt: str) -> pa.Array:
+    return pc.strftime(timestamps(local_seconds), format=fmt)
+
+
+def excel_serial(local_seconds: np.ndarray) -> pa.Array:
+    values = np.asarray(local_seconds, dtype="datetime64[s]")
+    serial = (values - EXCEL_EPOCH).astype(np.float64) / 86400.0
+    return pa.array(np.round(serial, 6), mask=np.isnat(values))
+
+
+def to_nfd(table: pa.Table) -> pa.Table:
+    """Decompose every string column (as some exporters do), one normalize per distinct value."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type):
+            encoded = pc.dictionary_encode(column.combine_chunks())
+            decomposed = pa.array(
+                [unicodedata.normalize("NFD", v) for v in encoded.dictionary.to_pylist()],
+                type=pa.string(),
+            )
+            column = pc.take(decomposed, encoded.indices)
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
+
+
+def write_csv(table: pa.Table, path: Path, *, bom: bool = False, nfd: bool = False) -> int:
+    if nfd:
+        table = to_nfd(table)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+    with path.open("wb") as handle:
+        if bom:
+            handle.write(UTF8_BOM)
+        handle.write(sink.getvalue().to_pybytes())
+    return table.num_rows
+
+
+def write_jsonl(table: pa.Table, path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute("set preserve_insertion_order = true")
+        con.register("export_rows", table)
+        target = str(path).replace("'", "''")
+        con.execute(f"copy (select * from export_rows) to '{target}' (format json)")
+    finally:
+        con.close()
+    return table.num_rows
+
+
+def write_parquet(table: pa.Table, path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd", row_group_size=256_000)
+    return table.num_rows
+
+
+def write_xlsx(table: pa.Table, path: Path, *, sheet: str = "Sheet1") -> int:
+    """Small tables only (catalogues, survey files): one Python row loop is fine here."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    workbook.set_properties({"created": FIXED_XLSX_TIME, "author": "chiso sample"})
+    worksheet = workbook.add_worksheet(sheet)
+    worksheet.write_row(0, 0, table.column_names)
+    columns = [c.to_pylist() for c in table.columns]
+    for row_index, row in enumerate(zip(*columns, strict=True), start=1):
+        for col_index, value in enumerate(row):
+            if value is not None:
+                worksheet.write(row_index, col_index, value)
+    workbook.close()
+    return table.num_rows

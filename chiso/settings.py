@@ -1,0 +1,23 @@
+"""Where chiso keeps its state. Every path comes from the environment with one default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+
+
+def chiso_home() -> Path:
+    """Root of all runtime state: inbox, warehouse, Dagster storage, reports."""
+    return Path(os.environ.get("CHISO_HOME", PROJECT_ROOT / "var")).resolve()
+
+
+def inbox_dir() -> Path:
+    return Path(os.environ.get("CHISO_INBOX", chiso_home() / "inbox")).resolve()
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("CHISO_WAREHOUSE", chiso_home() / "warehouse.duckdb")).resolve()

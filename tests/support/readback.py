@@ -1,0 +1,39 @@
+"""Read generated or real export files back as plain rows, independently of `ingestion/`."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+from python_calamine import CalamineWorkbook
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return [
+                {k: (v if v != "" else None) for k, v in row.items()}
+                for row in csv.DictReader(handle)
+            ]
+    if suffix == ".jsonl":
+        rows = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                rows.append({"__unparseable__": line})
+        return rows
+    if suffix == ".parquet":
+        return pq.read_table(path).to_pylist()
+    if suffix == ".xlsx":
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        header = [str(h) for h in sheet[0]]
+        return [
+            {k: (v if v != "" else None) for k, v in zip(header, row, strict=False)}
+            for row in sheet[1:]
+        ]
+    raise ValueError(f"cannot read {path}")

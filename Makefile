@@ -4,13 +4,18 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 UV_VERSION := 0.13.8
 UV := .tools/bin/uv
+CHISO_HOME ?= $(CURDIR)/var
+export CHISO_HOME
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 export UV_PYTHON_DOWNLOADS := never
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
-CHISO := .venv/bin/chiso
+export DAGSTER_HOME ?= $(CHISO_HOME)/dagster
+VENV := .venv/bin
+DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune -o -type f -print)
+MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: setup demo test lint clean
+.PHONY: setup demo test lint ui clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -20,17 +25,27 @@ $(UV):
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
-setup: .venv/.synced
+# the dbt manifest is a build artefact: Dagster reads it, never parses the project itself
+$(MANIFEST): .venv/.synced $(DBT_SOURCES)
+	cd dbt_project && CHISO_WAREHOUSE=$${CHISO_WAREHOUSE:-$(CHISO_HOME)/warehouse.duckdb} \
+		../$(VENV)/dbt parse --quiet --profiles-dir .
+
+setup: .venv/.synced $(MANIFEST)
 
 demo: setup
-	$(CHISO) generate
+	$(VENV)/chiso generate
+	$(VENV)/chiso run
 
 test: setup
-	$(UV) run --frozen --no-sync ruff check .
-	$(UV) run --frozen --no-sync pytest -q
+	$(VENV)/ruff check .
+	$(VENV)/pytest
 
 lint: setup
-	$(UV) run --frozen --no-sync ruff check .
+	$(VENV)/ruff check .
+
+# the Dagster UI on http://127.0.0.1:3000
+ui: setup
+	mkdir -p $(DAGSTER_HOME) && $(VENV)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 clean:
-	rm -rf .venv .tools var dbt_project/target
+	rm -rf .venv .tools var dbt_project/target dbt_project/logs

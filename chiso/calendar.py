@@ -16,6 +16,7 @@ from pathlib import Path
 
 import holidays
 import numpy as np
+import pyarrow as pa
 
 from chiso.settings import SEEDS_DIR
 
@@ -89,3 +90,18 @@ class WorkingCalendar:
         work = self.working_day_numbers
         idx = np.clip(np.searchsorted(work, day_numbers), 0, len(work) - 1)
         return work[idx] == day_numbers
+
+
+def calendar_table(first_year: int, last_year: int) -> pa.Table:
+    """Every day of the years with its working-day status, as `raw.calendar_days` holds it."""
+    cal = WorkingCalendar(first_year, last_year)
+    days = cal.days
+    swapped = {d for d in getattr(cal._holidays, "weekend_workdays", set())}
+    return pa.table({
+        "calendar_date": pa.array(days, pa.date32()),
+        "is_working_day": pa.array([cal.is_working_day(d) for d in days]),
+        "is_weekend": pa.array([d.weekday() >= 5 for d in days]),
+        "holiday_name": pa.array([cal.holiday_name(d) for d in days], pa.string()),
+        "is_swapped_workday": pa.array([d in swapped and d.weekday() >= 5 for d in days]),
+        "is_override": pa.array([d in cal.overrides for d in days]),
+    })

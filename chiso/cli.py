@@ -41,7 +41,9 @@ def generate(
         start=dt.date.fromisoformat(start),
         end=dt.date.fromisoformat(end),
         survey_respondents_per_province=respondents,
-        defects=DefectRates(malformed_share=malformed_share, noisy_survey_provinces=noisy_provinces),
+        defects=DefectRates(
+            malformed_share=malformed_share, noisy_survey_provinces=noisy_provinces
+        ),
     )
     target = inbox or settings.inbox_dir()
     with console.status(f"generating {dossiers:,} dossiers into {target} ..."):
@@ -65,6 +67,32 @@ def generate(
         f"files in {summary.seconds:.1f} s ({summary.rows / summary.seconds:,.0f} rows/s); "
         f"ground truth in {target / GROUND_TRUTH}"
     )
+
+
+@app.command()
+def run() -> None:
+    """Load the inbox and build the warehouse through the real Dagster definitions."""
+    import time
+
+    from chiso import runtime
+
+    runtime.ensure_dagster_home()
+    key_file = runtime.ensure_pii_key()
+    if key_file:
+        console.print(f"[yellow]CHISO_PII_KEY is not set: using the local demo key in {key_file}. "
+                      "Set CHISO_PII_KEY to your own secret for real data.[/yellow]")
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.summary import print_run_summary
+
+    started = time.perf_counter()
+    job = defs.resolve_job_def("chiso_full_run")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    print_run_summary(console, result, time.perf_counter() - started)
+    if not result.success:
+        raise typer.Exit(code=1)
 
 
 if __name__ == "__main__":

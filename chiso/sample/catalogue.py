@@ -46,7 +46,8 @@ LEVELS = ("tinh", "huyen", "xa")
 DEPARTMENTS = (
     "Sở Tư pháp", "Sở Tài chính", "Sở Xây dựng", "Sở Công Thương", "Sở Nội vụ",
     "Sở Nông nghiệp và Môi trường", "Sở Giáo dục và Đào tạo", "Sở Y tế",
-    "Sở Văn hóa, Thể thao và Du lịch", "Sở Khoa học và Công nghệ", "Ban Quản lý các khu công nghiệp",
+    "Sở Văn hóa, Thể thao và Du lịch", "Sở Khoa học và Công nghệ",
+    "Ban Quản lý các khu công nghiệp",
     "Sở Dân tộc và Tôn giáo",
 )
 
@@ -148,12 +149,12 @@ def build_agencies(ctx: SampleContext) -> Agencies:
     """Departments, districts (until 2025-06-30) and communes of every province."""
     rng = ctx.rng("agencies")
     rows: list[tuple[str, str, str, str, str, str]] = []
-    systems = []
+    systems: list[tuple[str, tuple, str]] = []
     if ctx.config.start < MERGER_DATE:
-        systems.append((GSO63, provinces_gso63(), "2008-08-01", "2025-06-30"))
+        systems.append((GSO63, provinces_gso63(), "2008-08-01"))
     if ctx.config.end >= MERGER_DATE:
-        systems.append((GSO34, provinces_gso34(), "2025-07-01", ""))
-    for system, provinces, valid_from, valid_to in systems:
+        systems.append((GSO34, provinces_gso34(), "2025-07-01"))
+    for system, provinces, valid_from in systems:
         prefix = "T63" if system == GSO63 else "T34"
         for province in provinces:
             n_dept = len(DEPARTMENTS)

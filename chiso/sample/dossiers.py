@@ -270,7 +270,7 @@ def generate_dossiers(
     # gaming agencies: close exactly at the due minute; pause the clock on the last day
     gaming: dict[str, object] = {"mismatch_provinces": [str(c) for c in mismatch_codes]}
     busy = np.bincount(agency_idx, minlength=len(agencies.code))
-    eligible = np.flatnonzero((busy >= np.quantile(busy[busy > 0], 0.9)))
+    eligible = np.flatnonzero(busy >= np.quantile(busy[busy > 0], 0.9))
     chosen = rng_anom.choice(eligible, 2 * defects.gaming_agencies, replace=False)
     close_at_due = chosen[: defects.gaming_agencies]
     pause_late = chosen[defects.gaming_agencies:]
@@ -349,7 +349,8 @@ def generate_dossiers(
                                        np.where(n_supp >= 2, req2, NAT)], axis=1),
         supplement_completed=np.stack([np.where(n_supp >= 1, done1, NAT),
                                        np.where(n_supp >= 2, done2, NAT)], axis=1),
-        apology=np.where(apologise, apology, NAT), apology_new_due=np.where(apologise, new_due, NAT),
+        apology=np.where(apologise, apology, NAT),
+        apology_new_due=np.where(apologise, new_due, NAT),
         transferred=transferred, paid_online=paid_online, has_digitised_part=has_digitised,
         digitised=digitised, reused=reused, electronic_result=e_result, vneid=vneid,
         rating=rating, complaint=complaint, applicant_name=names, applicant_cccd=cccd,

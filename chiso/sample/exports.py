@@ -3,15 +3,14 @@ vendor and month, each vendor in its own dialect, with contract defects planted 
 
 from __future__ import annotations
 
-import json
-
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
-from chiso.sample import writers
 from chiso.calendar import EPOCH
+from chiso.sample import writers
 from chiso.sample.catalogue import Catalogue
 from chiso.sample.context import SampleContext
 from chiso.sample.dossiers import DAY, END_EVENT, END_STATUS, NAT, Dossiers
@@ -226,7 +225,7 @@ def _split(cols: Columns, who: np.ndarray, d: Dossiers, times: np.ndarray,
     key = np.char.add(vendor[order], np.datetime_as_string(month[order]))
     bounds = np.flatnonzero(np.r_[True, key[1:] != key[:-1], True])
     files = []
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+    for lo, hi in itertools.pairwise(bounds):
         rows = order[lo:hi]
         v = str(vendor[rows[0]])
         dialect = DIALECTS[v]

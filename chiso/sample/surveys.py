@@ -365,6 +365,8 @@ def _write_sipas(ctx: SampleContext, year: int, provinces: tuple[Province, ...],
         columns[q.code] = pa.array(answers[:, j])
     table = pa.table(columns)
 
+    # the dialect follows the exporting system: the pre-merger tool (gso63, districts) wrote
+    # BOM + NFD CSV, the post-merger web platform writes JSON Lines
     if district_level:
         relative = f"surveys/sipas/sipas_{year}.csv"
         ctx.write(table, relative, FAMILY, bom=True, nfd=True, timestamp_format=DMY,
@@ -415,16 +417,17 @@ def _inject_noisy(ctx: SampleContext, year: int, provinces: tuple[Province, ...]
         }
         if kind == "survey_dominant_interviewer":
             star = int(rng.integers(1, n_interviewers[p] + 1))
-            take = rng.choice(rows, int(round(0.7 * n)), replace=False)
+            take = rng.choice(rows, round(0.7 * n), replace=False)
             interviewer[take] = star
             mode[take] = np.where(mode[take] == "truc_tuyen", "truc_tiep", mode[take])
             hit = rows[interviewer[rows] == star]
             details |= {"interviewer_id": f"DTV{provinces[p].code}-{star:02d}",
                         "interviewer_share": round(len(hit) / n, 4)}
         elif kind == "survey_straight_lining":
-            k = int(round(0.35 * n))
+            k = round(0.35 * n)
             pick = rng.permutation(rows)
             flat, rest = pick[:k], pick[k:]
+            rest = rest[(answers[rest] != answers[rest, :1]).any(axis=1)]  # varied vectors only
             answers[flat] = rng.choice([5, 4, 3], k, p=[0.5, 0.4, 0.1])[:, None]
             n_dup = min(3, len(rest) // 2)
             copies, sources = rest[:n_dup], rest[n_dup:2 * n_dup]
@@ -432,13 +435,13 @@ def _inject_noisy(ctx: SampleContext, year: int, provinces: tuple[Province, ...]
             affected[sources] = True  # keep the originals intact so the pairs stay exact
             hit = np.concatenate([flat, copies])
             same = (answers[rows] == answers[rows, :1]).all(axis=1)
+            by_row = np.argsort(copies)
             details |= {"straight_lining_share": round(float(same.mean()), 4),
                         "straight_lining_rows": int(same.sum()),
-                        "duplicate_rows": sorted(int(r) + 1 for r in copies),
-                        "duplicate_of_rows": [int(s) + 1 for _, s in sorted(zip(copies, sources,
-                                                                                 strict=True))]}
+                        "duplicate_rows": [int(r) + 1 for r in copies[by_row]],
+                        "duplicate_of_rows": [int(r) + 1 for r in sources[by_row]]}
         else:
-            hit = rng.choice(rows, int(round(0.4 * n)), replace=False)
+            hit = rng.choice(rows, round(0.4 * n), replace=False)
             end[hit] = start[hit] + rng.integers(60, 241, len(hit))  # 1–4 minutes
             short = (end[rows] - start[rows]) < 5 * 60
             details |= {"short_interview_share": round(float(short.mean()), 4),
@@ -455,7 +458,7 @@ def _inject_out_of_scale(ctx: SampleContext, year: int, answers: np.ndarray,
     share = ctx.config.defects.survey_out_of_scale_share
     rng = ctx.rng(f"surveys.sipas.{year}.out_of_scale")
     candidates = np.flatnonzero(~affected)
-    k = min(len(candidates), int(round(share * len(answers)))) if share > 0 else 0
+    k = min(len(candidates), round(share * len(answers))) if share > 0 else 0
     if share > 0:
         k = max(k, 1)
     rows = np.sort(rng.choice(candidates, k, replace=False))

@@ -14,7 +14,7 @@ import pytest
 
 from chiso.reference import provinces_gso34, provinces_gso63
 from chiso.sample.config import SampleConfig
-from chiso.sample.generate import GROUND_TRUTH, generate
+from chiso.sample.generate import generate
 from tests.support.readback import read_rows
 
 FORMATS = {"dossier_records": {"csv", "jsonl", "parquet"}, "dossier_events": {"csv", "parquet"}}

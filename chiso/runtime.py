@@ -1,0 +1,39 @@
+"""Runtime state under CHISO_HOME: Dagster's local storage and the local pseudonymisation key."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from chiso import settings
+
+DAGSTER_YAML = """\
+# chiso: Dagster's local storage lives under CHISO_HOME; no telemetry (no network here)
+telemetry:
+  enabled: false
+"""
+
+
+def ensure_dagster_home() -> Path:
+    home = Path(os.environ.get("DAGSTER_HOME", settings.chiso_home() / "dagster"))
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def ensure_pii_key() -> Path | None:
+    """Use CHISO_PII_KEY when set; otherwise create (once) a local key for the demo and say
+    where it is. Returns the key file when a local key is in use."""
+    if os.environ.get("CHISO_PII_KEY"):
+        return None
+    key_file = settings.chiso_home() / "pii.key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32), encoding="utf-8")
+        key_file.chmod(0o600)
+    os.environ["CHISO_PII_KEY"] = key_file.read_text(encoding="utf-8").strip()
+    return key_file

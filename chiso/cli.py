@@ -13,7 +13,8 @@ from rich.table import Table
 from chiso import settings
 
 app = typer.Typer(help="chiso: PAR indicators pipeline and warehouse.", no_args_is_help=True)
-console = Console()
+# logs and CI are not terminals: keep the summary tables readable there too
+console = Console(width=None if Console().is_terminal else 130)
 
 
 @app.command()

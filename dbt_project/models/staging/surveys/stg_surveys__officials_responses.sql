@@ -1,0 +1,69 @@
+-- one row per official surveyed, typed, with the province key of the survey's fieldwork
+with source_responses as (
+
+    select * from {{ source('surveys', 'officials_responses') }}
+
+),
+
+renamed as (
+
+    select
+        trim(survey_id) as survey_id,
+        cast(survey_year as integer) as survey_year,
+        {{ clean_province_code('province_code') }} as province_code,
+        trim(respondent_id) as respondent_id,
+        {{ clean_text('interviewer_id') }} as interviewer_id,
+        {{ clean_text('position') }} as position,
+        started_at,
+        ended_at,
+        _source_file,
+        _source_row,
+        _file_sha256,
+        _loaded_at
+
+    from source_responses
+
+),
+
+with_fieldwork_start as (
+
+    select
+        *,
+        -- one sample frame per survey: its first interview decides the code system
+        min(started_at) over (partition by survey_id) as survey_first_started_at
+
+    from renamed
+
+),
+
+with_province_key as (
+
+    select
+        *,
+        {{ province_code_system(
+            "coalesce(cast(survey_first_started_at as date), make_date(survey_year, 12, 31))"
+        ) }} as code_system
+
+    from with_fieldwork_start
+
+)
+
+select
+    survey_id || ':' || respondent_id as response_key,
+    survey_id,
+    survey_year,
+    province_code,
+    code_system,
+    {{ province_key('code_system', 'province_code') }} as province_key,
+    respondent_id,
+    interviewer_id,
+    position,
+    started_at,
+    ended_at,
+    date_diff('second', started_at, ended_at) as interview_seconds,
+    _source_file,
+    _source_row,
+    _file_sha256,
+    _loaded_at
+
+from with_province_key

@@ -1,0 +1,8 @@
+-- the calendar has no missing day between its first and last date (working-day counts rely on it)
+select
+    min(calendar_date) as first_day,
+    max(calendar_date) as last_day,
+    count(*) as days
+from {{ ref('dim_date') }}
+having count(*) > 0
+    and count(*) <> date_diff('day', min(calendar_date), max(calendar_date)) + 1

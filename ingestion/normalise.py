@@ -1,0 +1,171 @@
+"""Column coercions from whatever a reader produced to the contract's Arrow types.
+
+Every function takes one column of any Arrow type and returns the typed column plus a boolean
+mask of values that were present but could not be converted (the caller quarantines those
+rows). Missing values (null, empty or blank strings) are never "bad" here: whether a value is
+required is the contract's business.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ingestion import dates
+
+INT_PATTERN = r"^[+-]?\d{1,18}(?:\.0*)?$"
+FLOAT_PATTERN = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+DECIMAL_COMMA = r"^([+-]?\d+),(\d+)$"  # "86,6": the Vietnamese decimal separator
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "text": pa.string(),
+    "code": pa.string(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "timestamp": pa.timestamp("us"),
+    "date": pa.date32(),
+    "flag": pa.int8(),
+}
+
+
+@dataclass(frozen=True)
+class Coerced:
+    values: pa.Array
+    bad: np.ndarray  # bool per row: present but not convertible
+
+    @property
+    def missing(self) -> np.ndarray:
+        return ~self.values.is_valid().to_numpy(zero_copy_only=False) & ~self.bad
+
+
+def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks() if values.num_chunks else pa.array([], values.type)
+    if isinstance(values, pa.DictionaryArray):
+        values = values.dictionary_decode()
+    return values
+
+
+def _no_bad(values: pa.Array) -> np.ndarray:
+    return np.zeros(len(values), bool)
+
+
+def as_text(values: pa.Array | pa.ChunkedArray, *, nfc: bool = True) -> pa.Array:
+    """Text as the file says it, NFC, trimmed; blank becomes null. Numbers become their
+    shortest decimal text, whole floats without ".0" (JSON/XLSX send code 1 as 1 or 1.0)."""
+    values = _flat(values)
+    kind = values.type
+    if pa.types.is_null(kind):
+        return pa.nulls(len(values), pa.string())
+    if pa.types.is_floating(kind):
+        whole = pc.and_kleene(pc.equal(pc.floor(values), values),
+                              pc.less(pc.abs(values), 1e18))
+        as_int = pc.cast(pc.if_else(whole, values, 0.0), pa.int64()).cast(pa.string())
+        text = pc.if_else(whole, as_int, values.cast(pa.string()))
+    elif pa.types.is_nested(kind):
+        # rare: a JSON array/object where text was expected; keep it as compact JSON
+        text = pa.array([None if v is None else json.dumps(v, ensure_ascii=False,
+                                                           separators=(",", ":"))
+                         for v in values.to_pylist()], pa.string())
+    elif pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        text = pc.cast(values, pa.string())
+    else:
+        text = values.cast(pa.string())
+    if pa.types.is_large_string(text.type):
+        text = text.cast(pa.string())
+    if nfc and (pa.types.is_string(kind) or pa.types.is_large_string(kind)) \
+            and not pc.all(pc.string_is_ascii(text)).as_py():  # ASCII is already NFC
+        text = pc.utf8_normalize(text, form="NFC")
+    text = pc.utf8_trim_whitespace(text)
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+
+
+def to_text(values: pa.Array | pa.ChunkedArray) -> Coerced:
+    text = as_text(values)
+    return Coerced(text, _no_bad(text))
+
+
+INT64 = pa.int64()
+
+
+def to_int(values: pa.Array | pa.ChunkedArray, arrow_type: pa.DataType = INT64) -> Coerced:
+    values = _flat(values)
+    kind = values.type
+    if pa.types.is_integer(kind) or pa.types.is_boolean(kind):
+        return Coerced(values.cast(arrow_type), _no_bad(values))
+    if pa.types.is_floating(kind):
+        present = values.is_valid()
+        whole = pc.fill_null(pc.equal(pc.floor(values), values), False)
+        bad = pc.and_(present, pc.invert(whole)).to_numpy(zero_copy_only=False)
+        kept = pc.if_else(whole, values, pa.scalar(None, kind))
+        return Coerced(kept.cast(arrow_type), bad)
+    text = as_text(values, nfc=False)
+    try:  # the usual case: every value is a plain integer
+        return Coerced(_cast_checked(pc.cast(text, pa.int64()), arrow_type,
+                                     bad := np.zeros(len(text), bool)), bad)
+    except pa.ArrowInvalid:
+        pass
+    good = pc.fill_null(pc.match_substring_regex(text, INT_PATTERN), False)
+    digits = pc.replace_substring_regex(text, r"\.0*$", "")
+    parsed = pc.cast(pc.if_else(good, digits, pa.scalar(None, pa.string())), pa.int64())
+    bad = pc.and_(text.is_valid(), pc.invert(good)).to_numpy(zero_copy_only=False)
+    return Coerced(_cast_checked(parsed, arrow_type, bad), bad)
+
+
+def _cast_checked(values: pa.Array, arrow_type: pa.DataType, bad: np.ndarray) -> pa.Array:
+    """Narrow int64 to the target type; a value that does not fit is bad (flag 300)."""
+    if arrow_type == pa.int64():
+        return values
+    info = np.iinfo(f"int{arrow_type.bit_width}")
+    fits = pc.and_(pc.greater_equal(values, info.min), pc.less_equal(values, info.max))
+    fits = pc.fill_null(fits, False)
+    bad |= values.is_valid().to_numpy(zero_copy_only=False) & ~fits.to_numpy(zero_copy_only=False)
+    return pc.if_else(fits, values, pa.scalar(None, pa.int64())).cast(arrow_type)
+
+
+def to_float(values: pa.Array | pa.ChunkedArray) -> Coerced:
+    values = _flat(values)
+    kind = values.type
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        return Coerced(values.cast(pa.float64()), _no_bad(values))
+    text = as_text(values, nfc=False)
+    try:
+        return Coerced(pc.cast(text, pa.float64()), _no_bad(text))
+    except pa.ArrowInvalid:
+        pass
+    text = pc.replace_substring_regex(text, DECIMAL_COMMA, r"\1.\2")
+    good = pc.fill_null(pc.match_substring_regex(text, FLOAT_PATTERN), False)
+    parsed = pc.cast(pc.if_else(good, text, pa.scalar(None, pa.string())), pa.float64())
+    bad = pc.and_(text.is_valid(), pc.invert(good)).to_numpy(zero_copy_only=False)
+    return Coerced(parsed, bad)
+
+
+def to_timestamp(values: pa.Array | pa.ChunkedArray) -> Coerced:
+    parsed = dates.parse(values)
+    return Coerced(parsed.timestamps(), parsed.bad)
+
+
+def to_date(values: pa.Array | pa.ChunkedArray) -> Coerced:
+    parsed = dates.parse(values)
+    return Coerced(parsed.dates(), parsed.bad)
+
+
+def coerce(values: pa.Array | pa.ChunkedArray, kind: str) -> Coerced:
+    """One column to the contract kind (see ingestion.contracts)."""
+    if kind in ("text", "code"):
+        return to_text(values)
+    if kind == "int":
+        return to_int(values)
+    if kind == "flag":
+        return to_int(values, pa.int8())
+    if kind == "float":
+        return to_float(values)
+    if kind == "timestamp":
+        return to_timestamp(values)
+    if kind == "date":
+        return to_date(values)
+    raise ValueError(f"unknown field kind {kind!r}")

@@ -1,0 +1,81 @@
+"""The `raw` schema: one table per contract plus the quarantine and the load manifest.
+
+Every raw row carries its lineage: the file (relative to the inbox), its 1-based data row, the
+file's SHA-256 and when it was loaded (naive wall-clock Asia/Ho_Chi_Minh, like every time in
+raw). raw.quarantine holds one row per broken rule (a row breaking two rules has two entries;
+source_row null = the whole file was rejected); raw.load_manifest one row per distinct file
+content, with rows_in = rows_loaded + rows_quarantined.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from ingestion.contracts import CONTRACTS, Contract
+
+# lineage carried by every raw row
+LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("_source_file", "varchar not null"),
+    ("_source_row", "bigint not null"),
+    ("_file_sha256", "varchar not null"),
+    ("_loaded_at", "timestamp not null"),
+)
+
+QUARANTINE_DDL = """
+create table if not exists raw.quarantine (
+    source_file varchar not null,
+    file_sha256 varchar not null,
+    family varchar,
+    source_row bigint,
+    field varchar,
+    reason varchar not null,
+    raw_value varchar,
+    quarantined_at timestamp not null
+)
+"""
+
+LOAD_MANIFEST_DDL = """
+create table if not exists raw.load_manifest (
+    source_file varchar not null,
+    file_sha256 varchar primary key,
+    family varchar,
+    status varchar not null,
+    reason varchar,
+    rows_in bigint,
+    rows_loaded bigint,
+    rows_quarantined bigint,
+    rows_new bigint,
+    loaded_at timestamp not null,
+    seconds double
+)
+"""
+
+ANSWERS_DDL = """
+create table if not exists raw.{table} (
+    survey_id varchar not null,
+    respondent_id varchar not null,
+    question_code varchar not null,
+    answer bigint,
+    _source_file varchar not null,
+    _source_row bigint not null,
+    _file_sha256 varchar not null,
+    _loaded_at timestamp not null
+)
+"""
+
+
+def raw_table_ddl(contract: Contract) -> str:
+    columns = [f"{f.column} {f.duckdb_type}" for f in contract.fields]
+    columns += [f"{name} {sql_type}" for name, sql_type in LINEAGE_COLUMNS]
+    return f"create table if not exists raw.{contract.table} (\n    " + ",\n    ".join(
+        columns) + "\n)"
+
+
+def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists raw")
+    con.execute(QUARANTINE_DDL)
+    con.execute(LOAD_MANIFEST_DDL)
+    for contract in CONTRACTS:
+        con.execute(raw_table_ddl(contract))
+        if contract.answers_table:
+            con.execute(ANSWERS_DDL.format(table=contract.answers_table))

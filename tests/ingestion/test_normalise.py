@@ -1,0 +1,97 @@
+"""Typing rules: every date dialect to Vietnam's wall clock, codes as text, NFC."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import pyarrow as pa
+import pytest
+
+from ingestion import dates
+from ingestion.normalise import as_text, coerce
+
+WALL = dt.datetime(2025, 9, 9, 11, 21, 31)
+
+
+@pytest.mark.parametrize("text", [
+    "09/09/2025 11:21:31",  # one-stop systems (dd/mm/yyyy HH:MM:SS)
+    "9/9/2025 11:21:31",
+    "20250909112131",  # national portal sync (yyyyMMddHHmmss)
+    "2025-09-09T11:21:31+07:00",  # ISO 8601 with Vietnam's offset
+    "2025-09-09T11:21:31+0700",
+    "2025-09-09T04:21:31Z",  # UTC: seven hours later on the wall
+    "2025-09-09T04:21:31+00:00",
+    "2025-09-08T23:21:31-05:00",
+    "2025-09-09T11:21:31",  # ISO without a zone is already local
+    "2025-09-09 11:21:31",
+    "  2025-09-09T11:21:31+07:00 ",
+])
+def test_every_dialect_gives_the_local_wall_clock(text: str) -> None:
+    parsed = dates.parse(pa.array([text]))
+    assert parsed.timestamps().to_pylist() == [WALL]
+    assert not parsed.bad.any()
+
+
+def test_excel_serial_numbers_as_numbers_and_as_text() -> None:
+    serial = (WALL - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+    for column in (pa.array([serial]), pa.array([round(serial, 6)]),
+                   pa.array([f"{serial:.6f}"])):
+        assert dates.parse(column).timestamps().to_pylist() == [WALL]
+
+
+def test_compact_date_sent_as_a_json_number() -> None:
+    assert dates.parse(pa.array([20250909112131])).timestamps().to_pylist() == [WALL]
+
+
+def test_typed_timestamps_keep_local_time_and_convert_instants() -> None:
+    naive = pa.array([WALL], pa.timestamp("s"))
+    instant = pa.array([dt.datetime(2025, 9, 9, 4, 21, 31)], pa.timestamp("us", tz="UTC"))
+    assert dates.parse(naive).timestamps().to_pylist() == [WALL]
+    assert dates.parse(instant).timestamps().to_pylist() == [WALL]
+
+
+@pytest.mark.parametrize("text", [
+    "31/02/2024 08:15:00",  # Arrow's strptime would roll this over to 2 March
+    "15/08/2024 25:61:00", "2024-13-01", "2024-06-31T08:00", "20241341081500", "2024083",
+    "không rõ", "null-date", "2023-02-29", "2025-09-09T11:21:31+25:00",
+])
+def test_impossible_dates_are_bad_not_null(text: str) -> None:
+    parsed = dates.parse(pa.array([text]))
+    assert parsed.bad.tolist() == [True]
+    assert parsed.timestamps().to_pylist() == [None]
+
+
+def test_missing_is_not_bad() -> None:
+    parsed = dates.parse(pa.array([None, "", "  "], pa.string()))
+    assert parsed.bad.tolist() == [False, False, False]
+
+
+def test_dates_take_the_calendar_day() -> None:
+    column = pa.array(["2008-08-01", "30/06/2025", "20250701"])
+    values = coerce(column, "date").values.to_pylist()
+    assert values == [dt.date(2008, 8, 1), dt.date(2025, 6, 30), dt.date(2025, 7, 1)]
+
+
+def test_codes_are_text_as_the_file_says() -> None:
+    assert as_text(pa.array([1, 15, None])).to_pylist() == ["1", "15", None]
+    assert as_text(pa.array([1.0, 2.5])).to_pylist() == ["1", "2.5"]
+    # province "1" stays "1": it must not silently become a valid "01"
+    assert as_text(pa.array(["01", "1", " 01 "])).to_pylist() == ["01", "1", "01"]
+
+
+def test_text_becomes_nfc() -> None:
+    nfd = unicodedata.normalize("NFD", "Tiếp nhận hồ sơ tại Bộ phận Một cửa")
+    assert nfd != unicodedata.normalize("NFC", nfd)
+    assert as_text(pa.array([nfd])).to_pylist() == [unicodedata.normalize("NFC", nfd)]
+
+
+def test_numbers_flags_and_their_failures() -> None:
+    ints = coerce(pa.array(["3", "3.0", "x", None, "2.5"]), "int")
+    assert ints.values.to_pylist() == [3, 3, None, None, None]
+    assert ints.bad.tolist() == [False, False, True, False, True]
+    flags = coerce(pa.array(["0", "1", "300"]), "flag")
+    assert flags.bad.tolist() == [False, False, True]
+    floats = coerce(pa.array(["86,6", "88.37", "abc"]), "float")
+    assert floats.values.to_pylist() == [86.6, 88.37, None]
+    assert floats.bad.tolist() == [False, False, True]

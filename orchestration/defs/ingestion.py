@@ -1,0 +1,87 @@
+"""Raw assets: every export file in the inbox, loaded under its contract, one table each."""
+
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pyarrow as pa
+
+from chiso.calendar import calendar_table
+from ingestion.contracts import CONTRACTS
+from ingestion.loader import FileLoadResult, load_inbox
+from ingestion.schema import create_raw_schema
+from orchestration.progress import FileProgress
+from orchestration.resources import InboxResource, WarehouseResource
+
+CALENDAR_YEARS = (2020, 2030)
+
+
+def _raw_tables() -> dict[str, str]:
+    """raw table -> family that fills it (answers tables come from their survey family)."""
+    tables = {c.table: c.family for c in CONTRACTS}
+    tables |= {c.answers_table: c.family for c in CONTRACTS if c.answers_table}
+    return tables
+
+
+RAW_TABLES = _raw_tables()
+
+
+def family_metadata(results: list[FileLoadResult], family: str) -> dict[str, int | float]:
+    mine = [r for r in results if r.family == family]
+    return {
+        "files": len(mine),
+        "files_loaded": sum(r.status == "loaded" for r in mine),
+        "files_skipped": sum(r.status == "skipped" for r in mine),
+        "files_rejected": sum(r.status == "rejected" for r in mine),
+        "rows_in": sum(r.rows_in or 0 for r in mine),
+        "rows_loaded": sum(r.rows_loaded or 0 for r in mine),
+        "rows_quarantined": sum(r.rows_quarantined or 0 for r in mine),
+        "rows_new": sum(r.rows_new or 0 for r in mine),
+        "seconds": round(sum(r.seconds or 0.0 for r in mine), 2),
+    }
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["raw", table],
+            group_name="raw",
+            description=f"Rows of the `{family}` exports that passed their contract.",
+            kinds={"duckdb", "python"},
+        )
+        for table, family in RAW_TABLES.items()
+    ],
+    name="raw_exports",
+)
+def raw_exports(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource
+) -> Iterator[dg.MaterializeResult]:
+    """Load every new file of the inbox; what breaks a contract goes to raw.quarantine."""
+    from ingestion.pseudonymise import pii_key_from_env
+
+    pii_key = pii_key_from_env(inbox.pii_key_env)
+    inbox_path = Path(inbox.path)
+    with warehouse.connect() as con, FileProgress(inbox_path) as progress:
+        create_raw_schema(con)
+        results = load_inbox(con, inbox_path, pii_key=pii_key, on_file=progress.advance)
+    rejected = [r for r in results if r.status == "rejected"]
+    for r in rejected:
+        context.log.warning(f"rejected {r.source_file}: {r.reason}")
+    for table, family in RAW_TABLES.items():
+        yield dg.MaterializeResult(
+            asset_key=["raw", table], metadata=family_metadata(results, family)
+        )
+    context.log.info(f"{len(results)} files seen, {len(rejected)} rejected")
+
+
+@dg.asset(key=["raw", "calendar_days"], group_name="raw", kinds={"duckdb", "python"})
+def raw_calendar_days(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Working days of Vietnam from the `holidays` library plus the overrides seed."""
+    table: pa.Table = calendar_table(*CALENDAR_YEARS)
+    with warehouse.connect() as con:
+        con.execute("create schema if not exists raw")
+        con.register("calendar_rows", table)
+        con.execute("create or replace table raw.calendar_days as select * from calendar_rows")
+    return dg.MaterializeResult(metadata={"days": table.num_rows,
+                                          "years": f"{CALENDAR_YEARS[0]}–{CALENDAR_YEARS[1]}"})

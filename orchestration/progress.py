@@ -1,0 +1,31 @@
+"""A progress bar over the inbox's files, on the terminal of whoever runs the job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+
+from ingestion.loader import FileLoadResult
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+
+class FileProgress:
+    def __init__(self, inbox: Path) -> None:
+        files = [p for p in inbox.rglob("*") if p.is_file() and not p.name.startswith("_")]
+        self._progress = Progress(
+            TextColumn("[bold]loading inbox"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[last]}"), TimeElapsedColumn(), transient=False,
+        )
+        self._task = self._progress.add_task("load", total=len(files), last="")
+
+    def __enter__(self) -> FileProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._progress.stop()
+
+    def advance(self, result: FileLoadResult) -> None:
+        self._progress.update(self._task, advance=1,
+                              last=f"{result.source_file} ({result.status})")

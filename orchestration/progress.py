@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
-from ingestion.loader import FileLoadResult
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ingestion.loader import FileLoadResult
 
 
 class FileProgress:

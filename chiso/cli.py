@@ -85,12 +85,12 @@ def run() -> None:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.runs import run_pipeline
     from orchestration.summary import print_run_summary
 
     started = time.perf_counter()
-    job = defs.resolve_job_def("chiso_full_run")
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = run_pipeline(defs, instance)
     print_run_summary(console, result, time.perf_counter() - started)
     if not result.success:
         raise typer.Exit(code=1)

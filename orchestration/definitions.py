@@ -10,9 +10,9 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from chiso import settings
-from orchestration.defs.automation import daily_run, full_run, inbox_sensor
+from orchestration.defs.automation import daily_run, full_run, inbox_sensor, monthly_run
 from orchestration.defs.ingestion import raw_calendar_days, raw_exports
-from orchestration.defs.transform import DBT_PROJECT, dbt_models
+from orchestration.defs.transform import DBT_PROJECT, dbt_models, dbt_monthly_models
 from orchestration.resources import InboxResource, WarehouseResource
 
 # dbt's profile reads the same variable, so Python and dbt always open the same file;
@@ -21,8 +21,8 @@ os.environ.setdefault("CHISO_WAREHOUSE", str(settings.warehouse_path()))
 os.environ.setdefault("CHISO_INBOX", str(settings.inbox_dir()))
 
 defs = dg.Definitions(
-    assets=[raw_exports, raw_calendar_days, dbt_models],
-    jobs=[full_run],
+    assets=[raw_exports, raw_calendar_days, dbt_models, dbt_monthly_models],
+    jobs=[full_run, monthly_run],
     schedules=[daily_run],
     sensors=[inbox_sensor],
     resources={

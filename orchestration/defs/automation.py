@@ -7,11 +7,18 @@ from pathlib import Path
 import dagster as dg
 
 from chiso import settings
+from orchestration.defs.transform import dbt_monthly_models
 
 full_run = dg.define_asset_job(
     "chiso_full_run",
-    selection=dg.AssetSelection.all(),
-    description="Load the inbox, then build every dbt model and test.",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(dbt_monthly_models),
+    description="Load the inbox, then build every unpartitioned dbt model and test.",
+)
+
+monthly_run = dg.define_asset_job(
+    "chiso_monthly_run",
+    selection=dg.AssetSelection.assets(dbt_monthly_models),
+    description="Rebuild the monthly indicator marts for one month or a range of months.",
 )
 
 daily_run = dg.ScheduleDefinition(

@@ -2,6 +2,8 @@
 `dbt parse`); nothing here runs dbt at import time."""
 
 
+import json
+import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -9,6 +11,13 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from chiso.settings import DBT_PROJECT_DIR
+
+MONTHLY_TAG = "tag:monthly"
+# the first month the warehouse holds dossier indicators for
+MONTHLY_PARTITIONS = dg.MonthlyPartitionsDefinition(
+    start_date=os.environ.get("CHISO_FIRST_MONTH", "2024-01-01"),
+    timezone="Asia/Ho_Chi_Minh",
+)
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -42,8 +51,30 @@ class ChisoDbtTranslator(DagsterDbtTranslator):
     manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
     dagster_dbt_translator=ChisoDbtTranslator(),
+    exclude=MONTHLY_TAG,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """`dbt build`: seeds, models and their tests; an error-severity test failure stops the
     models downstream of it."""
     yield from dbt.cli(["build"], context=context).stream()
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=ChisoDbtTranslator(),
+    select=MONTHLY_TAG,
+    partitions_def=MONTHLY_PARTITIONS,
+    # a backfill of many months is one dbt invocation over the whole window
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    name="dbt_monthly_models",
+)
+def dbt_monthly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    """Incremental monthly marts: only the months of the partition (and the quarters and
+    years containing them) are rebuilt; every other month's rows stay as they are."""
+    window = context.partition_time_window
+    dbt_vars = {"partition_start": window.start.date().isoformat(),
+                "partition_end": window.end.date().isoformat()}
+    context.log.info(f"building months in [{dbt_vars['partition_start']}, "
+                     f"{dbt_vars['partition_end']})")
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()

@@ -1,0 +1,53 @@
+{#- Monthly partitions of the incremental marts (tag `monthly`).
+
+    A run materialises the periods that overlap [var partition_start, var partition_end)
+    (ISO dates, half-open); without the vars it materialises every period. Orchestration:
+      dbt build --select tag:monthly --vars '{partition_start: 2025-03-01, partition_end: 2025-04-01}'
+    rebuilds month 2025-03 and the quarter (2025-Q1) and year (2025) that contain it, and
+    nothing else. -#}
+
+{#- The partition asked for, as {'start': 'YYYY-MM-DD', 'end': 'YYYY-MM-DD'}, or none. -#}
+{% macro monthly_partition() %}
+    {%- set start = var('partition_start', none) -%}
+    {%- set end = var('partition_end', none) -%}
+    {#- YAML reads an unquoted 2025-03-01 as a date: compare as ISO text -#}
+    {%- set start = none if start is none or (start | string | trim) == '' else (start | string | trim) -%}
+    {%- set end = none if end is none or (end | string | trim) == '' else (end | string | trim) -%}
+    {%- if start is none and end is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if start is none or end is none -%}
+        {{ exceptions.raise_compiler_error(
+            "partition_start and partition_end go together (got " ~ start ~ ", " ~ end ~ ")") }}
+    {%- endif -%}
+    {%- for value in [start, end] -%}
+        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}
+            {{ exceptions.raise_compiler_error("partition bounds are ISO dates, got " ~ value) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not start < end -%}
+        {{ exceptions.raise_compiler_error("partition_start must be before partition_end") }}
+    {%- endif -%}
+    {{ return({'start': start, 'end': end}) }}
+{% endmacro %}
+
+{#- SQL predicate: the period [start_column, end_column) overlaps the partition (true without one). -#}
+{% macro partition_overlaps(start_column, end_column) -%}
+    {%- set partition = monthly_partition() -%}
+    {%- if partition is none -%}
+        true
+    {%- else -%}
+        ({{ start_column }} < date '{{ partition.end }}' and {{ end_column }} > date '{{ partition.start }}')
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of the monthly marts: the partition replaces its periods whole, so a unit that
+    no longer appears in a period does not linger (delete+insert alone only replaces the keys
+    it inserts). Runs inside the model's transaction, before the insert. -#}
+{% macro delete_partition_periods() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ partition_overlaps('period_start', 'period_end') }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}

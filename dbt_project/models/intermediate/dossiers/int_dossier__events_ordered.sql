@@ -1,0 +1,63 @@
+-- status events of each dossier in the order they happened, with what each one means for the lifecycle
+{{ config(tags=['dossier_lifecycle']) }}
+
+with events as (
+
+    select * from {{ ref('stg_dossier_portal__events') }}
+
+),
+
+classified as (
+
+    select
+        event_id,
+        dossier_id,
+        event_type,
+        event_at,
+        event_on,
+        status_code,
+        agency_code,
+        new_due_at,
+        -- ties on the clock keep the natural order of a dossier's life (received before
+        -- transferred before processed before returned)
+        case event_type
+            when 'TIEP_NHAN' then 1
+            when 'CHUYEN_XU_LY' then 2
+            when 'YEU_CAU_BO_SUNG' then 3
+            when 'HOAN_THANH_BO_SUNG' then 4
+            when 'XIN_LOI_HEN_LAI' then 5
+            when 'DA_TRA_KET_QUA' then 7
+            else 6
+        end as event_type_order,
+        -- the events that end processing (SPEC 3.1), and the outcome each one means
+        case event_type
+            when 'DA_XU_LY' then 'processed'
+            when 'DA_TRA_KET_QUA' then 'processed'
+            when 'TU_CHOI' then 'refused'
+            when 'RUT_HO_SO' then 'withdrawn'
+            when 'DUNG_XU_LY' then 'stopped'
+        end as ending_outcome,
+        _loaded_at
+
+    from events
+
+)
+
+select
+    event_id,
+    dossier_id,
+    row_number() over (
+        partition by dossier_id
+        order by event_at, event_type_order, event_id
+    ) as event_seq,
+    event_type,
+    event_at,
+    event_on,
+    status_code,
+    agency_code,
+    new_due_at,
+    ending_outcome,
+    ending_outcome is not null as is_ending_event,
+    _loaded_at
+
+from classified

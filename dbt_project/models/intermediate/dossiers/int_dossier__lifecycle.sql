@@ -1,0 +1,417 @@
+-- one row per dossier: its life from submission to the end of processing, judged by the rule
+-- (SPEC 3.1). Status events win where a system exports them; record versions fill the gaps
+-- and carry everything for systems that export records only.
+{{ config(tags=['dossier_lifecycle']) }}
+
+with latest_records as (
+
+    select * from {{ ref('int_dossier_records__latest') }}
+
+),
+
+record_versions as (
+
+    select * from {{ ref('stg_dossier_portal__records') }}
+
+),
+
+events as (
+
+    select * from {{ ref('int_dossier__events_ordered') }}
+
+),
+
+supplements as (
+
+    select * from {{ ref('int_dossier__supplements') }}
+
+),
+
+procedures as (
+
+    select * from {{ ref('dim_procedure') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('dim_date') }}
+
+),
+
+agencies as (
+
+    select * from {{ ref('dim_agency') }}
+
+),
+
+crosswalk as (
+
+    select * from {{ ref('dim_province_crosswalk') }}
+
+),
+
+record_facts as (
+
+    select
+        dossier_id,
+        min(received_at) as record_received_at,
+        -- the due date first given to the applicant (a later version may carry a new one)
+        min_by(due_at, version) filter (where due_at is not null) as due_at_given,
+        least(min(processing_ended_at), min(result_returned_at)) as record_end_field_at,
+        -- a version in an ending status whose end date field is empty still ends processing
+        min(updated_at) filter (where status_code in ('3', '7', '8', '9', '10')) as record_end_status_at,
+        min_by(status_code, version) filter (where status_code in ('3', '7', '8', '9', '10'))
+            as record_end_status,
+        min(result_returned_at) as record_result_returned_at,
+        max(updated_at) as last_record_update_at,
+        max(_loaded_at) as records_loaded_at
+
+    from record_versions
+    group by dossier_id
+
+),
+
+event_facts as (
+
+    select
+        dossier_id,
+        count(*) as events_seen,
+        min(event_at) filter (where event_type = 'TIEP_NHAN') as event_received_at,
+        min(event_at) filter (where is_ending_event) as event_ended_at,
+        min_by(ending_outcome, event_seq) filter (where is_ending_event) as event_outcome,
+        min(event_at) filter (where event_type = 'DA_TRA_KET_QUA') as event_result_returned_at,
+        min(event_at) filter (where event_type = 'XIN_LOI_HEN_LAI') as apology_at,
+        min_by(new_due_at, event_seq) filter (where event_type = 'XIN_LOI_HEN_LAI')
+            as apology_new_due_at,
+        max(event_at) as last_event_at,
+        max(_loaded_at) as events_loaded_at
+
+    from events
+    group by dossier_id
+
+),
+
+dossiers as (
+
+    select
+        latest.dossier_id,
+        latest.procedure_code,
+        latest.field_code,
+        latest.agency_code,
+        latest.province_key,
+        latest.code_system,
+        latest.level,
+        latest.channel_code,
+        latest.status_code as latest_status_code,
+        latest.versions_seen,
+        coalesce(event_facts.events_seen, 0) as events_seen,
+        case when event_facts.dossier_id is not null then 'events' else 'records' end
+            as lifecycle_source,
+        latest.submitted_at,
+        -- every moment is the earliest evidence of it in either source
+        least(event_facts.event_received_at, record_facts.record_received_at) as received_at,
+        record_facts.due_at_given,
+        event_facts.event_ended_at,
+        event_facts.event_outcome,
+        coalesce(record_facts.record_end_field_at, record_facts.record_end_status_at)
+            as record_ended_at,
+        case record_facts.record_end_status
+            when '3' then 'refused'
+            when '7' then 'withdrawn'
+            when '8' then 'stopped'
+            else 'processed'
+        end as record_outcome,
+        least(event_facts.event_result_returned_at, record_facts.record_result_returned_at)
+            as result_returned_at,
+        event_facts.apology_at,
+        event_facts.apology_new_due_at,
+        greatest(event_facts.last_event_at, record_facts.last_record_update_at) as last_activity_at,
+        greatest(event_facts.events_loaded_at, record_facts.records_loaded_at) as last_loaded_at,
+        latest.paid_online_code,
+        latest.has_digitised_component,
+        latest.is_digitised,
+        latest.is_reused_from_national_store,
+        latest.result_code,
+        latest.result_file_url,
+        latest.rating_code,
+        latest.has_complaint
+
+    from latest_records as latest
+    left join record_facts
+        on record_facts.dossier_id = latest.dossier_id
+    left join event_facts
+        on event_facts.dossier_id = latest.dossier_id
+
+),
+
+with_end as (
+
+    select
+        *,
+        least(event_ended_at, record_ended_at) as processing_ended_at,
+        case
+            when event_ended_at is not null
+                and (record_ended_at is null or event_ended_at <= record_ended_at)
+                then event_outcome
+            when record_ended_at is not null then record_outcome
+        end as outcome
+
+    from dossiers
+
+),
+
+with_due as (
+
+    select
+        dossiers.*,
+        procedures.legal_time_value,
+        procedures.legal_time_unit,
+        procedures.online_level,
+        procedures.is_full_online as is_full_online_procedure,
+        procedures.is_fee_bearing,
+        receipt_day.working_day_number as received_working_day_number,
+        -- due = the N-th working day after the day of receipt at the same clock time; receipt
+        -- plus N days, hours or calendar months for the other units
+        case procedures.legal_time_unit
+            when 'ngay_lam_viec' then {{ dbt.dateadd(
+                'second',
+                dbt.datediff('cast(cast(dossiers.received_at as date) as timestamp)',
+                             'dossiers.received_at', 'second'),
+                'cast(due_day.calendar_date as timestamp)') }}
+            when 'ngay' then {{ dbt.dateadd('day', 'procedures.legal_time_value', 'dossiers.received_at') }}
+            when 'gio' then {{ dbt.dateadd('hour', 'procedures.legal_time_value', 'dossiers.received_at') }}
+            when 'thang' then {{ dbt.dateadd('month', 'procedures.legal_time_value', 'dossiers.received_at') }}
+        end as due_at_recomputed
+
+    from with_end as dossiers
+    left join procedures
+        on procedures.procedure_code = dossiers.procedure_code
+    left join calendar as receipt_day
+        on receipt_day.calendar_date = cast(dossiers.received_at as date)
+    left join calendar as due_day
+        on procedures.legal_time_unit = 'ngay_lam_viec'
+        and due_day.is_working_day
+        and due_day.working_day_number
+            = receipt_day.working_day_number + procedures.legal_time_value
+
+),
+
+with_due_used as (
+
+    select
+        *,
+        -- judged against the rule; the given date only when the rule cannot be applied
+        -- (procedure unknown to the catalogue, or outside the calendar)
+        coalesce(due_at_recomputed, due_at_given) as due_at,
+        due_at_given is not null and due_at_recomputed is not null
+            and due_at_given <> due_at_recomputed as is_due_inconsistent
+
+    from with_due
+
+),
+
+supplement_totals as (
+
+    select
+        supplements.dossier_id,
+        count(*) as supplement_requests,
+        min(supplements.requested_at) as first_supplement_requested_at,
+        -- the clock restarts at the completion (else the next request or version); a request
+        -- never answered keeps it stopped until processing ended
+        sum({{ dbt.datediff(
+            'supplements.requested_at',
+            'least(coalesce(supplements.resumed_at, dossiers.processing_ended_at), dossiers.processing_ended_at)',
+            'second') }}) as supplement_wait_seconds,
+        bool_or(supplements.is_wait_estimated) as is_supplement_wait_estimated,
+        bool_or(supplements.requested_on = cast(dossiers.due_at as date)) as has_supplement_on_due_day
+
+    from supplements
+    inner join with_due_used as dossiers
+        on dossiers.dossier_id = supplements.dossier_id
+    -- a request logged after the end does not pause anything
+    where dossiers.processing_ended_at is null
+        or supplements.requested_at < dossiers.processing_ended_at
+    group by supplements.dossier_id
+
+),
+
+with_supplements as (
+
+    select
+        dossiers.*,
+        coalesce(supplement_totals.supplement_requests, 0) as supplement_requests,
+        supplement_totals.first_supplement_requested_at,
+        case
+            when dossiers.processing_ended_at is not null
+                then cast(coalesce(supplement_totals.supplement_wait_seconds, 0) as bigint)
+        end as supplement_wait_seconds,
+        coalesce(supplement_totals.is_supplement_wait_estimated, false)
+            as is_supplement_wait_estimated,
+        coalesce(supplement_totals.has_supplement_on_due_day, false) as has_supplement_on_due_day
+
+    from with_due_used as dossiers
+    left join supplement_totals
+        on supplement_totals.dossier_id = dossiers.dossier_id
+
+),
+
+with_effective_end as (
+
+    select
+        *,
+        -- the agency's own time: processing end minus the time the applicant had the dossier
+        {{ dbt.dateadd('second', '-supplement_wait_seconds', 'processing_ended_at') }}
+            as effective_ended_at
+
+    from with_supplements
+
+),
+
+judged as (
+
+    select
+        dossiers.*,
+        case
+            when dossiers.processing_ended_at is null or dossiers.due_at is null then null
+            -- a second supplement request makes the dossier late whatever the clock says
+            when dossiers.supplement_requests >= 2 then 'late'
+            when dossiers.effective_ended_at > dossiers.due_at then 'late'
+            when cast(dossiers.effective_ended_at as date) < cast(dossiers.due_at as date)
+                then 'early'
+            else 'on_time'
+        end as end_judgement,
+        case dossiers.legal_time_unit
+            when 'ngay_lam_viec' then
+                (end_day.working_day_number - dossiers.received_working_day_number)
+                + ({{ dbt.datediff('cast(cast(dossiers.effective_ended_at as date) as timestamp)',
+                                    'dossiers.effective_ended_at', 'second') }}
+                   - {{ dbt.datediff('cast(cast(dossiers.received_at as date) as timestamp)',
+                                      'dossiers.received_at', 'second') }}) / 86400.0
+            when 'gio' then
+                {{ dbt.datediff('dossiers.received_at', 'dossiers.effective_ended_at', 'second') }} / 3600.0
+            when 'ngay' then
+                {{ dbt.datediff('dossiers.received_at', 'dossiers.effective_ended_at', 'second') }} / 86400.0
+            when 'thang' then
+                {{ dbt.datediff('dossiers.received_at', 'dossiers.effective_ended_at', 'second') }}
+                / (86400.0 * 30.4375)
+        end as processing_time_in_unit
+
+    from with_effective_end as dossiers
+    left join calendar as end_day
+        on end_day.calendar_date = cast(dossiers.effective_ended_at as date)
+
+),
+
+with_agency as (
+
+    select
+        dossiers.*,
+        -- an agency reports in one province: its own (dim_agency), else the one its dossiers name
+        coalesce(
+            agencies.province_key,
+            min(dossiers.province_key) over (partition by dossiers.agency_code)
+        ) as agency_province_key
+
+    from judged as dossiers
+    left join agencies
+        on agencies.agency_key = dossiers.agency_code
+
+)
+
+select
+    dossiers.dossier_id,
+    dossiers.lifecycle_source,
+    dossiers.versions_seen,
+    dossiers.events_seen,
+    dossiers.latest_status_code,
+
+    -- where and what
+    dossiers.procedure_code,
+    dossiers.field_code,
+    dossiers.agency_code,
+    dossiers.level,
+    dossiers.province_key,
+    dossiers.code_system,
+    coalesce(dossier_successor.gso34_province_key,
+             case when dossiers.code_system = 'gso34' then dossiers.province_key end)
+        as province_key_gso34,
+    dossiers.agency_province_key,
+    split_part(dossiers.agency_province_key, ':', 1) as agency_code_system,
+    coalesce(agency_successor.gso34_province_key,
+             case when dossiers.agency_province_key like 'gso34:%' then dossiers.agency_province_key end)
+        as agency_province_key_gso34,
+
+    -- the procedure
+    dossiers.legal_time_value,
+    dossiers.legal_time_unit,
+    dossiers.online_level,
+    coalesce(dossiers.is_full_online_procedure, false) as is_full_online_procedure,
+    coalesce(dossiers.online_level in ('toan_trinh', 'mot_phan'), false) as is_online_procedure,
+    coalesce(dossiers.is_fee_bearing, false) as is_fee_bearing,
+
+    -- the clock
+    dossiers.submitted_at,
+    dossiers.received_at,
+    dossiers.received_at is not null as is_received,
+    dossiers.due_at_given,
+    dossiers.due_at_recomputed,
+    dossiers.due_at,
+    dossiers.is_due_inconsistent,
+    dossiers.processing_ended_at,
+    dossiers.outcome,
+    -- when the dossier leaves the stock of dossiers in progress (never before its receipt;
+    -- greatest() skips nulls, so an open dossier is tested explicitly)
+    case when dossiers.processing_ended_at is not null
+        then greatest(dossiers.processing_ended_at, dossiers.received_at) end as closed_at,
+    dossiers.result_returned_at,
+    dossiers.last_activity_at,
+    dossiers.last_loaded_at,
+
+    -- supplements
+    dossiers.supplement_requests,
+    dossiers.supplement_requests >= 2 as has_second_supplement,
+    dossiers.first_supplement_requested_at,
+    dossiers.supplement_wait_seconds,
+    dossiers.is_supplement_wait_estimated,
+    dossiers.has_supplement_on_due_day,
+
+    -- judgement at the end of processing
+    dossiers.effective_ended_at,
+    dossiers.end_judgement,
+    -- decimals, so that sums over dossiers do not depend on the order they are added in
+    cast(round(dossiers.processing_time_in_unit, 6) as decimal(18, 6)) as processing_time_in_unit,
+    cast(round(dossiers.processing_time_in_unit / nullif(dossiers.legal_time_value, 0), 6)
+        as decimal(18, 6)) as legal_time_used_share,
+    date_trunc('minute', dossiers.processing_ended_at) = date_trunc('minute', dossiers.due_at)
+        as is_closed_at_due_minute,
+
+    -- apology letters are only known from events (null: the system does not say)
+    case when dossiers.lifecycle_source = 'events' then dossiers.apology_at is not null end
+        as is_apology_issued,
+    dossiers.apology_at,
+    dossiers.apology_new_due_at,
+    case when dossiers.lifecycle_source = 'events'
+        then coalesce(dossiers.apology_at < dossiers.due_at, false) end as is_apology_before_due,
+
+    -- channel, payment, digitisation, result, satisfaction
+    dossiers.channel_code,
+    dossiers.channel_code = '2' as is_online_submission,
+    dossiers.channel_code = '2' and coalesce(dossiers.is_full_online_procedure, false)
+        as is_full_online_submission,
+    dossiers.channel_code = '3' as is_postal_submission,
+    dossiers.paid_online_code,
+    coalesce(dossiers.paid_online_code in ('1', '2'), false) as is_paid_online,
+    coalesce(dossiers.is_digitised, false) as is_digitised,
+    coalesce(dossiers.has_digitised_component, false) as has_digitised_component,
+    coalesce(dossiers.is_reused_from_national_store, false) as is_reused,
+    dossiers.result_code is not null or dossiers.result_file_url is not null as has_electronic_result,
+    dossiers.rating_code,
+    coalesce(dossiers.rating_code = 'khong_hai_long', false) as is_dissatisfied,
+    coalesce(dossiers.has_complaint, false) as has_complaint
+
+from with_agency as dossiers
+left join crosswalk as dossier_successor
+    on dossier_successor.gso63_province_key = dossiers.province_key
+left join crosswalk as agency_successor
+    on agency_successor.gso63_province_key = dossiers.agency_province_key

@@ -1,0 +1,76 @@
+-- the service index configuration adds up: one value of group points per group, criteria summing
+-- to their group, groups summing to 100 per version, versions not overlapping in time, and a
+-- band from 0 in every version
+with criteria as (
+
+    select * from {{ ref('service_index_criteria') }}
+
+),
+
+bands as (
+
+    select * from {{ ref('service_index_bands') }}
+
+),
+
+groups as (
+
+    select
+        version,
+        group_code,
+        count(distinct group_points) as group_point_values,
+        min(group_points) as group_points,
+        sum(points) as criterion_points
+
+    from criteria
+    group by version, group_code
+
+),
+
+versions as (
+
+    select
+        version,
+        min(valid_from) as valid_from,
+        max(coalesce(valid_to, date '9999-12-31')) as valid_to,
+        count(distinct valid_from) + count(distinct coalesce(valid_to, date '9999-12-31')) as bound_values
+
+    from criteria
+    group by version
+
+)
+
+select 'group points differ' as failure, version || ' ' || group_code as detail
+from groups where group_point_values <> 1
+
+union all
+
+select 'criteria do not sum to the group', version || ' ' || group_code
+from groups where abs(criterion_points - group_points) > 1e-9
+
+union all
+
+select 'groups do not sum to 100', version
+from groups group by version having abs(sum(group_points) - 100) > 1e-9
+
+union all
+
+select 'validity not one range per version', version
+from versions where bound_values <> 2
+
+union all
+
+select 'versions overlap', earlier.version || ' / ' || later.version
+from versions as earlier
+inner join versions as later
+    on earlier.version < later.version
+    and earlier.valid_from <= later.valid_to
+    and later.valid_from <= earlier.valid_to
+
+union all
+
+select 'no band from 0', versions.version
+from versions
+left join bands
+    on bands.version = versions.version and bands.min_score = 0
+where bands.version is null

@@ -43,16 +43,20 @@ def loaded_month_range(warehouse: str) -> tuple[str, str] | None:
     return (keys[0], keys[-1]) if keys else None
 
 
+# the terminal shows what happened, not Dagster's step-by-step debug events (the UI keeps all)
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
 def run_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance) -> PipelineResult:
     full = defs.resolve_job_def("chiso_full_run").execute_in_process(
-        instance=instance, raise_on_error=False)
+        instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE)
     if not full.success:
         return PipelineResult(full, None, None)
     months = loaded_month_range(os.environ["CHISO_WAREHOUSE"])
     if months is None:
         return PipelineResult(full, None, None)
     monthly = defs.resolve_job_def("chiso_monthly_run").execute_in_process(
-        instance=instance, raise_on_error=False,
+        instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE,
         tags={"dagster/asset_partition_range_start": months[0],
               "dagster/asset_partition_range_end": months[1]},
     )

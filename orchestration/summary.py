@@ -31,7 +31,7 @@ def _dbt_assets(result: dg.ExecuteInProcessResult) -> int:
 def _report(console: Console, name: str, result: dg.ExecuteInProcessResult) -> None:
     status = "[green]succeeded[/green]" if result.success else "[red]FAILED[/red]"
     console.print(f"{name}: run {result.run_id[:8]} {status}; "
-                  f"{_dbt_assets(result)} dbt assets materialised")
+                  f"{_dbt_assets(result)} dbt asset materialisations")
     for step in (e.step_key for e in result.all_events if e.is_step_failure):
         console.print(f"[red]step failed: {step}[/red] (see the run in the Dagster UI)")
 

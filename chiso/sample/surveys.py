@@ -20,6 +20,7 @@ import pyarrow as pa
 from chiso.calendar import EPOCH
 from chiso.reference import GSO34, GSO63, MERGER_DATE, Province, provinces_gso34, provinces_gso63
 from chiso.sample.context import SampleContext
+from chiso.sample.par_index import PAR_FIELDS
 from chiso.sample.writers import DMY, ISO_OFFSET, excel_serial, format_timestamps
 
 FAMILY = "surveys"
@@ -41,16 +42,6 @@ ELEMENTS = {
 # SIPAS is lower on complaints handling, higher on the civil servant and the result
 ELEMENT_OFFSET = np.array([0.05, 0.0, 0.1, 0.1, -0.25])
 
-PAR_FIELDS = {
-    1: "Công tác chỉ đạo, điều hành cải cách hành chính",
-    2: "Cải cách thể chế",
-    3: "Cải cách thủ tục hành chính",
-    4: "Cải cách tổ chức bộ máy hành chính nhà nước",
-    5: "Cải cách chế độ công vụ",
-    6: "Cải cách tài chính công",
-    7: "Xây dựng chính quyền điện tử, chính quyền số",
-    8: "Tác động của cải cách hành chính",
-}
 
 
 @dataclass(frozen=True)

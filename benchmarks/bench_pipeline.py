@@ -49,8 +49,9 @@ STAGES = {
                              "--target-path", "{home}/dbt_target",
                              "--log-path", "{home}/dbt_logs"],
     "dbt_build_one_month": [str(VENV_BIN / "dbt"), "build", "--select", "tag:monthly",
-                            "--vars", '{"partition_start": "2025-03-01", '
-                            '"partition_end": "2025-04-01"}',
+                            # doubled braces: these templates go through str.format
+                            "--vars", '{{"partition_start": "2025-03-01", '
+                            '"partition_end": "2025-04-01"}}',
                             "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
                             "--target-path", "{home}/dbt_target",
                             "--log-path", "{home}/dbt_logs"],

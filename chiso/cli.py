@@ -85,9 +85,15 @@ def run() -> None:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.defs.transform import stale_dbt_files
     from orchestration.runs import run_pipeline
     from orchestration.summary import print_run_summary
 
+    stale = stale_dbt_files()
+    if stale:
+        console.print(f"[red]the dbt manifest is older than {', '.join(stale[:3])}"
+                      f"{' …' if len(stale) > 3 else ''}: run `make setup` first[/red]")
+        raise typer.Exit(code=2)
     started = time.perf_counter()
     with dg.DagsterInstance.get() as instance:
         result = run_pipeline(defs, instance)

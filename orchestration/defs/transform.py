@@ -27,6 +27,20 @@ if not DBT_PROJECT.manifest_path.exists():
     )
 
 
+def stale_dbt_files() -> list[str]:
+    """dbt files changed after the manifest was built: running on a stale manifest makes
+    dbt build models Dagster does not know, so the CLI refuses and says what to run."""
+    built = DBT_PROJECT.manifest_path.stat().st_mtime
+    folders = ("models", "seeds", "macros", "tests", "dbt_project.yml")
+    return sorted(
+        str(p.relative_to(DBT_PROJECT_DIR))
+        for folder in folders
+        for p in ([DBT_PROJECT_DIR / folder] if folder.endswith(".yml")
+                  else (DBT_PROJECT_DIR / folder).rglob("*"))
+        if p.is_file() and p.stat().st_mtime > built
+    )
+
+
 class ChisoDbtTranslator(DagsterDbtTranslator):
     """Sources are the raw tables the ingestion assets write; models are keyed by schema;
     groups follow the dbt folders (staging, intermediate, marts by domain)."""

@@ -39,3 +39,24 @@ def test_inbox_sensor_fires_on_new_files_only(tmp_path: Path,
     third = inbox_sensor(dg.build_sensor_context(cursor=first.cursor))
     assert isinstance(third, dg.SensorResult)
     assert third.run_requests[0].tags["chiso/changed_files"] == "1"
+
+
+def test_a_dbt_change_after_the_manifest_is_reported() -> None:
+    """`chiso run` refuses a stale manifest (it would crash mid-run on unknown models)."""
+    import os
+
+    from orchestration.defs import transform
+
+    model = transform.DBT_PROJECT_DIR / "models" / "staging" / "reference" / \
+        "stg_reference__agencies.sql"
+    built = transform.DBT_PROJECT.manifest_path.stat().st_mtime
+    original = model.stat().st_mtime
+    try:
+        os.utime(model, (built - 10, built - 10))
+        assert "models/staging/reference/stg_reference__agencies.sql" not in \
+            transform.stale_dbt_files()
+        os.utime(model, (built + 10, built + 10))
+        assert "models/staging/reference/stg_reference__agencies.sql" in \
+            transform.stale_dbt_files()
+    finally:
+        os.utime(model, (original, original))

@@ -7,12 +7,12 @@ from types import TracebackType
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ingestion.loader import FileLoadResult
+from ingestion.loader import FileLoadResult, inbox_files
 
 
 class FileProgress:
     def __init__(self, inbox: Path) -> None:
-        files = [p for p in inbox.rglob("*") if p.is_file() and not p.name.startswith("_")]
+        files = list(inbox_files(inbox))
         self._progress = Progress(
             TextColumn("[bold]loading inbox"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[last]}"), TimeElapsedColumn(), transient=False,

@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from chiso import settings
+from ingestion.loader import inbox_files
 from orchestration.defs.transform import dbt_monthly_models
 
 full_run = dg.define_asset_job(
@@ -36,8 +37,7 @@ def inbox_fingerprint(inbox: Path) -> dict[str, list[float]]:
         return {}
     return {
         str(p.relative_to(inbox)): [p.stat().st_size, p.stat().st_mtime]
-        for p in sorted(inbox.rglob("*"))
-        if p.is_file() and not p.name.startswith("_")
+        for p in inbox_files(inbox)
     }
 
 

@@ -44,10 +44,11 @@ REWRITES = {
 
 
 def format_timestamps(local_seconds: np.ndarray, fmt: str) -> pa.Array:
-    iso = pc.cast(timestamps(local_seconds), pa.string())
+    values = timestamps(local_seconds)
     if fmt not in REWRITES:
-        return pc.strftime(timestamps(local_seconds), format=fmt)
-    return pc.replace_substring_regex(iso, ISO_SPACE_PATTERN, REWRITES[fmt])
+        return pc.strftime(values, format=fmt)
+    return pc.replace_substring_regex(pc.cast(values, pa.string()), ISO_SPACE_PATTERN,
+                                      REWRITES[fmt])
 
 
 def excel_serial(local_seconds: np.ndarray) -> pa.Array:

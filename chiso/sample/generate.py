@@ -12,7 +12,7 @@ import numpy as np
 from chiso.sample import catalogue, exports, par_index, self_reported, surveys
 from chiso.sample.config import SampleConfig
 from chiso.sample.context import SampleContext
-from chiso.sample.dossiers import DAY, NAT, generate_dossiers
+from chiso.sample.dossiers import DAY, NAT, Dossiers, generate_dossiers
 from chiso.sample.truth import GroundTruth
 
 GROUND_TRUTH = "_ground_truth.json"
@@ -41,10 +41,11 @@ def _remove_previous_sample(inbox: Path) -> None:
     manifest.unlink()
 
 
-def _record_dossier_anomalies(ctx: SampleContext, d, planted: dict) -> None:
+def _record_dossier_anomalies(ctx: SampleContext, d: Dossiers, planted: dict) -> None:
     for pattern in ("close_at_due", "supplement_on_last_day"):
         for agency in planted[pattern]:
-            mine = (d.agency == agency) & (d.outcome == 0) & (d.ended != NAT)
+            of_agency = d.agency == agency
+            mine = of_agency & (d.outcome == 0) & (d.ended != NAT)
             if pattern == "close_at_due":
                 share = float(np.mean(d.ended[mine] == d.due[mine]))
             else:
@@ -52,8 +53,8 @@ def _record_dossier_anomalies(ctx: SampleContext, d, planted: dict) -> None:
                 share = float(np.mean((req != NAT) & (req // DAY == d.due[mine] // DAY)))
             ctx.truth.add_defect(
                 f"gaming_{pattern}", "anomaly", None, [], agency_code=agency,
-                province_code=str(d.province_code[d.agency == agency][0]),
-                code_system=str(d.code_system[d.agency == agency][0]),
+                province_code=str(d.province_code[of_agency][0]),
+                code_system=str(d.code_system[of_agency][0]),
                 share=round(share, 4), dossiers=int(mine.sum()))
     ctx.truth.add_defect("sync_gap", "anomaly", None, [], **planted["sync_gap"])
 

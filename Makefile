@@ -15,7 +15,7 @@ VENV := .venv/bin
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune -o -type f -print)
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: setup demo test lint ui clean
+.PHONY: setup demo test test-fast lint ui clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -36,12 +36,16 @@ demo: setup
 	$(VENV)/chiso generate
 	$(VENV)/chiso run
 
-test: setup
-	$(VENV)/ruff check .
+test: lint
 	$(VENV)/pytest
+
+# everything but the end-to-end tests (real dbt builds and Dagster runs)
+test-fast: lint
+	$(VENV)/pytest -m "not e2e"
 
 lint: setup
 	$(VENV)/ruff check .
+	$(VENV)/lint-imports
 
 # the Dagster UI on http://127.0.0.1:3000
 ui: setup

@@ -37,7 +37,7 @@ STAGES = {
                  "r = load_inbox(con, Path(os.environ['CHISO_INBOX']), pii_key=b'b' * 32); "
                  "print('skipped', sum(x.status == 'skipped' for x in r))"],
     "calendar": [sys.executable, "-c",
-                 "import duckdb, os; from chiso.calendar import calendar_table; "
+                 "import duckdb, os; from foundation.calendar import calendar_table; "
                  "con = duckdb.connect(os.environ['CHISO_WAREHOUSE']); "
                  "t = calendar_table(2020, 2030); con.register('t', t); "
                  "con.execute('create or replace table raw.calendar_days as select * from t')"],

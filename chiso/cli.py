@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from chiso import settings
+from foundation import settings
 
 app = typer.Typer(help="chiso: PAR indicators pipeline and warehouse.", no_args_is_help=True)
 # logs and CI are not terminals: keep the summary tables readable there too
@@ -32,9 +32,9 @@ def generate(
 ) -> None:
     """Write a realistic sample of every input family, with injected defects and their
     ground truth (`_ground_truth.json`)."""
-    from chiso.sample.config import DefectRates, SampleConfig
-    from chiso.sample.generate import GROUND_TRUTH
-    from chiso.sample.generate import generate as run_generator
+    from sample_generator.config import DefectRates, SampleConfig
+    from sample_generator.generate import GROUND_TRUTH
+    from sample_generator.generate import generate as run_generator
 
     config = SampleConfig(
         seed=seed,

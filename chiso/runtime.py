@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from chiso import settings
+from foundation import settings
 
 DAGSTER_YAML = """\
 # chiso: Dagster's local storage lives under CHISO_HOME; no telemetry (no network here)

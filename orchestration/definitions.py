@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from chiso import settings
+from foundation import settings
 from orchestration.defs.automation import daily_run, full_run, inbox_sensor, monthly_run
 from orchestration.defs.ingestion import raw_calendar_days, raw_exports
 from orchestration.defs.transform import DBT_PROJECT, dbt_models, dbt_monthly_models

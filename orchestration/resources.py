@@ -1,4 +1,4 @@
-"""Resources, configured from the environment (one default for each, see `chiso.settings`)."""
+"""Resources, configured from the environment (one default for each, see `foundation.settings`)."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from chiso.sample.config import SampleConfig
-from chiso.sample.generate import GROUND_TRUTH, generate
+from sample_generator.config import SampleConfig
+from sample_generator.generate import GROUND_TRUTH, generate
 
 # Small but complete: crosses Tết 2025 and the 2025-07-01 merger
 SMALL_SAMPLE = SampleConfig(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from chiso import settings
+from foundation import settings
 from ingestion.loader import inbox_files
 from orchestration.defs.transform import dbt_monthly_models
 

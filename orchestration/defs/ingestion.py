@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import pyarrow as pa
 
-from chiso.calendar import calendar_table
+from foundation.calendar import calendar_table
 from ingestion.contracts import CONTRACTS
 from ingestion.loader import FileLoadResult, load_inbox
 from ingestion.schema import create_raw_schema

@@ -10,7 +10,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from chiso.settings import DBT_PROJECT_DIR
+from foundation.settings import DBT_PROJECT_DIR
 
 MONTHLY_TAG = "tag:monthly"
 # the first month the warehouse holds dossier indicators for

@@ -13,8 +13,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from chiso.calendar import calendar_table
-from chiso.reference import provinces_gso34, provinces_gso63
+from foundation.calendar import calendar_table
+from foundation.reference import provinces_gso34, provinces_gso63
 from ingestion.schema import create_raw_schema
 
 LOADED_AT = dt.datetime(2025, 10, 1, 8, 0, 0)

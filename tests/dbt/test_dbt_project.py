@@ -18,11 +18,11 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
-from chiso.calendar import calendar_table
-from chiso.sample.config import SampleConfig
-from chiso.sample.generate import generate
-from chiso.settings import DBT_PROJECT_DIR
+from foundation.calendar import calendar_table
+from foundation.settings import DBT_PROJECT_DIR
 from ingestion.loader import load_inbox
+from sample_generator.config import SampleConfig
+from sample_generator.generate import generate
 from tests.dbt.raw_sample import CALENDAR_YEARS, build_raw_layer
 
 pytestmark = pytest.mark.e2e

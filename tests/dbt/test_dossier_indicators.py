@@ -22,14 +22,14 @@ import numpy as np
 import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
-from chiso.calendar import calendar_table
-from chiso.sample import catalogue
-from chiso.sample.context import SampleContext
-from chiso.sample.dossiers import DAY, MERGER_DAY, NAT, generate_dossiers
-from chiso.sample.self_reported import on_time
-from chiso.sample.truth import GroundTruth
-from chiso.settings import DBT_PROJECT_DIR
+from foundation.calendar import calendar_table
+from foundation.settings import DBT_PROJECT_DIR
 from ingestion.loader import load_inbox
+from sample_generator import catalogue
+from sample_generator.context import SampleContext
+from sample_generator.dossiers import DAY, MERGER_DAY, NAT, generate_dossiers
+from sample_generator.self_reported import on_time
+from sample_generator.truth import GroundTruth
 from tests.conftest import SMALL_SAMPLE
 from tests.dbt.raw_sample import CALENDAR_YEARS
 

@@ -12,9 +12,9 @@ from typing import Any
 import holidays
 import pytest
 
-from chiso.reference import provinces_gso34, provinces_gso63
-from chiso.sample.config import SampleConfig
-from chiso.sample.generate import generate
+from foundation.reference import provinces_gso34, provinces_gso63
+from sample_generator.config import SampleConfig
+from sample_generator.generate import generate
 from tests.support.readback import read_rows
 
 FORMATS = {"dossier_records": {"csv", "jsonl", "parquet"}, "dossier_events": {"csv", "parquet"}}

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from chiso.reference import provinces_gso34, provinces_gso63
-from chiso.sample import par_index
-from chiso.sample.config import SampleConfig
-from chiso.sample.context import SampleContext
-from chiso.sample.truth import GroundTruth
+from foundation.reference import provinces_gso34, provinces_gso63
+from sample_generator import par_index
+from sample_generator.config import SampleConfig
+from sample_generator.context import SampleContext
+from sample_generator.truth import GroundTruth
 from tests.support.readback import read_rows
 
 CONFIG = SampleConfig(seed=7, survey_respondents_per_province=30, officials_per_province=10)

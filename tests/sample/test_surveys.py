@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from chiso.calendar import WorkingCalendar
-from chiso.reference import provinces_gso34, provinces_gso63
-from chiso.sample import surveys
-from chiso.sample.config import SampleConfig
-from chiso.sample.context import SampleContext
-from chiso.sample.truth import Defect, GroundTruth
-from chiso.sample.writers import UTF8_BOM
+from foundation.calendar import WorkingCalendar
+from foundation.reference import provinces_gso34, provinces_gso63
+from sample_generator import surveys
+from sample_generator.config import SampleConfig
+from sample_generator.context import SampleContext
+from sample_generator.truth import Defect, GroundTruth
+from sample_generator.writers import UTF8_BOM
 from tests.support.readback import read_rows
 
 CONFIG = SampleConfig(seed=7, survey_respondents_per_province=30, officials_per_province=10)

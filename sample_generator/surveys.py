@@ -17,11 +17,18 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from chiso.calendar import EPOCH
-from chiso.reference import GSO34, GSO63, MERGER_DATE, Province, provinces_gso34, provinces_gso63
-from chiso.sample.context import SampleContext
-from chiso.sample.par_index import PAR_FIELDS
-from chiso.sample.writers import DMY, ISO_OFFSET, excel_serial, format_timestamps
+from foundation.calendar import EPOCH
+from foundation.reference import (
+    GSO34,
+    GSO63,
+    MERGER_DATE,
+    Province,
+    provinces_gso34,
+    provinces_gso63,
+)
+from sample_generator.context import SampleContext
+from sample_generator.par_index import PAR_FIELDS
+from sample_generator.writers import DMY, ISO_OFFSET, excel_serial, format_timestamps
 
 FAMILY = "surveys"
 SCALE_MIN, SCALE_MAX = 1, 5

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from chiso.reference import GSO63, Province, provinces_gso34, provinces_gso63
-from chiso.sample.context import SampleContext
+from foundation.reference import GSO63, Province, provinces_gso34, provinces_gso63
+from sample_generator.context import SampleContext
 
 FAMILY = "par_index"
 METHODOLOGY = "876/QĐ-BNV"

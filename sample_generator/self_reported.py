@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from chiso.calendar import EPOCH
-from chiso.reference import GSO63, provinces_gso34, provinces_gso63
-from chiso.sample.context import SampleContext
-from chiso.sample.dossiers import DAY, NAT, Dossiers
+from foundation.calendar import EPOCH
+from foundation.reference import GSO63, provinces_gso34, provinces_gso63
+from sample_generator.context import SampleContext
+from sample_generator.dossiers import DAY, NAT, Dossiers
 
 
 def on_time(d: Dossiers) -> np.ndarray:

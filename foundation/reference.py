@@ -9,7 +9,7 @@ from functools import cache
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from chiso.settings import SEEDS_DIR
+from foundation.settings import SEEDS_DIR
 
 MERGER_DATE = dt.date(2025, 7, 1)
 GSO63 = "gso63"

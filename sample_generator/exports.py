@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from chiso.calendar import EPOCH
-from chiso.sample import writers
-from chiso.sample.catalogue import Catalogue
-from chiso.sample.context import SampleContext
-from chiso.sample.dossiers import DAY, END_EVENT, END_STATUS, NAT, Dossiers
+from foundation.calendar import EPOCH
+from sample_generator import writers
+from sample_generator.catalogue import Catalogue
+from sample_generator.context import SampleContext
+from sample_generator.dossiers import DAY, END_EVENT, END_STATUS, NAT, Dossiers
 
 Columns = dict[str, np.ndarray]
 

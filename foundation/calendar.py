@@ -18,7 +18,7 @@ import holidays
 import numpy as np
 import pyarrow as pa
 
-from chiso.settings import SEEDS_DIR
+from foundation.settings import SEEDS_DIR
 
 OVERRIDES_PATH = SEEDS_DIR / "working_day_overrides.csv"
 EPOCH = dt.date(1970, 1, 1)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from chiso.reference import GSO34, GSO63, MERGER_DATE, provinces_gso34, provinces_gso63
-from chiso.sample.context import SampleContext
+from foundation.reference import GSO34, GSO63, MERGER_DATE, provinces_gso34, provinces_gso63
+from sample_generator.context import SampleContext
 
 FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     # (field code, name, levels where its procedures are handled)

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from chiso.calendar import WorkingCalendar
-from chiso.sample import writers
-from chiso.sample.config import SampleConfig
-from chiso.sample.truth import GroundTruth, WrittenFile
+from foundation.calendar import WorkingCalendar
+from sample_generator import writers
+from sample_generator.config import SampleConfig
+from sample_generator.truth import GroundTruth, WrittenFile
 
 
 @dataclass

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from chiso.calendar import EPOCH
-from chiso.reference import GSO34, GSO63, MERGER_DATE, provinces_gso34, provinces_gso63
-from chiso.sample import people
-from chiso.sample.catalogue import LEVELS, Agencies, Catalogue
-from chiso.sample.context import SampleContext
+from foundation.calendar import EPOCH
+from foundation.reference import GSO34, GSO63, MERGER_DATE, provinces_gso34, provinces_gso63
+from sample_generator import people
+from sample_generator.catalogue import LEVELS, Agencies, Catalogue
+from sample_generator.context import SampleContext
 
 NAT = np.iinfo(np.int64).min
 DAY = 86_400

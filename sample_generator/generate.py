@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from chiso.sample import catalogue, exports, par_index, self_reported, surveys
-from chiso.sample.config import SampleConfig
-from chiso.sample.context import SampleContext
-from chiso.sample.dossiers import DAY, NAT, Dossiers, generate_dossiers
-from chiso.sample.truth import GroundTruth
+from sample_generator import catalogue, exports, par_index, self_reported, surveys
+from sample_generator.config import SampleConfig
+from sample_generator.context import SampleContext
+from sample_generator.dossiers import DAY, NAT, Dossiers, generate_dossiers
+from sample_generator.truth import GroundTruth
 
 GROUND_TRUTH = "_ground_truth.json"
 

@@ -4,7 +4,7 @@
 
 with national as (
 
-    select * from {{ ref('fct_dossier_indicators_monthly') }}
+    select * from {{ ref('fct_dossier_indicators_by_period') }}
     where unit_type = 'national'
         and period_end <= date '{{ var("merger_date") }}'
 

@@ -3,7 +3,7 @@
 -- stock in progress (and its split) equals the last month's
 with indicators as (
 
-    select * from {{ ref('fct_dossier_indicators_monthly') }}
+    select * from {{ ref('fct_dossier_indicators_by_period') }}
 
 ),
 

@@ -29,25 +29,25 @@ supplements as (
 
 procedures as (
 
-    select * from {{ ref('dim_procedure') }}
+    select * from {{ ref('int_reference__procedures') }}
 
 ),
 
 calendar as (
 
-    select * from {{ ref('dim_date') }}
+    select * from {{ ref('int_reference__working_days') }}
 
 ),
 
 agencies as (
 
-    select * from {{ ref('dim_agency') }}
+    select * from {{ ref('int_reference__agencies') }}
 
 ),
 
 crosswalk as (
 
-    select * from {{ ref('dim_province_crosswalk') }}
+    select * from {{ ref('int_reference__province_crosswalk') }}
 
 ),
 

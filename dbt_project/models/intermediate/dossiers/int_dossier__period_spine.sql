@@ -4,7 +4,7 @@
 
 with calendar as (
 
-    select * from {{ ref('dim_date') }}
+    select * from {{ ref('int_reference__working_days') }}
 
 ),
 

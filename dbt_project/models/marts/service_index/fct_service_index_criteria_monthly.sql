@@ -1,18 +1,11 @@
 -- every criterion of the real-time service index (Quyết định 766/QĐ-TTg and its 2025 portal
 -- successor) scored per unit and month, from the configuration version valid for the month
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['period_start', 'unit_type', 'code_system', 'unit_key', 'criterion_code'],
-    on_schema_change='fail',
-    tags=['monthly'],
-    pre_hook="{{ delete_partition_periods() }}"
-) }}
+{{ config(unique_key=['period_start', 'unit_type', 'code_system', 'unit_key', 'criterion_code']) }}
 
 with indicators as (
 
     -- provinces under both code systems and agencies; the index is monthly
-    select * from {{ ref('fct_dossier_indicators_monthly') }}
+    select * from {{ ref('fct_dossier_indicators_by_period') }}
     where period_type = 'month'
         and unit_type in ('province', 'agency')
         and {{ partition_overlaps('period_start', 'period_end') }}
@@ -28,7 +21,7 @@ criteria as (
 metric_values as (
 
     -- each rate the configuration may name, as numerator and denominator
-    {%- for metric, parts in service_index_metrics().items() %}
+    {%- for metric, parts in dossier_rates().items() %}
     select
         period_start, unit_type, code_system, unit_key,
         '{{ metric }}' as rate_metric,

@@ -1,13 +1,6 @@
 -- the real-time service index per unit and month: points per group, total out of 100, rank
 -- among the units of the same kind and code system, and band
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['period_start', 'unit_type', 'code_system', 'unit_key'],
-    on_schema_change='fail',
-    tags=['monthly'],
-    pre_hook="{{ delete_partition_periods() }}"
-) }}
+{{ config(unique_key=['period_start', 'unit_type', 'code_system', 'unit_key']) }}
 
 with criteria as (
 
@@ -18,7 +11,7 @@ with criteria as (
 
 indicators as (
 
-    select * from {{ ref('fct_dossier_indicators_monthly') }}
+    select * from {{ ref('fct_dossier_indicators_by_period') }}
     where period_type = 'month'
         and {{ partition_overlaps('period_start', 'period_end') }}
 

@@ -1,6 +1,6 @@
 -- published: the real-time service index per province (both code systems) and agency, per month,
 -- with the configuration version it used. A view over the monthly partitions.
-{{ config(materialized='view', tags=['monthly']) }}
+{{ config(materialized='view', pre_hook=[]) }}
 
 with scores as (
 

@@ -1,20 +1,13 @@
 -- the processing statistics per unit and period: agencies, provinces under both code systems
 -- (gso34 with the old provinces mapped forward) and the nation, with every rate recomputed
 -- from summed counts
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['period_type', 'period_start', 'unit_type', 'code_system', 'unit_key'],
-    on_schema_change='fail',
-    tags=['monthly'],
-    pre_hook="{{ delete_partition_periods() }}"
-) }}
+{{ config(unique_key=['period_type', 'period_start', 'unit_type', 'code_system', 'unit_key']) }}
 
 {%- set measures = dossier_count_columns() + dossier_sum_columns() %}
 
 with agency_periods as (
 
-    select * from {{ ref('fct_dossier_processing_monthly') }}
+    select * from {{ ref('fct_dossier_processing_by_period') }}
     where {{ partition_overlaps('period_start', 'period_end') }}
 
 ),
@@ -31,9 +24,35 @@ agencies as (
 
 ),
 
+reporting_units as (
+
+    select * from {{ ref('int_dossier__reporting_units') }}
+
+),
+
 units as (
 
-    {{ unit_rollup('agency_periods', measures) }}
+    -- each agency's counts in every unit it reports to (the map is joined once)
+    select
+        agency_periods.period_type,
+        agency_periods.period_start,
+        agency_periods.period_end,
+        reporting_units.unit_type,
+        reporting_units.code_system,
+        reporting_units.unit_key,
+        reporting_units.province_key,
+        reporting_units.is_mapped_forward_before_merger
+            and agency_periods.period_start < date '{{ var("merger_date") }}' as is_mapped_forward,
+        {%- for measure in measures %}
+        sum(agency_periods.{{ measure }}) as {{ measure }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from agency_periods
+    inner join reporting_units
+        on reporting_units.agency_code = agency_periods.agency_code
+    where not reporting_units.is_gso63_series
+        or agency_periods.period_end <= date '{{ var("merger_date") }}'
+    group by 1, 2, 3, 4, 5, 6, 7, 8
 
 ),
 

@@ -1,13 +1,6 @@
 -- average processing time per procedure in the procedure's own unit (working days, days, hours
 -- or months), per unit and period; only dossiers processed in the period, applicant waits excluded
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['period_type', 'period_start', 'unit_type', 'code_system', 'unit_key', 'procedure_code'],
-    on_schema_change='fail',
-    tags=['monthly'],
-    pre_hook="{{ delete_partition_periods() }}"
-) }}
+{{ config(unique_key=['period_type', 'period_start', 'unit_type', 'code_system', 'unit_key', 'procedure_code']) }}
 
 with periods as (
 
@@ -55,10 +48,36 @@ agency_procedure_periods as (
 
 ),
 
+reporting_units as (
+
+    select * from {{ ref('int_dossier__reporting_units') }}
+
+),
+
 units as (
 
-    {{ unit_rollup('agency_procedure_periods', ['processed_count', 'processing_time_sum'],
-                   keys=['procedure_code']) }}
+    -- each agency's processing times in every unit it reports to (the map is joined once)
+    select
+        agency_procedure_periods.period_type,
+        agency_procedure_periods.period_start,
+        agency_procedure_periods.period_end,
+        agency_procedure_periods.procedure_code,
+        reporting_units.unit_type,
+        reporting_units.code_system,
+        reporting_units.unit_key,
+        reporting_units.province_key,
+        reporting_units.is_mapped_forward_before_merger
+            and agency_procedure_periods.period_start < date '{{ var("merger_date") }}'
+            as is_mapped_forward,
+        sum(agency_procedure_periods.processed_count) as processed_count,
+        sum(agency_procedure_periods.processing_time_sum) as processing_time_sum
+
+    from agency_procedure_periods
+    inner join reporting_units
+        on reporting_units.agency_code = agency_procedure_periods.agency_code
+    where not reporting_units.is_gso63_series
+        or agency_procedure_periods.period_end <= date '{{ var("merger_date") }}'
+    group by 1, 2, 3, 4, 5, 6, 7, 8, 9
 
 )
 

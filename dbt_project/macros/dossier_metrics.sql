@@ -1,0 +1,114 @@
+{#- The dossier processing indicators (SPEC 3.1), defined once: every count is a filter over a
+    dossier's row in a period (`fct_dossier_processing_by_period` counts them per agency), and
+    every rate is a (numerator, denominator) pair of those counts, recomputed at every level and
+    period from summed counts, never averaged. A new count or rate is one entry here. -#}
+
+{#- A rate that is null, not zero, when its denominator is empty. -#}
+{% macro safe_divide(numerator, denominator) -%}
+    case when ({{ denominator }}) > 0 then cast({{ numerator }} as double) / ({{ denominator }}) end
+{%- endmacro %}
+
+{#- The counts: name and the condition a dossier's period row meets to be counted. Flows are
+    counted over the period, stocks at its start (carried over) and end (in progress). -#}
+{% macro dossier_counts() %}
+    {%- set processed = "is_closed_in_period and outcome = 'processed'" -%}
+    {%- set received = "is_received_in_period" -%}
+    {{ return([
+        {'name': 'received_count', 'where': received},
+        {'name': 'carried_over_count', 'where': 'is_carried_over'},
+        {'name': 'to_process_count', 'where': received ~ ' or is_carried_over'},
+        {'name': 'processed_count', 'where': processed},
+        {'name': 'processed_early_count', 'where': processed ~ " and end_judgement = 'early'"},
+        {'name': 'processed_on_time_count', 'where': processed ~ " and end_judgement = 'on_time'"},
+        {'name': 'processed_late_count', 'where': processed ~ " and end_judgement = 'late'"},
+        {'name': 'processed_unjudged_count', 'where': processed ~ ' and end_judgement is null'},
+        {'name': 'refused_count', 'where': "is_closed_in_period and outcome = 'refused'"},
+        {'name': 'stopped_count', 'where': "is_closed_in_period and outcome = 'stopped'"},
+        {'name': 'withdrawn_count', 'where': "is_closed_in_period and outcome = 'withdrawn'"},
+        {'name': 'in_progress_end_count', 'where': 'not is_closed_in_period'},
+        {'name': 'in_progress_overdue_count', 'where': "open_judgement = 'overdue'"},
+        {'name': 'in_progress_due_soon_count', 'where': "open_judgement = 'due_soon'"},
+        {'name': 'in_progress_not_yet_due_count', 'where': "open_judgement = 'not_yet_due'"},
+        {'name': 'in_progress_due_unknown_count', 'where': "open_judgement = 'due_unknown'"},
+        {'name': 'late_with_apology_count',
+         'where': processed ~ " and end_judgement = 'late' and is_apology_before_due"},
+        {'name': 'late_with_any_apology_count',
+         'where': processed ~ " and end_judgement = 'late' and is_apology_issued"},
+        {'name': 'late_apology_known_count',
+         'where': processed ~ " and end_judgement = 'late' and is_apology_issued is not null"},
+        {'name': 'received_online_count', 'where': received ~ ' and is_online_submission'},
+        {'name': 'received_full_online_count', 'where': received ~ ' and is_full_online_submission'},
+        {'name': 'received_postal_count', 'where': received ~ ' and is_postal_submission'},
+        {'name': 'received_online_procedure_count', 'where': received ~ ' and is_online_procedure'},
+        {'name': 'received_fee_bearing_count', 'where': received ~ ' and is_fee_bearing'},
+        {'name': 'received_fee_bearing_paid_online_count',
+         'where': received ~ ' and is_fee_bearing and is_paid_online'},
+        {'name': 'received_digitised_count', 'where': received ~ ' and is_digitised'},
+        {'name': 'received_with_digitised_component_count',
+         'where': received ~ ' and has_digitised_component'},
+        {'name': 'received_reused_count', 'where': received ~ ' and is_reused'},
+        {'name': 'received_due_inconsistent_count', 'where': received ~ ' and is_due_inconsistent'},
+        {'name': 'processed_electronic_result_count', 'where': processed ~ ' and has_electronic_result'},
+        {'name': 'processed_rated_count', 'where': processed ~ ' and rating_code is not null'},
+        {'name': 'processed_dissatisfied_count', 'where': processed ~ ' and is_dissatisfied'},
+        {'name': 'processed_complaint_count', 'where': processed ~ ' and has_complaint'},
+        {'name': 'processed_complaint_or_dissatisfied_count',
+         'where': processed ~ ' and (has_complaint or is_dissatisfied)'},
+        {'name': 'processed_with_supplement_count', 'where': processed ~ ' and supplement_requests >= 1'},
+        {'name': 'processed_second_supplement_count', 'where': processed ~ ' and has_second_supplement'},
+        {'name': 'processed_supplement_wait_estimated_count',
+         'where': processed ~ ' and is_supplement_wait_estimated'},
+        {'name': 'processed_supplement_on_last_day_count',
+         'where': processed ~ ' and has_supplement_on_due_day'},
+        {'name': 'processed_closed_at_due_minute_count', 'where': processed ~ ' and is_closed_at_due_minute'},
+        {'name': 'processed_timed_count', 'where': processed ~ ' and legal_time_used_share is not null'},
+    ]) }}
+{% endmacro %}
+
+{#- The additive counts, by name: summed over agencies into provinces and the nation (never
+    over periods: stocks are taken per period). -#}
+{% macro dossier_count_columns() %}
+    {{ return(dossier_counts() | map(attribute='name') | list) }}
+{% endmacro %}
+
+{#- Sums (not counts) that roll up the same way. -#}
+{% macro dossier_sum_columns() %}
+    {{ return(['processed_legal_time_used_share_sum']) }}
+{% endmacro %}
+
+{#- The rates: name -> (numerator, denominator) over the counts. The service index scores
+    these same pairs (a criterion's `rate_metric` in its configuration seed names one). -#}
+{% macro dossier_rates() %}
+    {%- set judged = 'processed_early_count + processed_on_time_count + processed_late_count' -%}
+    {%- set on_time = 'processed_early_count + processed_on_time_count' -%}
+    {{ return({
+        'on_time_rate': (on_time, judged),
+        'early_rate': ('processed_early_count', judged),
+        'late_rate': ('processed_late_count', judged),
+        'late_with_apology_share': ('late_with_apology_count', 'late_apology_known_count'),
+        'on_time_over_received_rate': (on_time, 'received_count'),
+        'in_progress_overdue_share': ('in_progress_overdue_count', 'in_progress_end_count'),
+        'online_share': ('received_online_count', 'received_count'),
+        'full_online_share': ('received_full_online_count', 'received_count'),
+        'postal_share': ('received_postal_count', 'received_count'),
+        'online_provision_rate': ('received_online_procedure_count', 'received_count'),
+        'online_payment_rate': ('received_fee_bearing_paid_online_count', 'received_fee_bearing_count'),
+        'digitisation_rate': ('received_digitised_count', 'received_count'),
+        'reuse_rate': ('received_reused_count', 'received_count'),
+        'electronic_result_rate': ('processed_electronic_result_count', 'processed_count'),
+        'complaint_or_dissatisfied_rate': ('processed_complaint_or_dissatisfied_count', 'processed_count'),
+        'handling_satisfaction_rate': (
+            'greatest(processed_count - processed_late_count - processed_complaint_or_dissatisfied_count, 0)',
+            'processed_count'),
+        'closed_at_due_minute_share': ('processed_closed_at_due_minute_count', 'processed_count'),
+        'supplement_on_last_day_share': ('processed_supplement_on_last_day_count', 'processed_count'),
+        'avg_legal_time_used_share': ('processed_legal_time_used_share_sum', 'processed_timed_count'),
+    }) }}
+{% endmacro %}
+
+{#- Every rate as a select-list item, from its definition above. -#}
+{% macro dossier_indicator_rates() -%}
+    {%- for name, parts in dossier_rates().items() %}
+    {{ safe_divide(parts[0], parts[1]) }} as {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

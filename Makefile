@@ -49,7 +49,8 @@ lint: setup
 
 # the Dagster UI on http://127.0.0.1:3000
 ui: setup
-	mkdir -p $(DAGSTER_HOME) && $(VENV)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	$(VENV)/chiso dagster-home
+	$(VENV)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 clean:
 	rm -rf .venv .tools var dbt_project/target dbt_project/logs

@@ -70,13 +70,34 @@ def generate(
     )
 
 
+def _month_key(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date().isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{option} takes a month as YYYY-MM, got {value!r}") from None
+
+
 @app.command()
-def run() -> None:
-    """Load the inbox and build the warehouse through the real Dagster definitions."""
+def run(
+    month_from: Annotated[str | None, typer.Option(
+        "--from", help="First month to rebuild (YYYY-MM); with --to, exactly those months.")]
+    = None,
+    month_to: Annotated[str | None, typer.Option(
+        "--to", help="Last month to rebuild (YYYY-MM).")] = None,
+) -> None:
+    """Run the pipeline job (the one the schedule, the sensor and the UI run): load the inbox,
+    build the warehouse, and rebuild the months new data touched (or --from/--to)."""
     import time
 
     from chiso import runtime
 
+    first, last = _month_key(month_from, "--from"), _month_key(month_to, "--to")
+    if (first is None) != (last is None):
+        raise typer.BadParameter("--from and --to go together")
+    if first is not None and last is not None and first > last:
+        raise typer.BadParameter(f"--from {month_from} is after --to {month_to}")
     runtime.ensure_dagster_home()
     key_file = runtime.ensure_pii_key()
     if key_file:
@@ -84,10 +105,10 @@ def run() -> None:
                       "Set CHISO_PII_KEY to your own secret for real data.[/yellow]")
     import dagster as dg
 
+    from chiso.run_summary import print_run_summary
     from orchestration.definitions import defs
-    from orchestration.defs.transform import stale_dbt_files
-    from orchestration.runs import run_pipeline
-    from orchestration.summary import print_run_summary
+    from orchestration.lib.dbt_project import stale_dbt_files
+    from orchestration.lib.launch import run_pipeline
 
     stale = stale_dbt_files()
     if stale:
@@ -95,11 +116,20 @@ def run() -> None:
                       f"{' …' if len(stale) > 3 else ''}: run `make setup` first[/red]")
         raise typer.Exit(code=2)
     started = time.perf_counter()
+    months = (first, last) if first is not None and last is not None else None
     with dg.DagsterInstance.get() as instance:
-        result = run_pipeline(defs, instance)
+        result = run_pipeline(defs, instance, months=months)
     print_run_summary(console, result, time.perf_counter() - started)
     if not result.success:
         raise typer.Exit(code=1)
+
+
+@app.command("dagster-home")
+def dagster_home() -> None:
+    """Create Dagster's local storage under CHISO_HOME (with its run queue) and print where."""
+    from chiso import runtime
+
+    console.print(str(runtime.ensure_dagster_home()))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,13 @@ DAGSTER_YAML = """\
 # chiso: Dagster's local storage lives under CHISO_HOME; no telemetry (no network here)
 telemetry:
   enabled: false
+# DuckDB has one writer: runs that write the warehouse wait in the queue, one at a time
+concurrency:
+  runs:
+    tag_concurrency_limits:
+      - key: chiso/writes
+        value: warehouse
+        limit: 1
 """
 
 
@@ -19,7 +26,9 @@ def ensure_dagster_home() -> Path:
     home = Path(os.environ.get("DAGSTER_HOME", settings.chiso_home() / "dagster"))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
+    # ours (it starts with our header) is kept current; an operator's own file is left alone
+    if not config.exists() or (config.read_text(encoding="utf-8").startswith("# chiso:")
+                               and config.read_text(encoding="utf-8") != DAGSTER_YAML):
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home

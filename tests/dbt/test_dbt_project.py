@@ -1,8 +1,8 @@
 """The dbt project for real: `dbt parse` without a warehouse, then `dbt build` (seeds, every
-model, unit test and data test) through dbt's Python runner on two small raw layers:
+model, unit test and data test) on two small raw layers:
 
-- `generated`: a small sample from `chiso generate`, loaded by the real `ingestion.loader`
-  (the path production takes, planted defects included);
+- `generated`: the session's pipeline run (the sample from `chiso generate`, the real loader
+  and the real Dagster job's dbt build, planted defects included);
 - `hand_made`: a few rows chosen for exact facts (code 15 on both sides of 2025-07-01, a
   code that lost its leading zero, several versions of one dossier).
 """
@@ -10,6 +10,7 @@ model, unit test and data test) through dbt's Python runner on two small raw lay
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,19 +19,12 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
-from foundation.calendar import calendar_table
 from foundation.settings import DBT_PROJECT_DIR
-from ingestion.loader import load_inbox
-from sample_generator.config import SampleConfig
-from sample_generator.generate import generate
-from tests.dbt.raw_sample import CALENDAR_YEARS, build_raw_layer
+from tests.conftest import PipelineRuns
+from tests.dbt.raw_sample import build_raw_layer
 
 pytestmark = pytest.mark.e2e
 
-TINY_SAMPLE = SampleConfig(
-    seed=7, dossiers=3_000, start=dt.date(2025, 1, 1), end=dt.date(2025, 9, 30),
-    survey_respondents_per_province=10, officials_per_province=4, procedures=40,
-)
 TEST_PII_KEY = b"chiso-dbt-tests-" * 2
 # consistency checks that warn (the generator plants out-of-scale answers and scores above
 # their maximum on purpose); anything else that warns or fails is a bug
@@ -41,7 +35,8 @@ EXPECTED_WARNINGS = {"assert_survey_answers_within_scale", "assert_par_scores_wi
 class Build:
     sample: str
     warehouse: Path
-    result: dbtRunnerResult
+    result: dbtRunnerResult | None  # None: built by the session's Dagster pipeline
+    warned: frozenset[str]
 
 
 def dbt(command: str, tmp: Path) -> dbtRunnerResult:
@@ -52,39 +47,33 @@ def dbt(command: str, tmp: Path) -> dbtRunnerResult:
     ])
 
 
-def load_generated_sample(warehouse: Path, inbox: Path) -> None:
-    generate(TINY_SAMPLE, inbox)
-    con = duckdb.connect(str(warehouse))
-    try:
-        load_inbox(con, inbox, pii_key=TEST_PII_KEY)
-        # as the orchestration's raw_calendar_days asset writes it
-        con.register("calendar", calendar_table(*CALENDAR_YEARS))
-        con.execute("create or replace table raw.calendar_days as select * from calendar")
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module", params=["generated", "hand_made"])
 def build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
           ) -> Iterator[Build]:
     tmp = tmp_path_factory.mktemp(f"dbt_{request.param}")
     warehouse = tmp / "warehouse.duckdb"
     if request.param == "generated":
-        load_generated_sample(warehouse, tmp / "inbox")
-    else:
-        build_raw_layer(str(warehouse))
+        # the session's pipeline run: the real loader and the real Dagster job's dbt build
+        runs: PipelineRuns = request.getfixturevalue("pipeline_runs")
+        shutil.copyfile(runs.after_nothing_new, warehouse)
+        yield Build("generated", warehouse, None, runs.warned_tests)
+        return
+    build_raw_layer(str(warehouse))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CHISO_WAREHOUSE", str(warehouse))
         mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        yield Build(request.param, warehouse, dbt("build", tmp))
+        result = dbt("build", tmp)
+        warned = frozenset(r.node.name for r in result.result or [] if str(r.status) == "warn")
+        yield Build(request.param, warehouse, result, warned)
 
 
 @pytest.fixture
 def con(build: Build) -> Iterator[duckdb.DuckDBPyConnection]:
-    assert build.result.success, build.result.exception or [
-        (r.node.name, str(r.status), r.message) for r in build.result.result
-        if str(r.status) not in {"success", "pass", "warn"}
-    ]
+    if build.result is not None:
+        assert build.result.success, build.result.exception or [
+            (r.node.name, str(r.status), r.message) for r in build.result.result
+            if str(r.status) not in {"success", "pass", "warn"}
+        ]
     connection = duckdb.connect(str(build.warehouse))
     yield connection
     connection.close()
@@ -104,18 +93,18 @@ def test_parse_needs_no_warehouse_file(tmp_path: Path, monkeypatch: pytest.Monke
     assert not missing.exists()
 
 
-def test_build_runs_every_node(build: Build) -> None:
+def test_build_runs_every_node(build: Build, request: pytest.FixtureRequest) -> None:
+    if build.result is None:
+        assert request.getfixturevalue("pipeline_runs").first.success
+        assert build.warned == EXPECTED_WARNINGS  # the planted defects are seen, nothing else
+        return
     assert build.result.success, build.result.exception
     kinds = {str(r.node.resource_type) for r in build.result.result}
     assert {"seed", "model", "test", "unit_test"} <= kinds
     failed = [(r.node.name, str(r.status)) for r in build.result.result
               if str(r.status) not in {"success", "pass", "warn"}]
     assert failed == []
-    warned = {r.node.name for r in build.result.result if str(r.status) == "warn"}
-    if build.sample == "generated":
-        assert warned == EXPECTED_WARNINGS  # the planted defects are seen, nothing else
-    else:
-        assert warned == set()
+    assert build.warned == set()
 
 
 def test_layers_land_in_their_own_schemas(con: duckdb.DuckDBPyConnection) -> None:

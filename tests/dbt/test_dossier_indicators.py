@@ -4,7 +4,7 @@ generator's gaming agencies show in the published shares, on-time rates match th
 own truth, and a monthly partition rebuilds its month (and the quarter and year around it) and
 nothing else.
 
-One warehouse is built per module (the session's 20k-dossier sample); the partition tests work
+The warehouse is the session's pipeline run on the 20k-dossier sample; the partition tests work
 on a copy of it.
 """
 
@@ -22,23 +22,20 @@ import numpy as np
 import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
-from foundation.calendar import calendar_table
 from foundation.settings import DBT_PROJECT_DIR
-from ingestion.loader import load_inbox
 from sample_generator import catalogue
 from sample_generator.context import SampleContext
 from sample_generator.dossiers import DAY, MERGER_DAY, NAT, generate_dossiers
 from sample_generator.self_reported import on_time
 from sample_generator.truth import GroundTruth
-from tests.conftest import SMALL_SAMPLE
-from tests.dbt.raw_sample import CALENDAR_YEARS
+from tests.conftest import SMALL_SAMPLE, PipelineRuns
 
 pytestmark = pytest.mark.e2e
 
 PII_KEY = b"chiso-dossier-indicators-test-k!"
 MONTHLY_FACTS = (
-    "fct_dossier_processing_monthly", "fct_dossier_indicators_monthly",
-    "fct_procedure_processing_time_monthly", "fct_service_index_criteria_monthly",
+    "fct_dossier_processing_by_period", "fct_dossier_indicators_by_period",
+    "fct_procedure_processing_time_by_period", "fct_service_index_criteria_monthly",
     "fct_service_index_monthly",
 )
 MARCH = {"partition_start": "2025-03-01", "partition_end": "2025-04-01"}
@@ -73,17 +70,12 @@ def assert_success(result: dbtRunnerResult) -> None:
 
 
 @pytest.fixture(scope="module")
-def warehouse(small_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+def warehouse(pipeline_runs: PipelineRuns, tmp_path_factory: pytest.TempPathFactory
+              ) -> Warehouse:
+    """A copy of the session's pipeline warehouse (built once by the real Dagster job)."""
     tmp = tmp_path_factory.mktemp("dossier_indicators")
     built = Warehouse(tmp / "warehouse.duckdb", tmp)
-    con = duckdb.connect(str(built.path))
-    try:
-        load_inbox(con, small_inbox, pii_key=PII_KEY)
-        con.register("calendar", calendar_table(*CALENDAR_YEARS))
-        con.execute("create or replace table raw.calendar_days as select * from calendar")
-    finally:
-        con.close()
-    assert_success(built.dbt("build"))
+    shutil.copyfile(pipeline_runs.after_nothing_new, built.path)
     return built
 
 
@@ -100,10 +92,10 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> list[tuple[A
 
 
 def test_counts_add_up(con: duckdb.DuckDBPyConnection) -> None:
-    assert rows(con, "select count(*) from marts.dossier_indicators_monthly")[0][0] > 1000
+    assert rows(con, "select count(*) from marts.dossier_indicators")[0][0] > 1000
     broken = rows(con, """
         select period_type, period_start, unit_type, code_system, unit_key
-        from marts.dossier_indicators_monthly
+        from marts.dossier_indicators
         where carried_over_count + received_count <> processed_count + refused_count
                 + stopped_count + withdrawn_count + in_progress_end_count
             or to_process_count <> carried_over_count + received_count
@@ -116,7 +108,7 @@ def test_counts_add_up(con: duckdb.DuckDBPyConnection) -> None:
     # every received dossier is received in exactly one month, nationally
     received, dossiers = rows(con, """
         select
-            (select sum(received_count) from marts.dossier_indicators_monthly
+            (select sum(received_count) from marts.dossier_indicators
              where period_type = 'month' and unit_type = 'national' and code_system = 'gso34'),
             (select count(*) from intermediate.int_dossier__lifecycle where is_received)
     """)[0]
@@ -124,8 +116,8 @@ def test_counts_add_up(con: duckdb.DuckDBPyConnection) -> None:
     # a stock carried into a month is the stock the month before left in progress
     unchained = rows(con, """
         select month.period_start
-        from marts.dossier_indicators_monthly as month
-        join marts.dossier_indicators_monthly as previous
+        from marts.dossier_indicators as month
+        join marts.dossier_indicators as previous
             on previous.period_type = 'month' and previous.unit_type = 'national'
             and previous.code_system = 'gso34' and previous.period_end = month.period_start
         where month.period_type = 'month' and month.unit_type = 'national'
@@ -138,7 +130,7 @@ def test_counts_add_up(con: duckdb.DuckDBPyConnection) -> None:
 def test_quarters_and_years_are_not_sums_of_months(con: duckdb.DuckDBPyConnection) -> None:
     q1 = dict(rows(con, """
         select period_type || ':' || strftime(period_start, '%Y-%m'), carried_over_count
-        from marts.dossier_indicators_monthly
+        from marts.dossier_indicators
         where unit_type = 'national' and code_system = 'gso34'
             and period_start in ('2025-01-01', '2025-02-01', '2025-03-01')
             and period_type in ('month', 'quarter')
@@ -151,14 +143,14 @@ def test_quarters_and_years_are_not_sums_of_months(con: duckdb.DuckDBPyConnectio
 def test_national_totals_agree_before_the_merger(con: duckdb.DuckDBPyConnection) -> None:
     counts = [name for (name,) in rows(con, """
         select column_name from information_schema.columns
-        where table_schema = 'marts' and table_name = 'dossier_indicators_monthly'
+        where table_schema = 'marts' and table_name = 'dossier_indicators'
             and column_name like '%_count'
     """)]
     national = {
         (system, kind, start): values
         for system, kind, start, *values in rows(con, f"""
             select code_system, period_type, period_start, {', '.join(counts)}
-            from marts.dossier_indicators_monthly where unit_type = 'national'
+            from marts.dossier_indicators where unit_type = 'national'
         """)
     }
     before = sorted(key[1:] for key in national if key[0] == "gso63")
@@ -168,7 +160,7 @@ def test_national_totals_agree_before_the_merger(con: duckdb.DuckDBPyConnection)
         assert national[("gso63", kind, start)] == national[("gso34", kind, start)], (kind, start)
     # gso34 goes on after the merger, and marks what it mapped forward
     mapped = dict(rows(con, """
-        select period_start, bool_and(is_mapped_forward) from marts.dossier_indicators_monthly
+        select period_start, bool_and(is_mapped_forward) from marts.dossier_indicators
         where code_system = 'gso34' and unit_type <> 'agency' and period_type = 'month'
         group by all
     """))
@@ -192,19 +184,19 @@ def test_gaming_agencies_show_their_pattern(con: duckdb.DuckDBPyConnection,
     agencies = _planted(ground_truth, kind)
     assert agencies
     national = rows(con, f"""
-        select sum({count}) / sum(processed_count) from marts.dossier_indicators_monthly
+        select sum({count}) / sum(processed_count) from marts.dossier_indicators
         where period_type = 'month' and unit_type = 'national' and code_system = 'gso34'
     """)[0][0]
     assert national < 0.01
     for agency in agencies:
         observed = rows(con, f"""
-            select sum({count}) / sum(processed_count) from marts.dossier_indicators_monthly
+            select sum({count}) / sum(processed_count) from marts.dossier_indicators
             where period_type = 'month' and unit_type = 'agency' and unit_key = ?
         """, agency)[0][0]
         assert observed > max(0.15, 10 * national), (agency, observed, national)
     # the published share column carries the same signal, month by month
     flagged = rows(con, f"""
-        select count(*) from marts.dossier_indicators_monthly
+        select count(*) from marts.dossier_indicators
         where period_type = 'month' and unit_type = 'agency'
             and unit_key in ({', '.join('?' * len(agencies))}) and {share} > 0.15
     """, *agencies)[0][0]
@@ -230,7 +222,7 @@ def test_on_time_rates_match_the_generators_truth(con: duckdb.DuckDBPyConnection
     ours = {key: (ok, judged) for key, ok, judged in rows(con, """
         select unit_key, sum(processed_early_count + processed_on_time_count),
             sum(processed_early_count + processed_on_time_count + processed_late_count)
-        from marts.dossier_indicators_monthly
+        from marts.dossier_indicators
         where period_type = 'month' and unit_type = 'province' and code_system = 'gso63'
         group by unit_key
     """)}
@@ -305,9 +297,9 @@ def test_one_month_rebuild_changes_no_other_month(warehouse: Warehouse) -> None:
         # a row no longer produced by the data: gone when its month is rebuilt, kept otherwise
         for month in ("2025-02-01", "2025-03-01"):
             con.execute("""
-                insert into marts.fct_dossier_processing_monthly
+                insert into marts.fct_dossier_processing_by_period
                 select * replace ('GHOST' as agency_code)
-                from marts.fct_dossier_processing_monthly
+                from marts.fct_dossier_processing_by_period
                 where period_type = 'month' and period_start = ?
                 order by agency_code limit 1
             """, [month])
@@ -319,10 +311,10 @@ def test_one_month_rebuild_changes_no_other_month(warehouse: Warehouse) -> None:
                                  warehouse=copy))
     con = duckdb.connect(str(copy))
     try:
-        ghosts = rows(con, "select period_start from marts.fct_dossier_processing_monthly "
+        ghosts = rows(con, "select period_start from marts.fct_dossier_processing_by_period "
                            "where agency_code = 'GHOST'")
         assert ghosts == [(dt.date(2025, 2, 1),)]
-        con.execute("delete from marts.fct_dossier_processing_monthly "
+        con.execute("delete from marts.fct_dossier_processing_by_period "
                     "where agency_code = 'GHOST'")
         for table in MONTHLY_FACTS:
             assert _changed_periods(con, table) == set(), table
@@ -344,7 +336,7 @@ def test_one_month_rebuild_changes_no_other_month(warehouse: Warehouse) -> None:
                 localtimestamp as _loaded_at
         """, [dossier, dossier, due, agency, due])
         before = rows(con, """
-            select late_with_apology_count from marts.fct_dossier_processing_monthly
+            select late_with_apology_count from marts.fct_dossier_processing_by_period
             where period_type = 'month' and period_start = '2025-03-01' and agency_code = ?
         """, agency)[0][0]
     finally:
@@ -357,14 +349,14 @@ def test_one_month_rebuild_changes_no_other_month(warehouse: Warehouse) -> None:
     try:
         march_and_around = {("month", dt.date(2025, 3, 1)), ("quarter", dt.date(2025, 1, 1)),
                             ("year", dt.date(2025, 1, 1))}
-        changed = _changed_periods(con, "fct_dossier_processing_monthly")
+        changed = _changed_periods(con, "fct_dossier_processing_by_period")
         assert ("month", dt.date(2025, 3, 1)) in changed
         assert changed <= march_and_around
         for table in MONTHLY_FACTS:
             months = {start for kind, start in _changed_periods(con, table) if kind == "month"}
             assert months <= {dt.date(2025, 3, 1)}, table
         after = rows(con, """
-            select late_with_apology_count from marts.fct_dossier_processing_monthly
+            select late_with_apology_count from marts.fct_dossier_processing_by_period
             where period_type = 'month' and period_start = '2025-03-01' and agency_code = ?
         """, agency)[0][0]
         assert after == before + 1

@@ -1,17 +1,22 @@
-"""The real Dagster definitions, materialised on a small generated sample in a temporary
-CHISO_HOME: ingestion, then dbt build, twice."""
+"""The real Dagster job end to end on the small sample (the session's `pipeline_runs`): every
+asset materialised, a new month rebuilds that month and changes no other month's rows, a run
+with nothing new changes nothing and rebuilds no month, a one-month backfill changes no other
+month, every input row is accounted for, and no personal data is stored in clear."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-import dagster as dg
 import duckdb
 import pytest
 
+from tests.conftest import HELD_BACK_MONTH, PipelineRuns
+
 pytestmark = pytest.mark.e2e
+MONTHLY_FACTS = ("fct_dossier_processing_by_period", "fct_dossier_indicators_by_period",
+                 "fct_procedure_processing_time_by_period", "fct_service_index_criteria_monthly",
+                 "fct_service_index_monthly")
 
 
 def _counts(warehouse: Path) -> dict[str, int]:
@@ -28,94 +33,71 @@ def _counts(warehouse: Path) -> dict[str, int]:
         con.close()
 
 
-def _monthly_rows(warehouse: Path) -> dict[str, list[tuple]]:
-    """Published monthly indicator rows, per month."""
+def _monthly_rows(warehouse: Path) -> dict[tuple[str, str], set[tuple]]:
+    """Rows of every monthly fact, per table and month (month rows only)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        rows = con.execute(
-            "select strftime(period_start, '%Y-%m'), * exclude (period_start) "
-            "from marts.dossier_indicators_monthly where period_type = 'month' "
-            "order by all").fetchall()
+        found: dict[tuple[str, str], set[tuple]] = {}
+        for table in MONTHLY_FACTS:
+            month_only = "" if "service_index" in table else "where period_type = 'month'"
+            for row in con.execute(f"select strftime(period_start, '%Y-%m'), * "
+                                   f"from marts.{table} {month_only}").fetchall():
+                found.setdefault((table, row[0]), set()).add(row[1:])
+        return found
     finally:
         con.close()
-    by_month: dict[str, list[tuple]] = {}
-    for row in rows:
-        by_month.setdefault(row[0], []).append(row[1:])
-    return by_month
 
 
-@pytest.fixture(scope="module")
-def chiso_home(small_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("chiso_home")
-    shutil.copytree(small_inbox, home / "inbox")
-    return home
+def _months(result: Any) -> set[str]:
+    return {e.partition[:7] for e in result.get_asset_materialization_events() if e.partition}
 
 
-@pytest.fixture(scope="module")
-def two_runs(chiso_home: Path) -> dict[str, Any]:
-    """Run the full job twice on the same inbox, as an operator would."""
-    env = {
-        "CHISO_HOME": str(chiso_home),
-        "CHISO_WAREHOUSE": str(chiso_home / "warehouse.duckdb"),
-        "CHISO_INBOX": str(chiso_home / "inbox"),
-        "CHISO_PII_KEY": "e2e-test-key-not-secret",
-    }
-    with pytest.MonkeyPatch.context() as mp:
-        for k, v in env.items():
-            mp.setenv(k, v)
-        from orchestration.definitions import defs
-        from orchestration.runs import run_pipeline
-
-        warehouse = chiso_home / "warehouse.duckdb"
-        with dg.DagsterInstance.ephemeral() as instance:
-            first = run_pipeline(defs, instance)
-            after_first = _counts(warehouse)
-            months_before = _monthly_rows(warehouse)
-            second = run_pipeline(defs, instance)
-            after_second = _counts(warehouse)
-            # an operator reruns one month from the UI: its partition of the monthly job
-            march = defs.resolve_job_def("chiso_monthly_run").execute_in_process(
-                instance=instance, partition_key="2025-03-01", raise_on_error=False)
-            months_after = _monthly_rows(warehouse)
-    return {"first": first, "second": second, "after_first": after_first,
-            "after_second": after_second, "warehouse": warehouse, "march": march,
-            "months_before": months_before, "months_after": months_after}
+def test_the_job_materialises_every_asset(pipeline_runs: PipelineRuns) -> None:
+    first = pipeline_runs.first
+    assert first.success
+    keys = {e.asset_key.to_user_string() for e in first.get_asset_materialization_events()}
+    assert {"raw/dossier_records", "raw/load_manifest", "marts/dim_province",
+            "marts/dossier_indicators", "marts/service_index_monthly",
+            "staging/stg_dossier_portal__records"} <= keys
+    # the first run rebuilds every month it has data for, as partitions of the monthly marts
+    assert _months(first) == {f"2025-{m:02d}" for m in range(1, 9)}
 
 
-def test_the_jobs_materialise_every_asset(two_runs: dict[str, Any]) -> None:
-    first = two_runs["first"]
-    assert first.success and first.months == ("2025-01-01", "2025-09-01")
-    keys = {e.asset_key.to_user_string()
-            for result in (first.full, first.monthly)
-            for e in result.get_asset_materialization_events()}
-    assert {"raw/dossier_records", "marts/dim_province", "marts/dossier_indicators_monthly",
-            "marts/service_index_monthly", "staging/stg_dossier_portal__records"} <= keys
+def test_a_new_month_rebuilds_that_month_and_changes_no_other(
+        pipeline_runs: PipelineRuns) -> None:
+    """September's exports arrive; the job is launched as the UI launches it (no partition):
+    September's marts are built in the same run, and no earlier month's rows change."""
+    assert pipeline_runs.new_month.success
+    assert HELD_BACK_MONTH[5:] == "09" and HELD_BACK_MONTH[:7] in _months(pipeline_runs.new_month)
+    before = _monthly_rows(pipeline_runs.after_first)
+    after = _monthly_rows(pipeline_runs.after_new_month)
+    assert {month for _, month in after} - {month for _, month in before} == {HELD_BACK_MONTH}
+    changed = sorted(key for key in before if after.get(key) != before[key])
+    # only August's running-month figures may move: it was the last month with data, judged
+    # at the data's last moment, and is now complete
+    assert {month for _, month in changed} <= {"2025-08"}, changed
 
 
-def test_rerunning_one_month_changes_no_other_month(two_runs: dict[str, Any]) -> None:
-    assert two_runs["march"].success
-    before, after = two_runs["months_before"], two_runs["months_after"]
-    assert set(before) == set(after) and len(before) == 9
-    for month in before:
-        assert after[month] == before[month], month
+def test_nothing_new_changes_nothing_and_rebuilds_no_month(pipeline_runs: PipelineRuns) -> None:
+    assert pipeline_runs.nothing_new.success
+    assert _months(pipeline_runs.nothing_new) == set()
+    assert _counts(pipeline_runs.after_nothing_new) == _counts(pipeline_runs.after_new_month)
+    assert _counts(pipeline_runs.after_nothing_new)["raw.dossier_records"] > 10_000
 
 
-def test_second_run_changes_no_count(two_runs: dict[str, Any]) -> None:
-    assert two_runs["second"].success
-    assert two_runs["after_first"]["raw.dossier_records"] > 10_000
-    assert two_runs["after_second"] == two_runs["after_first"]
+def test_a_one_month_backfill_changes_no_other_month(pipeline_runs: PipelineRuns) -> None:
+    assert pipeline_runs.march.success
+    assert _months(pipeline_runs.march) == {"2025-03"}
+    assert _monthly_rows(pipeline_runs.warehouse) == _monthly_rows(pipeline_runs.after_nothing_new)
 
 
-def test_every_input_row_is_accounted_for(two_runs: dict[str, Any],
+def test_every_input_row_is_accounted_for(pipeline_runs: PipelineRuns,
                                           ground_truth: dict[str, Any]) -> None:
-    con = duckdb.connect(str(two_runs["warehouse"]), read_only=True)
+    con = duckdb.connect(str(pipeline_runs.after_nothing_new), read_only=True)
     try:
         manifest = con.execute(
             "select source_file, rows_in, rows_loaded, rows_quarantined from raw.load_manifest "
             "where status = 'loaded'").fetchall()
-        marts = {r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-        ).fetchall()}
         provinces = con.execute("select count(*) from marts.dim_province").fetchone()[0]
     finally:
         con.close()
@@ -123,11 +105,10 @@ def test_every_input_row_is_accounted_for(two_runs: dict[str, Any],
     assert {m[0] for m in manifest} == set(expected)
     for source_file, rows_in, loaded, quarantined in manifest:
         assert rows_in == loaded + quarantined == expected[source_file]
-    assert {"dim_province", "dim_date", "dim_agency"} <= marts
     assert provinces == 97
 
 
-def test_no_personal_data_in_clear_anywhere(two_runs: dict[str, Any], small_inbox: Path,
+def test_no_personal_data_in_clear_anywhere(pipeline_runs: PipelineRuns, small_inbox: Path,
                                             ground_truth: dict[str, Any]) -> None:
     from tests.support.readback import read_rows
 
@@ -138,7 +119,7 @@ def test_no_personal_data_in_clear_anywhere(two_runs: dict[str, Any], small_inbo
                 clear |= {str(row.get(c)) for c in ("ChuHoSo", "SoDinhDanh", "SoDienThoai")
                           if row.get(c)}
     assert len(clear) > 500
-    con = duckdb.connect(str(two_runs["warehouse"]), read_only=True)
+    con = duckdb.connect(str(pipeline_runs.after_nothing_new), read_only=True)
     try:
         columns = con.execute(
             "select table_schema, table_name, column_name from information_schema.columns "

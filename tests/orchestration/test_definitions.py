@@ -1,28 +1,72 @@
-"""The one Definitions loads whole, and the inbox sensor fires only on new or changed files."""
+"""The one Definitions: it loads whole without touching the environment, every entry point
+requests the same job, the asset graph is grouped by domain, and the inbox sensor fires only
+on new or changed files with a run key that is the same in every process."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
-from orchestration.defs.automation import inbox_sensor
+from orchestration.defs.pipeline.jobs import PIPELINE_JOB
+from orchestration.defs.pipeline.sensors import inbox_sensor
 
 
 def test_definitions_hold_the_whole_graph() -> None:
     from orchestration.definitions import defs
 
-    job = defs.resolve_job_def("chiso_full_run")
-    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert {"raw/dossier_records", "raw/dossier_events", "raw/calendar_days",
-            "staging/stg_dossier_portal__records", "marts/dim_province"} <= keys
     graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert {"raw/dossier_records", "raw/dossier_events", "raw/calendar_days",
+            "raw/load_manifest", "staging/stg_dossier_portal__records", "marts/dim_province",
+            "marts/fct_dossier_indicators_by_period", "marts/dossier_indicators"} <= keys
     staging = dg.AssetKey(["staging", "stg_dossier_portal__records"])
     assert dg.AssetKey(["raw", "dossier_records"]) in graph.get(staging).parent_keys
+    # grouped by domain, not by layer; nothing left in Dagster's default group
+    groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert {"ingestion", "dossiers", "reference"} <= groups and "default" not in groups
+    job = defs.resolve_job_def(PIPELINE_JOB)
     assert job.executor_def.name == "in_process"
-    assert defs.resolve_schedule_def("chiso_full_run_schedule").execution_timezone == \
-        "Asia/Ho_Chi_Minh"
+    # the monthly marts are in the same job as everything else
+    assert job.partitions_def is not None
+
+
+def test_every_entry_point_requests_the_same_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    from orchestration.definitions import defs
+    from orchestration.lib import launch
+
+    schedule = defs.resolve_schedule_def("nightly_pipeline")
+    assert schedule.job_name == PIPELINE_JOB
+    assert schedule.execution_timezone == "Asia/Ho_Chi_Minh"
+    assert defs.resolve_sensor_def("inbox_sensor").job_name == PIPELINE_JOB
+    asked: list[str] = []
+
+    class Recorder:
+        def execute_in_process(self, **kwargs: object) -> str:
+            return "ran"
+
+    def resolve(name: str) -> Recorder:
+        asked.append(name)
+        return Recorder()
+
+    monkeypatch.setattr(defs, "resolve_job_def", resolve)
+    assert launch.run_pipeline(defs, instance=None) == "ran"  # type: ignore[arg-type]
+    assert launch.run_pipeline(defs, instance=None,  # type: ignore[arg-type]
+                               months=("2024-01-01", "2024-06-01")) == "ran"
+    assert asked == [PIPELINE_JOB, PIPELINE_JOB]
+
+
+def test_importing_the_definitions_changes_no_environment(tmp_path: Path) -> None:
+    code = ("import os; before = dict(os.environ); import orchestration.definitions; "
+            "print(sorted(set(os.environ.items()) ^ set(before.items())))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHISO_")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "[]"
 
 
 def test_inbox_sensor_fires_on_new_files_only(tmp_path: Path,
@@ -39,24 +83,36 @@ def test_inbox_sensor_fires_on_new_files_only(tmp_path: Path,
     third = inbox_sensor(dg.build_sensor_context(cursor=first.cursor))
     assert isinstance(third, dg.SensorResult)
     assert third.run_requests[0].tags["chiso/changed_files"] == "1"
+    assert third.run_requests[0].run_key != first.run_requests[0].run_key
+
+
+def test_the_sensors_run_key_is_the_same_in_another_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHISO_INBOX", str(tmp_path))
+    (tmp_path / "a.csv").write_text("x\n1\n", encoding="utf-8")
+    here = inbox_sensor(dg.build_sensor_context(cursor=None)).run_requests[0].run_key
+    code = ("import dagster as dg; from orchestration.defs.pipeline.sensors import inbox_sensor; "
+            "print(inbox_sensor(dg.build_sensor_context(cursor=None)).run_requests[0].run_key)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "CHISO_INBOX": str(tmp_path)},
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == here
 
 
 def test_a_dbt_change_after_the_manifest_is_reported() -> None:
     """`chiso run` refuses a stale manifest (it would crash mid-run on unknown models)."""
-    import os
+    from orchestration.lib import dbt_project
 
-    from orchestration.defs import transform
-
-    model = transform.DBT_PROJECT_DIR / "models" / "staging" / "reference" / \
+    model = dbt_project.DBT_PROJECT_DIR / "models" / "staging" / "reference" / \
         "stg_reference__agencies.sql"
-    built = transform.DBT_PROJECT.manifest_path.stat().st_mtime
+    built = dbt_project.MANIFEST.stat().st_mtime
     original = model.stat().st_mtime
     try:
         os.utime(model, (built - 10, built - 10))
         assert "models/staging/reference/stg_reference__agencies.sql" not in \
-            transform.stale_dbt_files()
+            dbt_project.stale_dbt_files()
         os.utime(model, (built + 10, built + 10))
         assert "models/staging/reference/stg_reference__agencies.sql" in \
-            transform.stale_dbt_files()
+            dbt_project.stale_dbt_files()
     finally:
         os.utime(model, (original, original))

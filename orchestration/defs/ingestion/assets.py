@@ -1,8 +1,6 @@
 """Raw assets: every export file in the inbox, loaded under its contract, one table each."""
 
-
 from collections.abc import Iterator
-from pathlib import Path
 
 import dagster as dg
 import pyarrow as pa
@@ -10,11 +8,13 @@ import pyarrow as pa
 from foundation.calendar import calendar_table
 from ingestion.contracts import CONTRACTS
 from ingestion.loader import FileLoadResult, load_inbox
+from ingestion.pseudonymise import pii_key_from_env
 from ingestion.schema import create_raw_schema
-from orchestration.progress import FileProgress
-from orchestration.resources import InboxResource, WarehouseResource
+from orchestration.lib.progress import FileProgress
+from orchestration.lib.resources import InboxResource, WarehouseResource
 
 CALENDAR_YEARS = (2020, 2030)
+GROUP = "ingestion"
 
 
 def _raw_tables() -> dict[str, str]:
@@ -25,6 +25,11 @@ def _raw_tables() -> dict[str, str]:
 
 
 RAW_TABLES = _raw_tables()
+# written by the loader for every file, whatever its family
+AUDIT_TABLES = {
+    "load_manifest": "Every file seen: its family, status, reason and rows in/loaded/quarantined.",
+    "quarantine": "Every row (or whole file) that broke its contract, with file, row and reason.",
+}
 
 
 def family_metadata(results: list[FileLoadResult], family: str) -> dict[str, int | float]:
@@ -46,11 +51,16 @@ def family_metadata(results: list[FileLoadResult], family: str) -> dict[str, int
     specs=[
         dg.AssetSpec(
             ["raw", table],
-            group_name="raw",
+            group_name=GROUP,
             description=f"Rows of the `{family}` exports that passed their contract.",
             kinds={"duckdb", "python"},
+            owners=["team:data-engineering"],
         )
         for table, family in RAW_TABLES.items()
+    ] + [
+        dg.AssetSpec(["raw", table], group_name=GROUP, description=description,
+                     kinds={"duckdb", "python"}, owners=["team:data-engineering"])
+        for table, description in AUDIT_TABLES.items()
     ],
     name="raw_exports",
 )
@@ -58,24 +68,30 @@ def raw_exports(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource
 ) -> Iterator[dg.MaterializeResult]:
     """Load every new file of the inbox; what breaks a contract goes to raw.quarantine."""
-    from ingestion.pseudonymise import pii_key_from_env
-
     pii_key = pii_key_from_env(inbox.pii_key_env)
-    inbox_path = Path(inbox.path)
+    inbox_path = inbox.resolved_path
     with warehouse.connect() as con, FileProgress(inbox_path) as progress:
         create_raw_schema(con)
         results = load_inbox(con, inbox_path, pii_key=pii_key, on_file=progress.advance)
     rejected = [r for r in results if r.status == "rejected"]
     for r in rejected:
         context.log.warning(f"rejected {r.source_file}: {r.reason}")
+    unattributed = [r for r in results if r.family is None]
     for table, family in RAW_TABLES.items():
         yield dg.MaterializeResult(
             asset_key=["raw", table], metadata=family_metadata(results, family)
         )
-    context.log.info(f"{len(results)} files seen, {len(rejected)} rejected")
+    yield dg.MaterializeResult(asset_key=["raw", "load_manifest"], metadata={
+        "files": len(results), "files_rejected": len(rejected),
+        "files_unattributed": len(unattributed)})
+    yield dg.MaterializeResult(asset_key=["raw", "quarantine"], metadata={
+        "rows_quarantined": sum(r.rows_quarantined or 0 for r in results)})
+    context.log.info(f"{len(results)} files seen, {len(rejected)} rejected "
+                     f"({len(unattributed)} before their family was known)")
 
 
-@dg.asset(key=["raw", "calendar_days"], group_name="raw", kinds={"duckdb", "python"})
+@dg.asset(key=["raw", "calendar_days"], group_name=GROUP, kinds={"duckdb", "python"},
+          owners=["team:data-engineering"])
 def raw_calendar_days(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Working days of Vietnam from the `holidays` library plus the overrides seed."""
     table: pa.Table = calendar_table(*CALENDAR_YEARS)

@@ -1,0 +1,54 @@
+"""What a pipeline run did, read from its events: per source family, the monthly partitions it
+refreshed, and the steps that failed."""
+
+from __future__ import annotations
+
+import dagster as dg
+from rich.console import Console
+from rich.table import Table
+
+from orchestration.defs.ingestion.assets import RAW_TABLES
+
+COLUMNS = {"files": "files", "files_skipped": "skipped", "files_rejected": "rejected",
+           "rows_in": "rows in", "rows_loaded": "loaded", "rows_quarantined": "quarantined",
+           "rows_new": "new", "seconds": "seconds"}
+
+
+def family_rows(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, float]]:
+    rows: dict[str, dict[str, float]] = {}
+    for event in result.get_asset_materialization_events():
+        key = event.asset_key
+        if key is None or key.path[0] != "raw" or key.path[-1] not in RAW_TABLES:
+            continue
+        family = RAW_TABLES[key.path[-1]]
+        metadata = event.materialization.metadata
+        # an answers table repeats its survey family's numbers: count each family once
+        rows.setdefault(family, {k: v.value for k, v in metadata.items()})
+    return rows
+
+
+def refreshed_months(result: dg.ExecuteInProcessResult) -> list[str]:
+    return sorted({e.partition for e in result.get_asset_materialization_events()
+                   if e.partition is not None})
+
+
+def print_run_summary(console: Console, result: dg.ExecuteInProcessResult,
+                      seconds: float) -> None:
+    table = Table(title="chiso run: ingestion by source family")
+    table.add_column("family", no_wrap=True)
+    for header in COLUMNS.values():
+        table.add_column(header, justify="right", no_wrap=True)
+    for family, m in sorted(family_rows(result).items()):
+        table.add_row(family, *(f"{m.get(c, 0):,}" for c in COLUMNS))
+    console.print(table)
+    models = sum(1 for e in result.get_asset_materialization_events()
+                 if e.asset_key and e.asset_key.path[0] != "raw" and e.partition is None)
+    months = refreshed_months(result)
+    span = f"{months[0][:7]}..{months[-1][:7]} ({len(months)} months)" if months else "none"
+    status = "[green]succeeded[/green]" if result.success else "[red]FAILED[/red]"
+    console.print(f"chiso_pipeline: run {result.run_id[:8]} {status}; {models} dbt models "
+                  f"materialised; monthly marts rebuilt for {span}")
+    for step in (e.step_key for e in result.all_events if e.is_step_failure):
+        console.print(f"[red]step failed: {step}[/red] (see the run in the Dagster UI)")
+    verdict = "[green]done[/green]" if result.success else "[red]failed[/red]"
+    console.print(f"{verdict} in {seconds:.1f} s")

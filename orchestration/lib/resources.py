@@ -1,0 +1,68 @@
+"""Resources, resolved from the environment when a run starts (one default each, in
+`foundation.settings`); importing the definitions reads and changes nothing."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+from dagster_dbt import DbtCliResource
+
+from foundation import settings
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The live DuckDB file. Only one step at a time opens it (runs are in one process, steps
+    in sequence), and it is never handed to readers: they get the published copy."""
+
+    path: str | None = None  # default: CHISO_WAREHOUSE, else CHISO_HOME/warehouse.duckdb
+
+    @property
+    def resolved_path(self) -> Path:
+        return Path(self.path) if self.path else settings.warehouse_path()
+
+    @contextmanager
+    def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.resolved_path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(self.resolved_path), read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def dbt_environment(self) -> Iterator[None]:
+        """dbt's profile reads CHISO_WAREHOUSE: point it at this run's file for the dbt
+        subprocesses started inside the block, so Python and dbt open the same file."""
+        previous = os.environ.get("CHISO_WAREHOUSE")
+        os.environ["CHISO_WAREHOUSE"] = str(self.resolved_path)
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("CHISO_WAREHOUSE", None)
+            else:
+                os.environ["CHISO_WAREHOUSE"] = previous
+
+
+class InboxResource(dg.ConfigurableResource):
+    """Where export files are dropped, and the variable holding the pseudonymisation key."""
+
+    path: str | None = None  # default: CHISO_INBOX, else CHISO_HOME/inbox
+    pii_key_env: str = "CHISO_PII_KEY"
+
+    @property
+    def resolved_path(self) -> Path:
+        return Path(self.path) if self.path else settings.inbox_dir()
+
+
+def dbt_resource() -> DbtCliResource:
+    # the dbt of this environment, whether or not its bin folder is on PATH
+    return DbtCliResource(project_dir=str(settings.DBT_PROJECT_DIR),
+                          profiles_dir=str(settings.DBT_PROJECT_DIR),
+                          dbt_executable=str(Path(sys.executable).parent / "dbt"))

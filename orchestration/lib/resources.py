@@ -12,6 +12,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
+from filelock import FileLock
+from pydantic import PrivateAttr
 
 from foundation import settings
 
@@ -21,6 +23,24 @@ class WarehouseResource(dg.ConfigurableResource):
     in sequence), and it is never handed to readers: they get the published copy."""
 
     path: str | None = None  # default: CHISO_WAREHOUSE, else CHISO_HOME/warehouse.duckdb
+    # how long a run waits for the one before it to finish (a night's backlog at most)
+    lock_timeout_seconds: float = 6 * 3600
+    _lock: FileLock | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Hold the writer's lock for the whole run: a second run, however it was launched
+        (CLI, schedule, sensor, UI), waits here for the first instead of failing on DuckDB's
+        file lock halfway through."""
+        self.resolved_path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(f"{self.resolved_path}.lock")
+        if context.log is not None:
+            context.log.info(f"waiting for the warehouse writer lock {self._lock.lock_file}")
+        self._lock.acquire(timeout=self.lock_timeout_seconds)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     @property
     def resolved_path(self) -> Path:

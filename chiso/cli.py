@@ -137,7 +137,8 @@ def publications(
         raise typer.Exit(code=1)
     during = history.published_during(folder, at) if len(at) == 7 else []
     console.print(f"in force at the end of {at}: [bold]{entry.name}[/bold] "
-                  f"(run {entry.run_id}, published {entry.published_at}, code {entry.code_version})")
+                  f"(run {entry.run_id}, published {entry.published_at}, "
+                  f"code {entry.code_version})")
     if len(during) > 1:
         console.print(f"{len(during)} publications were made during {at}: "
                       + ", ".join(e.name for e in during))

@@ -37,8 +37,8 @@ class Home:
     def leftovers(self) -> list[str]:
         """Temporary files of a publication that did not finish."""
         return sorted(p.name for p in [*self.root.iterdir(), *self.publications.iterdir()]
-                      if ".tmp" in p.name or p.name.endswith(".wal")
-                      and not p.name.startswith("warehouse"))
+                      if ".tmp" in p.name or (p.name.endswith(".wal")
+                      and not p.name.startswith("warehouse")))
 
 
 @pytest.fixture

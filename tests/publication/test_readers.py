@@ -159,7 +159,7 @@ def test_one_spreadsheet_per_index_with_vietnamese_headers(home: Home) -> None:
     assert header[:2] == ["First day of the period", "agency or province"]
     assert header[4] == "Tỉnh, thành phố" and header[7] == "Thứ hạng"
     about = book.get_sheet_by_name("Thông tin").to_python()
-    assert ["Lần công bố (run id)", "run-aaaa1111"] == about[0][:2]
+    assert about[0][:2] == ["Lần công bố (run id)", "run-aaaa1111"]
 
 
 def _readme_sql() -> list[str]:

@@ -255,9 +255,10 @@ def scorecard_section(con: duckdb.DuckDBPyConnection, rankings: list[Ranking],
             if r.get("unit_type", "province") != "province":
                 continue
             score = r[ranking.score_column]
+            points = "–" if score is None else f"{float(score):.2f}".replace(".", ",")
             cards.setdefault(r["unit_name"], []).append((
                 f"{ranking.title}, kỳ {_period_label(ranking.period)}",
-                f"{score} điểm, hạng {r['rank']}/{r['units_ranked']}, "
+                f"{points} điểm, hạng {r['rank']}/{r['units_ranked']}, "
                 f"xếp loại {r.get('band_code') or '–'}, {change_text(rank_change(ranking, r))}"))
     if DOSSIERS in columns:
         latest = _records(con, f"select * from {DOSSIERS} where unit_type = 'province' and "

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
@@ -41,14 +42,22 @@ class Home:
                       and not p.name.startswith("warehouse")))
 
 
+@contextlib.contextmanager
+def make_home(root: Path) -> Iterator[Home]:
+    warehouse = root / "warehouse.duckdb"
+    con = duckdb.connect(str(warehouse))
+    try:
+        yield Home(root=root, warehouse=warehouse, published=root / "published.duckdb",
+                   publications=root / "publications",
+                   manifest=write_manifest(root / "manifest.json"), con=con)
+    finally:
+        con.close()
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Iterator[Home]:
-    warehouse = tmp_path / "warehouse.duckdb"
-    con = duckdb.connect(str(warehouse))
-    yield Home(root=tmp_path, warehouse=warehouse, published=tmp_path / "published.duckdb",
-               publications=tmp_path / "publications",
-               manifest=write_manifest(tmp_path / "manifest.json"), con=con)
-    con.close()
+    with make_home(tmp_path) as made:
+        yield made
 
 
 def at(text: str) -> dt.datetime:

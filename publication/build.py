@@ -50,7 +50,19 @@ META_DOCS = {
         "storage_version": "DuckDB storage format of this file (readable by DuckDB from it on).",
         "tables": "Published tables and their row counts.",
     }),
-    INPUTS_TABLE: ("The input files behind this publication (the warehouse's load manifest).", {}),
+    INPUTS_TABLE: ("The input files behind this publication (the warehouse's load manifest).", {
+        "source_file": "Input file, relative to the inbox.",
+        "file_sha256": "SHA-256 of the file's bytes.",
+        "family": "Input family (contract) the file was read as.",
+        "status": "loaded, skipped (same bytes loaded before) or rejected.",
+        "reason": "Why a file was rejected.",
+        "rows_in": "Data rows in the file.",
+        "rows_loaded": "Rows loaded into raw.",
+        "rows_quarantined": "Rows set aside in quarantine.",
+        "rows_new": "Rows not seen in an earlier file.",
+        "loaded_at": "When the file was loaded (wall clock, Asia/Ho_Chi_Minh).",
+        "seconds": "Seconds the load took.",
+    }),
     DECISIONS_TABLE: ("The steward decisions this publication used (approve or withhold).", {}),
 }
 
@@ -173,10 +185,12 @@ def _write_metadata(con: duckdb.DuckDBPyConnection, warehouse: str, alias: str,
     if _table_exists(con, warehouse, "quality", "steward_decisions"):
         con.execute(f"create table {alias}.main.{DECISIONS_TABLE} as "
                     f"select * from {_quote(warehouse)}.quality.steward_decisions")
+    written = published_columns(con, alias, "main")
     for table, (description, columns) in META_DOCS.items():
-        if _table_exists(con, alias, "main", table):
+        if table in written:
+            present = {c for c, _ in written[table]}
             _comment(con, alias, table, TableDoc(table, description, {
-                c: ColumnDoc(d) for c, d in columns.items()}))
+                c: ColumnDoc(d) for c, d in columns.items() if c in present}))
 
 
 def check_new_file(con: duckdb.DuckDBPyConnection, warehouse: str, tmp: Path,

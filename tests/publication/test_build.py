@@ -44,6 +44,9 @@ def test_publication_copies_documents_and_records_the_run(home: Home) -> None:
         assert version.startswith("0.1.0")
         assert con.execute("select source_file from _publication_inputs").fetchall() == [
             ("dossiers/run-aaaa1111.csv",)]
+        assert con.execute("select comment from duckdb_columns() where table_name = "
+                           "'_publication_inputs' and column_name = 'file_sha256'"
+                           ).fetchone()[0] == "SHA-256 of the file's bytes."
     # the history holds the same bytes (a hard link of the file swapped in)
     assert sha256(result.history_file) == sha256(home.published)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import plotly.offline
@@ -57,6 +58,7 @@ def test_the_dashboard_renders_every_chart_offline(home: Home, tmp_path: Path) -
     assert plotly.offline.get_plotlyjs() in html
     rest = html.replace(plotly.offline.get_plotlyjs(), "")
     assert "src=" not in rest and "http" not in rest and "<link" not in rest
+    assert unicodedata.is_normalized("NFC", rest)  # Vietnamese text composed, as people type it
 
     shot = ARTEFACTS / "dashboard.png"
     dom = render(page, tmp_path / "chromium", shot)

@@ -205,14 +205,19 @@ def national_on_time_section(con: duckdb.DuckDBPyConnection) -> Section | None:
     if not rows:
         return None
     fig = go.Figure()
+    # the nation is the same dossiers under either system: where both exist the lines should
+    # coincide, so the first is drawn wide and the second dashed on top of it
+    styles = {"gso63": {"width": 7, "color": "#9ecae1"}, "gso34": {"width": 2, "dash": "dash",
+                                                                 "color": "#d73027"}}
     for system, label in CODE_SYSTEMS.items():
         points = [r for r in rows if r["code_system"] == system]
         if points:
             fig.add_trace(go.Scatter(
                 x=[r["period_start"] for r in points],
                 y=[None if r["on_time_rate"] is None else float(r["on_time_rate"]) * 100
-                   for r in points], mode="lines+markers", name=label))
-    fig.update_layout(title="Tỷ lệ hồ sơ giải quyết đúng hạn toàn quốc theo tháng (%)",
+                   for r in points], mode="lines+markers", name=label, line=styles[system]))
+    fig.update_layout(title="Tỷ lệ hồ sơ giải quyết đúng hạn toàn quốc theo tháng (%): "
+                            "hai hệ mã trùng nhau ở các tháng có cả hai",
                       yaxis={"title": "%"}, xaxis={"title": "Tháng"})
     return Section("Toàn quốc: hồ sơ đúng hạn",
                    _figure_html(fig, "national-on-time", 420, months=True))

@@ -20,8 +20,9 @@ from publication.descriptions import TableDoc, header_vi
 
 # tables from this many rows up are split by year when they have a period
 PARTITION_ROWS = 100_000
-PERIOD_COLUMNS = ("period_start", "year", "period_end")
+PERIOD_COLUMNS = ("year", "period_start", "period_end")  # a `year` column is used as it is
 EXCEL_MAX_ROWS = 1_048_575  # one header row
+CONSTANT_MEMORY_ROWS = 100_000
 
 
 def _quote(identifier: str) -> str:
@@ -55,27 +56,38 @@ def write_parquet(con: duckdb.DuckDBPyConnection, table: str, columns: list[tupl
     names = [c for c, _ in columns]
     period = next((c for c in PERIOD_COLUMNS if c in names), None)
     if rows >= partition_rows and period is not None:
-        year = "year" if "year" in names else f"year({_quote(period)})"
-        select = f"select *, {year} as _year from {_quote(table)}" if year != "year" else (
-            f"select * from {_quote(table)}")
-        key = "year" if year == "year" else "_year"
-        con.execute(f"copy ({select}) to {_literal(str(folder))} "
-                    f"(format parquet, partition_by ({key}), filename_pattern 'data_{{i}}')")
-        if key == "_year":  # hive folders named year=2025, not _year=2025
-            for part in folder.glob("_year=*"):
-                part.rename(folder / part.name[1:])
+        # the year is a column of its own in the folder names (year=2025), not in the files
+        year = "" if period == "year" else f", year({_quote(period)}) as year"
+        con.execute(f"copy (select *{year} from {_quote(table)}) to {_literal(str(folder))} "
+                    "(format parquet, partition_by (year), filename_pattern 'data_{i}')")
     else:
         con.execute(f"copy (select * from {_quote(table)}) to "
                     f"{_literal(str(folder / 'data.parquet'))} (format parquet)")
     return folder
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, (list, dict, tuple)):
-        return str(value)
-    return value
+def _writer(sheet: xlsxwriter.worksheet.Worksheet, date: object, stamp: object):
+    """One call per cell, chosen by the value's type (xlsxwriter's generic `write` guesses and is
+    about three times slower)."""
+    def write(i: int, j: int, value: object) -> None:
+        kind = type(value)
+        if kind is str:
+            sheet.write_string(i, j, value)
+        elif kind is int or kind is float:
+            sheet.write_number(i, j, value)
+        elif kind is bool:
+            sheet.write_boolean(i, j, value)
+        elif kind is decimal.Decimal:
+            sheet.write_number(i, j, float(value))
+        elif kind is dt.datetime:
+            sheet.write_datetime(i, j, value.replace(tzinfo=None), stamp)
+        elif kind is dt.date:
+            sheet.write_datetime(i, j, dt.datetime(value.year, value.month, value.day), date)
+        elif kind is list or kind is tuple:
+            sheet.write_string(i, j, "; ".join(str(v) for v in value))
+        else:
+            sheet.write_string(i, j, str(value))
+    return write
 
 
 def write_xlsx(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]],
@@ -85,7 +97,8 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[s
         raise ValueError(f"{table} has {len(rows):,} rows, more than a spreadsheet holds")
     target.mkdir(parents=True, exist_ok=True)
     path = target / f"{table}.xlsx"
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    # constant memory writes rows slower; only a large table needs it
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": len(rows) > CONSTANT_MEMORY_ROWS})
     try:
         bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         date = workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -95,16 +108,11 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[s
         for j, header in enumerate(headers):
             sheet.write_string(0, j, header, bold)
             sheet.set_column(j, j, min(max(len(header), 10), 40))
+        write = _writer(sheet, date, stamp)
         for i, row in enumerate(rows, start=1):
             for j, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, dt.datetime):
-                    sheet.write_datetime(i, j, value.replace(tzinfo=None), stamp)
-                elif isinstance(value, dt.date):
-                    sheet.write_datetime(i, j, dt.datetime.combine(value, dt.time()), date)
-                else:
-                    sheet.write(i, j, _cell(value))
+                if value is not None:
+                    write(i, j, value)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -17,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 from python_calamine import CalamineWorkbook
 
+from foundation.reference import provinces_gso34, provinces_gso63
 from tests.publication.conftest import Home
 
 HERE = Path(__file__).parent
@@ -158,6 +160,11 @@ def test_one_spreadsheet_per_index_with_vietnamese_headers(home: Home) -> None:
     # label_vi where the manifest has one, else the description's first sentence
     assert header[:2] == ["First day of the period", "agency or province"]
     assert header[4] == "Tỉnh, thành phố" and header[7] == "Thứ hạng"
+    # cells keep their types: a date is a date, a rank a number, a name the name
+    first = rows[1]
+    assert isinstance(first[0], dt.date) and first[0] >= dt.date(2025, 1, 1)
+    assert isinstance(first[7], (int, float)) and first[7] >= 1
+    assert first[4] in {p.name for p in provinces_gso63() + provinces_gso34()}
     about = book.get_sheet_by_name("Thông tin").to_python()
     assert about[0][:2] == ["Lần công bố (run id)", "run-aaaa1111"]
 

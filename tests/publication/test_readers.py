@@ -186,3 +186,23 @@ def test_the_readme_example_queries_run(home: Home) -> None:
                 assert con.execute(sql).fetchall(), sql
                 ran += 1
     assert ran >= 3
+
+
+def test_the_readme_connection_commands_run(home: Home, tmp_path: Path) -> None:
+    """The ```bash block of publication/README.md, as written, in a folder laid out like the
+    project (`var/` holding the publication, `.venv/` the project's environment)."""
+    home.publish("run-aaaa1111")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "var").symlink_to(home.root, target_is_directory=True)
+    (project / ".venv").symlink_to(Path(sys.executable).parent.parent, target_is_directory=True)
+    blocks = re.findall(r"```bash\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+    connecting = next(b for b in blocks if "duckdb -readonly" in b)
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", connecting], cwd=project,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "│ run-aaaa1111 │" in out  # the DuckDB CLI's box
+    assert out.count("Đắk Nông") == 2  # the withheld unit through pandas and through polars
+    assert "shape: (1, 4)" in out  # polars prints its frame's shape
+    assert re.search(r"^0\s+run-aaaa1111\b", out, re.MULTILINE)  # pandas row 0, via SQLAlchemy

@@ -249,6 +249,7 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, *,
 
     published.parent.mkdir(parents=True, exist_ok=True)
     publications.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(published, publications)
     tmp = published.parent / f".{published.stem}.{name}.tmp"
     staged_exports = publications / f".{name}.tmp"
     history_file = publications / f"{name}.duckdb"
@@ -296,6 +297,17 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, *,
                        code_version=str(meta["code_version"]), path=published,
                        history_file=history_file, exports_dir=exports_dir, tables=counts,
                        seconds=seconds)
+
+
+def _remove_leftovers(published: Path, publications: Path) -> None:
+    """What a publication killed midway (no `except` ran) left behind. Only one publication runs
+    at a time: it holds the warehouse, which one process alone may open."""
+    for stale in [*published.parent.glob(f".{published.stem}.*.tmp*"),
+                  *publications.glob(".*.tmp")]:
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -124,6 +124,19 @@ def test_a_failure_midway_keeps_the_previous_file(published_once: Home,
     _unchanged_after(home, "run-bbbb2222")
 
 
+def test_what_a_killed_publication_left_is_removed_by_the_next(published_once: Home) -> None:
+    home = published_once
+    stale_file = home.root / ".published.2025-03-05T06-00-00_runkille.tmp"
+    stale_wal = home.root / ".published.2025-03-05T06-00-00_runkille.tmp.wal"
+    stale_exports = home.publications / ".2025-03-05T06-00-00_runkille.tmp"
+    (stale_exports / "parquet").mkdir(parents=True)
+    stale_file.write_bytes(b"half a file")
+    stale_wal.write_bytes(b"log")
+    home.publish("run-bbbb2222", now=at("2025-03-06T06:00:00"))
+    assert home.leftovers() == []
+    assert len(list(home.publications.glob("*.duckdb"))) == 2  # the real ones stay
+
+
 def test_a_missing_description_stops_the_publication_and_names_the_column(
         published_once: Home) -> None:
     home = published_once

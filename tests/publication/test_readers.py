@@ -113,9 +113,13 @@ def test_the_duckdb_cli_from_pypi_reads_the_published_file(home: Home) -> None:
     cli = Path(sys.executable).parent / "duckdb"  # the duckdb-cli package's binary
     out = subprocess.run([str(cli), "-readonly", "-csv", str(home.published), "-c",
                           "select run_id from _publication; "
-                          "select count(*) from withheld_units where unit_name = 'Đắk Nông'"],
+                          "select count(*) from withheld_units where unit_name = 'Đắk Nông'; "
+                          "select comment from duckdb_columns() where table_name = "
+                          "'withheld_units' and column_name = 'reason'"],
                          capture_output=True, text=True, timeout=60, check=True).stdout
-    assert out.split() == ["run_id", "run-aaaa1111", "count_star()", "1"]
+    # DuckDB 1.5 reads the file, its rows and its column comments
+    assert out.splitlines() == ["run_id", "run-aaaa1111", "count_star()", "1", "comment",
+                                "Why it was withheld."]
 
 
 def test_python_readers_duckdb_pandas_polars(home: Home) -> None:

@@ -105,7 +105,7 @@ def run() -> None:
 @app.command()
 def publications(
     at: Annotated[str | None, typer.Option(
-        help="A month (2025-03), a day (2025-03-15) or a time: show the publication in force "
+        help="A year, a month (2025-03), a day (2025-03-15) or a time: the publication in force "
              "then and how to open it.")] = None,
 ) -> None:
     """List the publications kept under CHISO_HOME/publications (newest first)."""
@@ -130,7 +130,7 @@ def publications(
     try:
         entry = history.in_force_at(folder, at)
     except ValueError as error:
-        console.print(f"[red]--at {at}: {error}; give 2025-03, 2025-03-15 or an ISO time[/red]")
+        console.print(f"[red]--at {at}: {error}; give 2025, 2025-03, 2025-03-15 or an ISO time[/red]")
         raise typer.Exit(code=2) from error
     if entry is None:
         console.print(f"nothing had been published by the end of {at}")

@@ -86,11 +86,14 @@ def _point_latest(publications: Path, target: str) -> None:
 
 
 def _period_end(when: str | dt.date | dt.datetime) -> dt.datetime:
-    """The last instant of a month ("2025-03"), a day ("2025-03-15") or an exact time."""
+    """The last instant of a year ("2025"), a month ("2025-03"), a day ("2025-03-15") or an
+    exact time."""
     if isinstance(when, dt.datetime):
         return when if when.tzinfo else when.replace(tzinfo=TZ)
     if isinstance(when, dt.date):
         day = when
+    elif len(when) == 4:
+        day = dt.date(int(when), 12, 31)
     elif len(when) == 7:
         year, month = (int(x) for x in when.split("-"))
         day = dt.date(year, month, calendar.monthrange(year, month)[1])

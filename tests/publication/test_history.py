@@ -62,6 +62,8 @@ def test_only_the_newest_n_stay_on_disk_and_all_are_listed(four_publications: Ho
     ("2025-03", "run-mar-0020"),  # at the end of March: the later of March's two
     ("2025-03-20T23:59:00", "run-mar-0005"),  # 30 seconds before the second
     ("2025-12", "run-apr-0002"),
+    ("2024", None),
+    ("2025", "run-apr-0002"),
 ])
 def test_in_force_at(four_publications: Home, when: str, run_id: str | None) -> None:
     entry = history.in_force_at(four_publications.publications, when)
@@ -102,3 +104,6 @@ def test_chiso_publications_lists_and_finds_march(four_publications: Home,
 
     january = runner.invoke(app, ["publications", "--at", "2025-01"])
     assert january.exit_code == 1 and "nothing had been published" in january.output
+
+    nonsense = runner.invoke(app, ["publications", "--at", "March"])
+    assert nonsense.exit_code == 2 and "give 2025-03" in nonsense.output

@@ -130,7 +130,8 @@ def publications(
     try:
         entry = history.in_force_at(folder, at)
     except ValueError as error:
-        console.print(f"[red]--at {at}: {error}; give 2025, 2025-03, 2025-03-15 or an ISO time[/red]")
+        console.print(f"[red]--at {at}: {error}; "
+                      "give 2025, 2025-03, 2025-03-15 or an ISO time[/red]")
         raise typer.Exit(code=2) from error
     if entry is None:
         console.print(f"nothing had been published by the end of {at}")

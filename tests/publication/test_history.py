@@ -106,4 +106,4 @@ def test_chiso_publications_lists_and_finds_march(four_publications: Home,
     assert january.exit_code == 1 and "nothing had been published" in january.output
 
     nonsense = runner.invoke(app, ["publications", "--at", "March"])
-    assert nonsense.exit_code == 2 and "give 2025-03" in nonsense.output
+    assert nonsense.exit_code == 2 and "give 2025, 2025-03" in nonsense.output

@@ -1,5 +1,6 @@
 """A BI tool in its own process: holds `published.duckdb` open read-only and queries it in a loop
-until told to stop, then reconnects once. Prints one JSON report.
+until told to stop, then reconnects once (mode `hold`); or connects anew for every read, as a
+dashboard refreshing does (mode `reconnect`). Prints one JSON report.
 
 Each read is one transaction over every table: the run id of `_publication` and the distinct
 `built_by_run` of each published table. A read that saw one publication whole has one run id.
@@ -26,12 +27,15 @@ def read_once(con: duckdb.DuckDBPyConnection) -> list[str]:
     return runs
 
 
-def main(published: str, ready: str, stop: str) -> None:
+def main(published: str, ready: str, stop: str, mode: str = "hold") -> None:
     reads: list[dict] = []
     errors: list[str] = []
     con = duckdb.connect(published, read_only=True)
     while not Path(stop).exists():
         try:
+            if mode == "reconnect":
+                con.close()
+                con = duckdb.connect(published, read_only=True)
             reads.append({"at": time.time(), "runs": sorted(set(read_once(con)))})
         except duckdb.Error as error:  # the test fails on any
             errors.append(repr(error))
@@ -43,4 +47,4 @@ def main(published: str, ready: str, stop: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -66,6 +66,31 @@ def test_a_reader_holding_the_file_open_sees_one_publication_whole(home: Home) -
     assert [p.name for p in home.publications.glob("*.duckdb")] == [new.history_file.name]
 
 
+def test_a_tool_connecting_during_a_publication_is_never_refused(home: Home) -> None:
+    home.publish("run-old")
+    ready, stop = home.root / "ready", home.root / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, str(HERE / "reader.py"), str(home.published), str(ready), str(stop),
+         "reconnect"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(ready, reader)
+        home.publish("run-new")
+        time.sleep(0.5)
+        stop.touch()
+        out, err = reader.communicate(timeout=60)
+    finally:
+        reader.kill()
+    assert reader.returncode == 0, err
+    report = json.loads(out)
+    assert report["errors"] == []  # no connection refused, no read failed
+    seen = [r["runs"] for r in report["reads"]]
+    assert all(len(runs) == 1 for runs in seen)
+    # old until the swap, new from then on, never back
+    first_new = seen.index(["run-new"])
+    assert seen[:first_new] == [["run-old"]] * first_new and first_new > 0
+    assert seen[first_new:] == [["run-new"]] * (len(seen) - first_new)
+
+
 @pytest.fixture
 def pipeline_writing(home: Home):
     """Another process holding the warehouse open for writing, as a pipeline run does."""

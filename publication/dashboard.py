@@ -19,7 +19,9 @@ import duckdb
 import plotly.graph_objects as go
 import plotly.offline
 
-DOSSIERS = "dossier_indicators_monthly"
+# the dossier indicators' published name, newest first (`dossier_indicators_monthly` is the
+# name they were first published under, kept as an alias)
+DOSSIER_TABLES = ("dossier_indicators", "dossier_indicators_monthly")
 SCORE_COLUMNS = ("total_score_rounded", "score_rounded", "percent_of_max", "index_value",
                  "total_score", "score", "total_points")
 PERIOD_COLUMNS = ("period_start", "year")
@@ -198,8 +200,12 @@ def ranking_section(ranking: Ranking, n: int) -> Section:
     return Section(ranking.title, f"<p>Xếp loại: {legend}</p>{body}")
 
 
-def national_on_time_section(con: duckdb.DuckDBPyConnection) -> Section | None:
-    rows = _records(con, f"select code_system, period_start, on_time_rate from {DOSSIERS} "
+def dossier_table(columns: dict[str, list[str]]) -> str | None:
+    return next((t for t in DOSSIER_TABLES if t in columns), None)
+
+
+def national_on_time_section(con: duckdb.DuckDBPyConnection, dossiers: str) -> Section | None:
+    rows = _records(con, f"select code_system, period_start, on_time_rate from {dossiers} "
                          "where unit_type = 'national' and period_type = 'month' "
                          "order by code_system, period_start")
     if not rows:
@@ -223,8 +229,8 @@ def national_on_time_section(con: duckdb.DuckDBPyConnection) -> Section | None:
                    _figure_html(fig, "national-on-time", 420, months=True))
 
 
-def province_trend_section(con: duckdb.DuckDBPyConnection) -> Section | None:
-    rows = _records(con, f"select unit_name, period_start, on_time_rate from {DOSSIERS} "
+def province_trend_section(con: duckdb.DuckDBPyConnection, dossiers: str) -> Section | None:
+    rows = _records(con, f"select unit_name, period_start, on_time_rate from {dossiers} "
                          "where unit_type = 'province' and period_type = 'month' "
                          f"and code_system = '{PREFERRED_CODE_SYSTEM}' "
                          "order by unit_name, period_start")
@@ -265,11 +271,12 @@ def scorecard_section(con: duckdb.DuckDBPyConnection, rankings: list[Ranking],
                 f"{ranking.title}, kỳ {_period_label(ranking.period)}",
                 f"{points} điểm, hạng {r['rank']}/{r['units_ranked']}, "
                 f"xếp loại {r.get('band_code') or '–'}, {change_text(rank_change(ranking, r))}"))
-    if DOSSIERS in columns:
-        latest = _records(con, f"select * from {DOSSIERS} where unit_type = 'province' and "
+    dossiers = dossier_table(columns)
+    if dossiers:
+        latest = _records(con, f"select * from {dossiers} where unit_type = 'province' and "
                                f"period_type = 'month' and code_system = "
                                f"'{PREFERRED_CODE_SYSTEM}' and period_start = (select "
-                               f"max(period_start) from {DOSSIERS} where period_type = 'month')")
+                               f"max(period_start) from {dossiers} where period_type = 'month')")
         labels = {"on_time_rate": "Tỷ lệ đúng hạn", "online_share": "Tỷ lệ nộp trực tuyến",
                   "digitisation_rate": "Tỷ lệ số hoá", "online_payment_rate":
                   "Tỷ lệ thanh toán trực tuyến"}
@@ -351,8 +358,10 @@ def write_dashboard(published_file: Path, target: Path) -> Path:
         rankings = [r for t in ranking_tables(columns)
                     if (r := load_ranking(con, t, columns[t])) is not None]
         sections: list[Section | None] = [ranking_section(r, i) for i, r in enumerate(rankings)]
-        if DOSSIERS in columns:
-            sections += [province_trend_section(con), national_on_time_section(con)]
+        dossiers = dossier_table(columns)
+        if dossiers:
+            sections += [province_trend_section(con, dossiers),
+                         national_on_time_section(con, dossiers)]
         sections += [scorecard_section(con, rankings, columns), withheld_section(con, columns)]
     body = "".join(f"<section><h2>{html.escape(s.title)}</h2>{s.body}</section>"
                    for s in sections if s is not None) or "<p>Chưa có bảng nào được công bố.</p>"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-TABLES = ("service_index_monthly", "dossier_indicators_monthly", "withheld_units")
+TABLES = ("service_index_monthly", "dossier_indicators", "withheld_units")
 
 
 def read_once(con: duckdb.DuckDBPyConnection) -> list[str]:

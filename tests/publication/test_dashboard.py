@@ -85,7 +85,7 @@ def test_the_dashboard_renders_every_chart_offline(home: Home, tmp_path: Path) -
 
 def test_a_chart_is_drawn_only_when_its_table_is_published(home: Home, tmp_path: Path) -> None:
     result = home.publish("run-aaaa1111")
-    home.con.execute("drop table published.dossier_indicators_monthly")
+    home.con.execute("drop table published.dossier_indicators")
     home.con.execute("drop table published.withheld_units")
     smaller = publish(home.con, "run-bbbb2222", published=home.published,
                       publications=home.publications, manifest=home.manifest)
@@ -110,3 +110,11 @@ def test_an_empty_withheld_list_says_so(home: Home) -> None:
     assert "Không có đơn vị nào bị tạm dừng công bố." in page
     assert 'class="plotly-graph-div"' not in page  # no index, no chart
     assert dashboard.ranking_tables({"withheld_units": ["unit_name"]}) == []
+
+
+def test_the_dossier_indicators_are_found_under_either_published_name() -> None:
+    both = {"dossier_indicators": ["on_time_rate"], "dossier_indicators_monthly": ["x"]}
+    assert dashboard.dossier_table(both) == "dossier_indicators"
+    assert dashboard.dossier_table({"dossier_indicators_monthly": ["x"]}) == (
+        "dossier_indicators_monthly")
+    assert dashboard.dossier_table({"service_index_monthly": ["rank"]}) is None

@@ -163,7 +163,7 @@ def test_parquet_exports_one_folder_per_table_split_by_year_when_large(home: Hom
     # 291 and 297 rows reach the 100-row threshold: split by year; 1 row: one file
     assert sorted(p.relative_to(parquet).as_posix() for p in parquet.rglob("*.parquet")) == [
         "_publication/data.parquet", "_publication_inputs/data.parquet",
-        "dossier_indicators_monthly/year=2025/data_0.parquet",
+        "dossier_indicators/year=2025/data_0.parquet",
         "service_index_monthly/year=2025/data_0.parquet", "withheld_units/data.parquet"]
     # what Spark and Power BI's folder connector read
     table = ds.dataset(parquet / "service_index_monthly", partitioning="hive").to_table()
@@ -171,9 +171,9 @@ def test_parquet_exports_one_folder_per_table_split_by_year_when_large(home: Hom
     assert set(table.column("year").to_pylist()) == {2025}
     with duckdb.connect() as con:
         rows = con.execute("select count(*) from read_parquet(?, hive_partitioning = true)",
-                           [str(parquet / "dossier_indicators_monthly" / "**" / "*.parquet")]
+                           [str(parquet / "dossier_indicators" / "**" / "*.parquet")]
                            ).fetchone()[0]
-    assert rows == result.tables["dossier_indicators_monthly"]
+    assert rows == result.tables["dossier_indicators"]
 
 
 def test_one_spreadsheet_per_index_with_vietnamese_headers(home: Home) -> None:

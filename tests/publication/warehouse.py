@@ -30,7 +30,7 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "quality_flags": "Quality flags raised on this unit and period.",
         "built_by_run": "Run that built this row.",
     },
-    "dossier_indicators_monthly": {
+    "dossier_indicators": {
         "period_type": "month, quarter or year.",
         "period_start": "First day of the period.",
         "unit_type": "agency, province or national.",
@@ -109,7 +109,7 @@ def build_published_schema(con: duckdb.DuckDBPyConnection, run_id: str, *,
         from scored
     """)
     con.execute(f"""
-        create or replace table published.dossier_indicators_monthly as
+        create or replace table published.dossier_indicators as
         with months as (
             select cast(make_date(2025, m, 1) as date) as period_start
             from range(1, {months} + 1) as t(m)

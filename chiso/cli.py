@@ -132,5 +132,57 @@ def dagster_home() -> None:
     console.print(str(runtime.ensure_dagster_home()))
 
 
+@app.command()
+def publications(
+    at: Annotated[str | None, typer.Option(
+        help="A year, a month (2025-03), a day (2025-03-15) or a time: the publication in force "
+             "then and how to open it.")] = None,
+) -> None:
+    """List the publications kept under CHISO_HOME/publications (newest first)."""
+    from publication import history
+
+    folder = settings.publications_dir()
+    entries = history.list_publications(folder)
+    if not entries:
+        console.print(f"no publication yet in {folder}")
+        raise typer.Exit(code=0 if at is None else 1)
+    if at is None:
+        table = Table(title=f"publications in {folder}")
+        for column in ("published at", "name", "run id", "code version", "tables", "rows",
+                       "on disk"):
+            table.add_column(column, justify="right" if column == "rows" else "left")
+        for e in entries:
+            table.add_row(e.published_at, e.name, e.run_id, e.code_version, str(len(e.tables)),
+                          f"{sum(e.tables.values()):,}", "yes" if e.on_disk else "removed")
+        console.print(table)
+        console.print(f"in force now: {settings.published_path()}")
+        return
+    try:
+        entry = history.in_force_at(folder, at)
+    except ValueError as error:
+        console.print(f"[red]--at {at}: {error}; "
+                      "give 2025, 2025-03, 2025-03-15 or an ISO time[/red]")
+        raise typer.Exit(code=2) from error
+    if entry is None:
+        console.print(f"nothing had been published by the end of {at}")
+        raise typer.Exit(code=1)
+    during = history.published_during(folder, at) if len(at) == 7 else []
+    console.print(f"in force at the end of {at}: [bold]{entry.name}[/bold] "
+                  f"(run {entry.run_id}, published {entry.published_at}, "
+                  f"code {entry.code_version})")
+    if len(during) > 1:
+        console.print(f"{len(during)} publications were made during {at}: "
+                      + ", ".join(e.name for e in during))
+    if not entry.on_disk:
+        console.print(f"[yellow]its file is no longer kept (only the newest "
+                      f"{settings.publications_kept()} are; CHISO_PUBLICATIONS_KEPT)[/yellow]")
+        raise typer.Exit(code=1)
+    path = folder / entry.file
+    console.print(f"open it read-only:\n  duckdb -readonly {path}\n"
+                  f"  python -c \"import duckdb; duckdb.connect('{path}', read_only=True)"
+                  f".sql('show tables').show()\"\n"
+                  f"exports and dashboard: {folder / entry.exports}")
+
+
 if __name__ == "__main__":
     app()

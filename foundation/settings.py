@@ -21,3 +21,18 @@ def inbox_dir() -> Path:
 
 def warehouse_path() -> Path:
     return Path(os.environ.get("CHISO_WAREHOUSE", chiso_home() / "warehouse.duckdb")).resolve()
+
+
+def published_path() -> Path:
+    """The published file BI tools open; the pipeline only ever swaps a new file in."""
+    return Path(os.environ.get("CHISO_PUBLISHED", chiso_home() / "published.duckdb")).resolve()
+
+
+def publications_dir() -> Path:
+    """Every publication kept, named by time and run, with its exports and dashboard."""
+    return Path(os.environ.get("CHISO_PUBLICATIONS", chiso_home() / "publications")).resolve()
+
+
+def publications_kept() -> int:
+    """How many publications stay on disk (the newest N)."""
+    return int(os.environ.get("CHISO_PUBLICATIONS_KEPT", "12"))

@@ -27,9 +27,17 @@ def family_rows(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, float]
     return rows
 
 
-def refreshed_months(result: dg.ExecuteInProcessResult) -> list[str]:
-    return sorted({e.partition for e in result.get_asset_materialization_events()
-                   if e.partition is not None})
+def rebuilt_months(result: dg.ExecuteInProcessResult) -> str:
+    """The months the run rebuilt: what the monthly build recorded (`chiso/rebuilt_months`),
+    else the partitions it materialised (an exact range)."""
+    spans = {e.materialization.metadata["chiso/rebuilt_months"].value
+             for e in result.get_asset_materialization_events()
+             if "chiso/rebuilt_months" in e.materialization.metadata}
+    if spans:
+        return ", ".join(sorted(str(s) for s in spans))
+    months = sorted({e.partition[:7] for e in result.get_asset_materialization_events()
+                     if e.partition is not None})
+    return f"{months[0]}..{months[-1]}" if months else "none"
 
 
 def print_run_summary(console: Console, result: dg.ExecuteInProcessResult,
@@ -41,10 +49,9 @@ def print_run_summary(console: Console, result: dg.ExecuteInProcessResult,
     for family, m in sorted(family_rows(result).items()):
         table.add_row(family, *(f"{m.get(c, 0):,}" for c in COLUMNS))
     console.print(table)
-    models = sum(1 for e in result.get_asset_materialization_events()
-                 if e.asset_key and e.asset_key.path[0] != "raw" and e.partition is None)
-    months = refreshed_months(result)
-    span = f"{months[0][:7]}..{months[-1][:7]} ({len(months)} months)" if months else "none"
+    models = len({e.asset_key for e in result.get_asset_materialization_events()
+                  if e.asset_key and e.asset_key.path[0] not in ("raw", "publication")})
+    span = rebuilt_months(result)
     status = "[green]succeeded[/green]" if result.success else "[red]FAILED[/red]"
     console.print(f"chiso_pipeline: run {result.run_id[:8]} {status}; {models} dbt models "
                   f"materialised; monthly marts rebuilt for {span}")

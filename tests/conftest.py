@@ -47,9 +47,10 @@ HELD_BACK_MONTH = "2025-09"  # its dossier exports arrive after the first run
 @dataclass(frozen=True)
 class PipelineRuns:
     """The real Dagster job on the small sample, as an operator would run it: a first run
-    without September's dossier exports, a run after they arrived (launched as the UI
-    launches the job: no partition, no config), a run with nothing new, and a backfill of
-    March alone. Warehouse snapshots (checkpointed copies) after each step."""
+    (`chiso run`) without September's dossier exports, a run after they arrived (the run the
+    nightly schedule requests), a run with nothing new, and a backfill of March alone as the
+    UI launches it (the monthly assets, one partition). Warehouse snapshots (checkpointed
+    copies) after each step."""
 
     home: Path
     warehouse: Path
@@ -121,8 +122,12 @@ def pipeline_runs(small_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -
                     target = home / "inbox" / path.relative_to(held_back)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(path, target)
-            new_month = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
-                instance=instance, raise_on_error=False)
+            schedule = defs.resolve_schedule_def("nightly_pipeline")
+            request = schedule.evaluate_tick(dg.build_schedule_context(
+                instance=instance, scheduled_execution_time=dt.datetime.now())).run_requests[0]
+            new_month = defs.resolve_job_def(request.job_name or PIPELINE_JOB
+                                             ).execute_in_process(
+                instance=instance, tags=request.tags, raise_on_error=False)
             after_new_month = _snapshot(warehouse, home / "after_new_month.duckdb")
             nothing_new = run_pipeline(defs, instance)
             after_nothing_new = _snapshot(warehouse, home / "after_nothing_new.duckdb")

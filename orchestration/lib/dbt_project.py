@@ -14,6 +14,9 @@ from foundation.settings import DBT_PROJECT_DIR
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 MANIFEST = DBT_PROJECT.manifest_path
 MONTHLY_TAG = "tag:monthly"
+PUBLISHED_TAG = "tag:published"
+# the models rebuilt whole on every run: neither monthly-partitioned nor the published copies
+UNPARTITIONED = f"{MONTHLY_TAG} {PUBLISHED_TAG}"
 
 if not MANIFEST.exists():
     raise FileNotFoundError(f"{MANIFEST} is missing: run `make setup` (it runs `dbt parse`)")
@@ -55,7 +58,9 @@ class ChisoDbtTranslator(DagsterDbtTranslator):
             table = dbt_resource_props.get("identifier") or dbt_resource_props["name"]
             return dg.AssetKey([dbt_resource_props.get("schema", "raw"), table])
         schema = dbt_resource_props.get("config", {}).get("schema") or "main"
-        return dg.AssetKey([schema, dbt_resource_props["name"]])
+        # the relation's name (a published copy is `published/service_index_monthly`)
+        name = dbt_resource_props.get("alias") or dbt_resource_props["name"]
+        return dg.AssetKey([schema, name])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":

@@ -59,6 +59,10 @@ def next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+def previous_month(day: dt.date) -> dt.date:
+    return dt.date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)
+
+
 def month_of(moment: dt.datetime | dt.date) -> dt.date:
     return dt.date(moment.year, moment.month, 1)
 

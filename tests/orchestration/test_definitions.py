@@ -4,6 +4,7 @@ on new or changed files with a run key that is the same in every process."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -35,7 +36,8 @@ def test_definitions_hold_the_whole_graph() -> None:
     assert job.partitions_def is not None
 
 
-def test_every_entry_point_requests_the_same_job(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_entry_point_requests_the_same_job(monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path) -> None:
     from orchestration.definitions import defs
     from orchestration.lib import launch
 
@@ -45,19 +47,39 @@ def test_every_entry_point_requests_the_same_job(monkeypatch: pytest.MonkeyPatch
     assert defs.resolve_sensor_def("inbox_sensor").job_name == PIPELINE_JOB
     asked: list[str] = []
 
+    launched: list[dict[str, str]] = []
+
     class Recorder:
         def execute_in_process(self, **kwargs: object) -> str:
+            launched.append(kwargs["tags"])  # type: ignore[arg-type]
             return "ran"
 
     def resolve(name: str) -> Recorder:
         asked.append(name)
         return Recorder()
 
+    # and the same months: all up to the current one, rebuilding those new data touched
+    from orchestration.lib.partitions import TOUCHED_TAG
+
+    now = dg.build_schedule_context(scheduled_execution_time=dt.datetime.now())
+    scheduled = schedule.evaluate_tick(now).run_requests[0].tags
+    assert scheduled[TOUCHED_TAG] == "touched"
+    monkeypatch.setenv("CHISO_INBOX", str(tmp_path))
+    (tmp_path / "a.csv").write_text("x\n1\n", encoding="utf-8")
+    sensed = inbox_sensor(dg.build_sensor_context(cursor=None)).run_requests[0].tags
+    range_tags = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end",
+                  TOUCHED_TAG)
+    assert {k: sensed[k] for k in range_tags} == {k: scheduled[k] for k in range_tags}
     monkeypatch.setattr(defs, "resolve_job_def", resolve)
     assert launch.run_pipeline(defs, instance=None) == "ran"  # type: ignore[arg-type]
     assert launch.run_pipeline(defs, instance=None,  # type: ignore[arg-type]
                                months=("2024-01-01", "2024-06-01")) == "ran"
     assert asked == [PIPELINE_JOB, PIPELINE_JOB]
+    assert {k: launched[0][k] for k in range_tags} == {k: scheduled[k] for k in range_tags}
+    # --from/--to asks for exactly those months
+    assert launched[1]["dagster/asset_partition_range_start"] == "2024-01-01"
+    assert launched[1]["dagster/asset_partition_range_end"] == "2024-06-01"
+    assert TOUCHED_TAG not in launched[1]
 
 
 def test_importing_the_definitions_changes_no_environment(tmp_path: Path) -> None:

@@ -1,10 +1,10 @@
 """The monthly dossier marts: processing statistics and the service index, monthly-partitioned.
 
-A run with a partition (a backfill from the UI, `chiso run --from/--to`, the monthly schedule)
-rebuilds exactly its months. A run without one (the nightly pipeline, the inbox sensor, a
-plain `chiso run`, "Materialize" of the job in the UI) rebuilds the months new data touched
-(`orchestration.lib.dirty_months`) and records them as those partitions' materialisations, so
-every entry point leaves every month fresh and only pays for what changed.
+Every run of the pipeline carries a range of months. A run tagged `chiso/months=touched`
+(the nightly schedule, the inbox sensor, a plain `chiso run`: their range is every month up to
+the current one) brings every month of its range up to date but rebuilds only the months new
+data touched (`orchestration.lib.dirty_months`), recorded in the materialisation's metadata.
+Any other run (a backfill from the UI, `chiso run --from/--to`) rebuilds exactly its months.
 """
 
 import datetime as dt
@@ -17,7 +17,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.lib import dirty_months
 from orchestration.lib.dbt_project import DBT_PROJECT, MANIFEST, MONTHLY_TAG, ChisoDbtTranslator
-from orchestration.lib.partitions import FIRST_MONTH, MONTHLY_PARTITIONS
+from orchestration.lib.partitions import FIRST_MONTH, MONTHLY_PARTITIONS, TOUCHED_TAG
 from orchestration.lib.resources import WarehouseResource
 
 WATERMARK = "monthly_marts"
@@ -43,42 +43,29 @@ def dbt_monthly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                        warehouse: WarehouseResource) -> Iterator[Any]:
     """Incremental monthly marts: only the months asked for (or touched) are rebuilt, with the
     quarters and years containing them; every other month's rows stay as they are."""
-    if context.has_partition_key or context.has_partition_key_range:
-        window = context.partition_time_window
-        months = dirty_months.MonthRange(window.start.date(), window.end.date())
+    window = context.partition_time_window
+    asked = dirty_months.MonthRange(window.start.date(), window.end.date())
+    if context.run.tags.get(TOUCHED_TAG) != "touched":
         with warehouse.dbt_environment():
-            yield from _build(context, dbt, months)
+            yield from _build(context, dbt, asked)
         return
     with warehouse.connect() as con:
         current = dirty_months.current_watermark(con, MANIFEST)
-        months = dirty_months.months_to_rebuild(
+        touched = dirty_months.months_to_rebuild(
             con, dirty_months.previous_watermark(con, WATERMARK), current,
             first_month=dt.date.fromisoformat(FIRST_MONTH))
-    if months is None:
+    months = touched and dirty_months.MonthRange(max(touched.start, asked.start),
+                                                 min(touched.end, asked.end))
+    if months is None or months.start >= months.end:
         context.log.info("no new dossier data and no reference change: no month to rebuild")
-        return
-    keys = months.partition_keys()
-    tests_seen = {True: 0, False: 0}
-    with warehouse.dbt_environment():
-        for event in _build(context, dbt, months):
-            if isinstance(event, dg.Output):
-                # the run has no partition: say which partitions this build refreshed
-                for key in keys:
-                    yield dg.AssetMaterialization(
-                        asset_key=context.asset_key_for_output(event.output_name),
-                        partition=key, metadata={**event.metadata,
-                                                 "chiso/months": f"{keys[0]}..{keys[-1]}"})
-            elif isinstance(event, dg.AssetCheckResult):
-                # Dagster attaches a check result to one partition or to an unpartitioned
-                # materialisation, neither of which this build is; the dbt tests still gate
-                # (a failing one fails the step), and their outcome is logged
-                tests_seen[event.passed] += 1
-                if not event.passed:
-                    context.log.error(f"dbt test failed: {event.check_name} "
-                                      f"on {event.asset_key.to_user_string()}")
-            else:
+        for name in context.selected_output_names:  # the marts are current
+            yield dg.Output(None, output_name=name, metadata={"chiso/rebuilt_months": "none"})
+    else:
+        span = f"{months.start:%Y-%m}..{dirty_months.previous_month(months.end):%Y-%m}"
+        with warehouse.dbt_environment():
+            for event in _build(context, dbt, months):
+                if isinstance(event, dg.Output):
+                    event = event.with_metadata({**event.metadata, "chiso/rebuilt_months": span})
                 yield event
-    context.log.info(f"dbt tests over months {keys[0]}..{keys[-1]}: "
-                     f"{tests_seen[True]} passed, {tests_seen[False]} failed")
     with warehouse.connect() as con:
         dirty_months.save_watermark(con, WATERMARK, current, months, context.run.run_id)

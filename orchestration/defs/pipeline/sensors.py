@@ -10,6 +10,7 @@ import dagster as dg
 from foundation import settings
 from ingestion.loader import inbox_files
 from orchestration.defs.pipeline.jobs import chiso_pipeline
+from orchestration.lib.partitions import touched_months_tags
 
 
 def inbox_fingerprint(inbox: Path) -> dict[str, list[float]]:
@@ -38,6 +39,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.Sk
     changed = sorted(k for k in fingerprint if fingerprint[k] != previous.get(k))
     return dg.SensorResult(
         run_requests=[dg.RunRequest(run_key=run_key(fingerprint),
-                                    tags={"chiso/changed_files": str(len(changed))})],
+                                    tags={**touched_months_tags(),
+                                          "chiso/changed_files": str(len(changed))})],
         cursor=json.dumps(fingerprint),
     )

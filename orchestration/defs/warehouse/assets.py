@@ -7,12 +7,12 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.lib.dbt_project import DBT_PROJECT, MANIFEST, MONTHLY_TAG, ChisoDbtTranslator
+from orchestration.lib.dbt_project import DBT_PROJECT, MANIFEST, UNPARTITIONED, ChisoDbtTranslator
 from orchestration.lib.resources import WarehouseResource
 
 
 @dbt_assets(manifest=MANIFEST, project=DBT_PROJECT, dagster_dbt_translator=ChisoDbtTranslator(),
-            exclude=MONTHLY_TAG, name="dbt_models")
+            exclude=UNPARTITIONED, name="dbt_models")
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                warehouse: WarehouseResource) -> Iterator[Any]:
     """`dbt build`: seeds, models and their tests; an error-severity test failure stops the

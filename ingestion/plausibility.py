@@ -68,8 +68,7 @@ def implausible(contract: Contract, typed: pa.Table, exported_at: dt.datetime,
         second = typed.column(contract.field(later).column).combine_chunks()
         wrong = pc.greater(first, second)
         a, b = contract.field(earlier).source, contract.field(later).source
-        shown = pc.binary_join_element_wise(first.cast(pa.string()), second.cast(pa.string()),
-                                            " > ")
+        shown = pc.binary_join_element_wise(_shown(first), _shown(second), " > ")
         parts.append(_violations(wrong, f"{a}, {b}", f"{PREFIX}{a} is after {b}", shown))
     if "province" in family:
         parts.append(_provinces(contract, typed, family["province"]))
@@ -92,8 +91,15 @@ def _violations(mask: pa.Array, field: str, reason: str | pa.Array, values: pa.A
         "field": pa.array([field] * n, pa.string()),
         "reason": (pa.array([reason] * n, pa.string()) if isinstance(reason, str)
                    else reason.take(picked)),
-        "raw_value": values.take(picked).cast(pa.string()),
+        "raw_value": _shown(values.take(picked)),
     })
+
+
+def _shown(values: pa.Array) -> pa.Array:
+    """A value as the quarantine shows it: times to the second, like the exports write them."""
+    if pa.types.is_timestamp(values.type):
+        return pc.strftime(values.cast(pa.timestamp("s"), safe=False), "%Y-%m-%d %H:%M:%S")
+    return values.cast(pa.string())
 
 
 def _provinces(contract: Contract, typed: pa.Table, rule: dict[str, str]) -> pa.Table:

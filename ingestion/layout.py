@@ -27,7 +27,8 @@ def clean_column(name: object) -> str:
     return unicodedata.normalize("NFC", str(name)).lstrip("\ufeff").strip()
 
 
-def fold(name: object) -> str:
+@cache
+def fold(name: str) -> str:
     """The matching key of a header: no diacritics (đ is d), no case, letters and digits only."""
     text = unicodedata.normalize("NFD", clean_column(name).replace("đ", "d").replace("Đ", "D"))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
@@ -76,7 +77,7 @@ def _lookup(contract: Contract) -> dict[str, str]:
 def canonical_columns(contract: Contract, columns: Iterable[object]) -> list[str]:
     """Each header as the contract's source column it stands for (unknown ones only cleaned)."""
     table = _lookup(contract)
-    return [table.get(fold(c), clean_column(c)) for c in columns]
+    return [table.get(fold(str(c)), clean_column(c)) for c in columns]
 
 
 def matching(columns: Iterable[object]) -> list[Contract]:

@@ -68,8 +68,8 @@ def implausible(contract: Contract, typed: pa.Table, exported_at: dt.datetime,
         second = typed.column(contract.field(later).column).combine_chunks()
         wrong = pc.greater(first, second)
         a, b = contract.field(earlier).source, contract.field(later).source
-        shown = pc.binary_join_element_wise(_shown(first), _shown(second), " > ")
-        parts.append(_violations(wrong, f"{a}, {b}", f"{PREFIX}{a} is after {b}", shown))
+        parts.append(_violations(wrong, f"{a}, {b}", f"{PREFIX}{a} is after {b}",
+                                 (first, second)))
     if "province" in family:
         parts.append(_provinces(contract, typed, family["province"]))
     parts = [p for p in parts if p.num_rows]
@@ -82,16 +82,23 @@ def _hours(delta: dt.timedelta) -> str:
     return str(int(hours)) if hours.is_integer() else f"{hours:g}"
 
 
-def _violations(mask: pa.Array, field: str, reason: str | pa.Array, values: pa.Array) -> pa.Table:
+def _violations(mask: pa.Array, field: str, reason: str | pa.Array,
+                values: pa.Array | tuple[pa.Array, pa.Array]) -> pa.Table:
+    """The rows of `mask`; their value shown as text (a pair as "first > second")."""
     where = np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
     picked = pa.array(where, pa.int64())
     n = len(where)
+    if isinstance(values, tuple):
+        shown = pc.binary_join_element_wise(_shown(values[0].take(picked)),
+                                            _shown(values[1].take(picked)), " > ")
+    else:
+        shown = _shown(values.take(picked))
     return pa.table({
         "index": picked,
         "field": pa.array([field] * n, pa.string()),
         "reason": (pa.array([reason] * n, pa.string()) if isinstance(reason, str)
                    else reason.take(picked)),
-        "raw_value": _shown(values.take(picked)),
+        "raw_value": shown,
     })
 
 

@@ -169,7 +169,8 @@ def _zip_kind(blob: Blob) -> str:
         with zipfile.ZipFile(blob.filelike() if blob.data is not None else blob.path) as z:
             names = set(z.namelist())
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise UnreadableFile(f"unreadable ZIP archive: {redact_message(str(error))}") from None
+        raise UnreadableFile("unreadable ZIP container (an XLSX workbook is one too): "
+                             f"{redact_message(str(error))}") from None
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         return "workbook"
     if "mimetype" in names and "content.xml" in names:  # OpenDocument spreadsheet

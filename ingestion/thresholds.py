@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from ingestion.inventory import REASON_KIND_SQL
 from ingestion.plausibility import Rules, rules
 
 TOP_REASONS = 3
@@ -53,8 +54,9 @@ def files_over_threshold(con: duckdb.DuckDBPyConnection, shas: Iterable[str] | N
     found = []
     for source, family, rows_in, bad, sha in over:
         reasons = con.execute(
-            "select reason, count(distinct source_row) as n from raw.quarantine "
-            "where file_sha256 = ? group by reason order by n desc, reason limit ?",
+            f"select {REASON_KIND_SQL} as kind, count(distinct source_row) as n "
+            "from raw.quarantine where file_sha256 = ? group by kind order by n desc, kind "
+            "limit ?",
             [sha, TOP_REASONS]).fetchall()
         found.append(FileOverThreshold(source, family, rows_in, bad, bad / rows_in,
                                        config.max_share, tuple((r, int(n)) for r, n in reasons)))

@@ -343,3 +343,23 @@ def test_every_input_of_a_run_has_a_result_and_the_inventory_lists_them(con, inb
     assert [(q.source_file, q.reason[:13], q.rows) for q in inventory.reasons] == [
         ("a_su_kien.csv", "unknown code:", 1)]
     assert json.dumps([f.source_file for f in inventory.files])  # plain data, printable
+
+
+def test_chiso_inbox_lists_inputs_and_reasons_from_a_read_only_warehouse(tmp_path, inbox,
+                                                                          monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from chiso.cli import app
+
+    warehouse = tmp_path / "w.duckdb"
+    write_csv(inbox / "a.csv", EVENT_COLUMNS, [event(1), event(2), event(2)])
+    (inbox / "b.csv").write_bytes(b"")
+    with duckdb.connect(str(warehouse)) as con:
+        load_inbox(con, inbox, pii_key=PII_KEY)
+    monkeypatch.setenv("CHISO_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("COLUMNS", "200")
+    shown = CliRunner().invoke(app, ["inbox"])
+    assert shown.exit_code == 0, shown.output
+    assert "empty file (0 bytes)" in shown.output
+    assert "exact duplicate" in shown.output and "of row 2" not in shown.output
+    assert shown.output.rstrip().endswith("1 loaded, 1 rejected")

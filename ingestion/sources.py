@@ -181,9 +181,12 @@ def _zip_kind(blob: Blob) -> str:
 def _unpack(blob: Blob) -> Iterator[Blob | tuple[Blob, str]]:
     if blob.kind == "gzip":
         try:
-            data = gzip.decompress(blob.read())
+            with gzip.GzipFile(fileobj=blob.filelike()) as unpacked:
+                data = unpacked.read(MAX_MEMBER_BYTES + 1)
         except (OSError, EOFError, gzip.BadGzipFile) as error:
             raise UnreadableFile(f"unreadable gzip file: {redact_message(str(error))}") from None
+        if len(data) > MAX_MEMBER_BYTES:
+            raise UnreadableFile(f"gzip file larger than {MAX_MEMBER_BYTES >> 30} GiB unpacked")
         # a .gz holds one file: it keeps the archive's name and content hash as its identity
         inner_name = blob.name[:-3] if blob.name.lower().endswith(".gz") else blob.name
         yield Blob(blob.name, blob.sha256, blob.exported_at, data=data, label=inner_name,
@@ -224,15 +227,16 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str | None:
         return "utf-8"
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as error:
-        if not complete and error.start >= len(sample) - 3 and error.reason == \
-                "unexpected end of data":
+    if sample.count(b"\0") * 8 < len(sample):  # NUL-rich ASCII is UTF-16 without a BOM
+        try:
+            sample.decode("utf-8")
             return "utf-8"
-    if b"\0" not in sample and _mostly_utf8(sample):
-        return "utf-8"
+        except UnicodeDecodeError as error:
+            if not complete and error.start >= len(sample) - 3 and error.reason == \
+                    "unexpected end of data":
+                return "utf-8"
+        if _mostly_utf8(sample):
+            return "utf-8"
     import charset_normalizer  # about 30 ms to import: only for the rare non-UTF-8 file
 
     even = sample[: len(sample) // 2 * 2] if not complete else sample

@@ -136,11 +136,15 @@ def test_utf16_with_and_without_bom(con, inbox) -> None:
     text = csv_bytes(EVENT_COLUMNS, [event(1), event(2)]).decode()
     (inbox / "a.csv").write_bytes(text.encode("utf-16"))  # BOM + little endian
     (inbox / "b.csv").write_bytes(text.encode("utf-16-be"))
+    ascii_only = csv_bytes(EVENT_COLUMNS, [event(3, GhiChu="ok")]).decode()
+    (inbox / "c.csv").write_bytes(ascii_only.encode("utf-16-le"))  # no BOM, no accent either
     a, b = load(con, inbox / "a.csv", inbox), load(con, inbox / "b.csv", inbox)
+    c = load(con, inbox / "c.csv", inbox)
     assert (a.status, a.encoding, a.rows_loaded) == ("loaded", "utf-16", 2)
     assert (b.status, b.encoding, b.rows_loaded, b.rows_new) == ("loaded", "utf-16-be", 2, 0)
-    notes = con.execute("select note from raw.dossier_events").fetchall()
-    assert notes == [("Tiếp nhận hồ sơ tại Bộ phận Một cửa",)] * 2
+    assert (c.status, c.encoding, c.rows_loaded, c.rows_new) == ("loaded", "utf-16-le", 1, 1)
+    notes = con.execute("select note from raw.dossier_events order by event_id").fetchall()
+    assert notes == [("Tiếp nhận hồ sơ tại Bộ phận Một cửa",)] * 2 + [("ok",)]
 
 
 def test_gzip_and_zip_exports(con, inbox) -> None:
@@ -203,6 +207,21 @@ def test_blank_file_gets_a_clear_reason(con, inbox) -> None:
     (inbox / "trong.csv").write_bytes(b"\xef\xbb\xbf \r\n\r\n")
     result = load(con, inbox / "trong.csv", inbox)
     assert (result.status, result.reason) == ("rejected", "empty file (no header, no rows)")
+
+
+def test_an_old_manifest_gets_the_new_columns(con, inbox) -> None:
+    con.execute("create schema raw")
+    con.execute("create table raw.load_manifest (source_file varchar not null, file_sha256 "
+                "varchar primary key, family varchar, status varchar not null, reason varchar, "
+                "rows_in bigint, rows_loaded bigint, rows_quarantined bigint, rows_new bigint, "
+                "loaded_at timestamp not null, seconds double)")
+    con.execute("insert into raw.load_manifest values ('old.csv', 'x', null, 'rejected', "
+                "'empty file (0 bytes)', 0, 0, 0, 0, timestamp '2025-01-01', 0.1)")
+    result = load(con, write_csv(inbox / "su_kien.csv", EVENT_COLUMNS, [event(1)]), inbox)
+    assert (result.status, result.encoding) == ("loaded", "utf-8")
+    assert con.execute("select source_file, encoding, rows_repaired from raw.load_manifest "
+                       "order by 1").fetchall() == [("old.csv", None, None),
+                                                    ("su_kien.csv", "utf-8", 0)]
 
 
 # --- 4. clean values -------------------------------------------------------------------------

@@ -121,6 +121,20 @@ def test_csv_title_rows_and_vietnamese_labels(con, inbox) -> None:
         ("H01-250301-00002", dt.datetime(2025, 3, 10, 8, 15), "2", "01", 2)]
 
 
+def test_rows_below_title_rows_keep_their_numbers_when_one_is_broken(con, inbox) -> None:
+    body = csv_bytes(EVENT_COLUMNS, [event(1), event(2), event(3)]).replace(b"\n", b"\r\n")
+    lines = body.split(b"\r\n")
+    lines[2] = lines[2] + b",extra"  # data row 2 has one field too many
+    path = inbox / "su_kien.csv"
+    path.write_bytes("Sở Tư pháp\r\nDanh sách sự kiện\r\n".encode() + b"\r\n".join(lines))
+    result = load(con, path, inbox)
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    [(row, _, reason, _raw)] = quarantine(con, result)
+    assert (row, reason) == (2, "malformed CSV row: expected 9 fields, found 10")
+    assert con.execute("select _source_row from raw.dossier_events order by 1").fetchall() == [
+        (1,), (3,)]
+
+
 def test_the_labels_file_says_where_each_label_comes_from() -> None:
     found = {lb.label: lb for lb in labels()}
     assert found["Mã hồ sơ"].source_column == "MaHoSo"

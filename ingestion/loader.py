@@ -21,7 +21,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -59,6 +59,7 @@ class FileLoadResult:
     file_sha256: str | None = None
     encoding: str | None = None  # text inputs: the encoding found (utf-8, windows-1258, ...)
     rows_repaired: int = 0  # loaded rows whose id lost control characters
+    inbox_file: str | None = None  # the inbox file it came from (an archive, a workbook)
 
 
 def load_inbox(
@@ -180,7 +181,7 @@ def _load_path(con: duckdb.DuckDBPyConnection, path: Path, *, inbox: Path, key: 
     blob = Blob(source, sha, sources.local_time(path.stat().st_mtime), path=path)
     done = _skipped(con, blob, families, started)
     if done is not None:
-        return [done]
+        return [replace(done, inbox_file=source)]
     results: list[FileLoadResult] = []
     try:
         for item in sources.open_blobs(blob):
@@ -198,7 +199,7 @@ def _load_path(con: duckdb.DuckDBPyConnection, path: Path, *, inbox: Path, key: 
             started = time.perf_counter()
     except Exception as error:  # a bug must not stop the other files
         results.append(_internal_error(con, blob, None, error, started))
-    return results
+    return [replace(r, inbox_file=source) for r in results]
 
 
 def _load_sheets(con: duckdb.DuckDBPyConnection, blob: Blob, key: bytes,

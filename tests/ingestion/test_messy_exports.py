@@ -357,6 +357,8 @@ def test_every_input_of_a_run_has_a_result_and_the_inventory_lists_them(con, inb
         exported(path)
     results = load_inbox(con, inbox, pii_key=PII_KEY)
     statuses = [(r.source_file, r.status) for r in results]
+    assert [r.inbox_file for r in results] == ["a_su_kien.csv", "b_utf16.csv", "c_empty.csv",
+                                               "d.zip", "d.zip", "e.bin"]
     assert statuses == [("a_su_kien.csv", "loaded"), ("b_utf16.csv", "rejected"),
                         ("c_empty.csv", "rejected"), ("d.zip!x.csv", "loaded"),
                         ("d.zip!y.json", "rejected"), ("e.bin", "rejected")]

@@ -159,9 +159,15 @@ def _now() -> dt.datetime:
 
 def _skipped(con: duckdb.DuckDBPyConnection, blob: Blob, families: set[str] | None,
              started: float) -> FileLoadResult | None:
-    """The input's content was loaded before (then it is skipped), or None."""
-    prior = con.execute("select status, source_file, family, loaded_at from raw.load_manifest "
-                        "where file_sha256 = ?", [blob.sha256]).fetchone()
+    """The input's content was loaded before, or is a copy of a rejected input under another
+    name (then it is skipped), or None."""
+    prior = con.execute("select status, source_file, family, loaded_at, reason "
+                        "from raw.load_manifest where file_sha256 = ?", [blob.sha256]).fetchone()
+    if prior is not None and prior[0] == REJECTED and prior[1] != blob.name:
+        # a copy of a rejected input: retrying it would replace the original's manifest row
+        return FileLoadResult(blob.name, prior[2], SKIPPED,
+                              f"same content as {prior[1]}, rejected: {prior[4]}", 0, 0, 0, 0,
+                              time.perf_counter() - started, blob.sha256)
     if prior is None or prior[0] != LOADED:
         return None
     if families is not None and prior[2] not in families:

@@ -380,6 +380,17 @@ def test_every_input_of_a_run_has_a_result_and_the_inventory_lists_them(con, inb
     assert json.dumps([f.source_file for f in inventory.files])  # plain data, printable
 
 
+def test_a_copy_of_a_rejected_file_keeps_the_original_in_the_manifest(con, inbox) -> None:
+    (inbox / "a.csv").write_text("STT,Nội dung\n1,x\n", encoding="utf-8")
+    (inbox / "b.csv").write_bytes((inbox / "a.csv").read_bytes())
+    a, b = load_inbox(con, inbox, pii_key=PII_KEY)
+    assert (a.status, b.status) == ("rejected", "skipped")
+    assert b.reason == f"same content as a.csv, rejected: {a.reason}"
+    for result in (a, b):
+        assert_accounted(con, result)
+    assert con.execute("select source_file from raw.load_manifest").fetchall() == [("a.csv",)]
+
+
 def test_chiso_inbox_lists_inputs_and_reasons_from_a_read_only_warehouse(tmp_path, inbox,
                                                                           monkeypatch) -> None:
     from typer.testing import CliRunner

@@ -184,5 +184,40 @@ def publications(
                   f"exports and dashboard: {folder / entry.exports}")
 
 
+@app.command()
+def inbox(
+    reasons: Annotated[bool, typer.Option(help="Also list why rows were quarantined.")] = True,
+) -> None:
+    """What the inbox gave the warehouse: every input loaded, skipped or rejected, and why."""
+    import duckdb
+
+    from ingestion.inventory import inbox_inventory
+
+    path = settings.warehouse_path()
+    if not path.exists():
+        console.print(f"no warehouse at {path} yet: run `chiso run` first")
+        raise typer.Exit(code=1)
+    with duckdb.connect(str(path), read_only=True) as con:
+        found = inbox_inventory(con)
+    table = Table(title=f"inbox as loaded into {path}")
+    for column in ("input", "family", "status", "encoding", "in", "loaded", "quarantined",
+                   "repaired", "reason"):
+        table.add_column(column, justify="right" if column in (
+            "in", "loaded", "quarantined", "repaired") else "left")
+    for f in found.files:
+        table.add_row(f.source_file, f.family or "", f.status, f.encoding or "",
+                      f"{f.rows_in:,}", f"{f.rows_loaded:,}", f"{f.rows_quarantined:,}",
+                      f"{f.rows_repaired:,}", f.reason or "")
+    console.print(table)
+    if reasons and found.reasons:
+        why = Table(title="quarantined rows by reason")
+        for column in ("input", "rows", "reason"):
+            why.add_column(column, justify="right" if column == "rows" else "left")
+        for q in found.reasons:
+            why.add_row(q.source_file, f"{q.rows:,}", q.reason)
+        console.print(why)
+    console.print(f"{found.count('loaded')} loaded, {found.count('rejected')} rejected")
+
+
 if __name__ == "__main__":
     app()

@@ -49,6 +49,12 @@ def print_run_summary(console: Console, result: dg.ExecuteInProcessResult,
     for family, m in sorted(family_rows(result).items()):
         table.add_row(family, *(f"{m.get(c, 0):,}" for c in COLUMNS))
     console.print(table)
+    unattributed = [e.materialization.metadata.get("files_unattributed")
+                    for e in result.get_asset_materialization_events()
+                    if e.asset_key and e.asset_key.path == ["raw", "load_manifest"]]
+    if unattributed and unattributed[0] is not None and unattributed[0].value:
+        console.print(f"[yellow]{unattributed[0].value} files rejected before their family was "
+                      f"known (not in the table above): `chiso inbox` says why[/yellow]")
     models = len({e.asset_key for e in result.get_asset_materialization_events()
                   if e.asset_key and e.asset_key.path[0] not in ("raw", "publication")})
     span = rebuilt_months(result)

@@ -7,7 +7,8 @@ stored in clear). The layout of a file is recognised by its `signature` columns.
 
 Types:
 - text       NFC-normalised string
-- code       identifier kept as text ("01", never 1); numbers from JSON/XLSX become text
+- code       identifier kept as text ("01", never 1); numbers from JSON/XLSX/Parquet become
+             text, padded with zeros to the field's `width` when it has one (province 2)
 - int        64-bit integer
 - float      double
 - timestamp  wall-clock time in Asia/Ho_Chi_Minh (TIMESTAMP); accepts dd/mm/yyyy HH:MM:SS,
@@ -54,6 +55,8 @@ class Field:
     allowed: frozenset[str] | None = None
     pii: Pii | None = None
     description: str = ""
+    # codes of a fixed number of digits: a numeric cell (1) is padded back to its text ("01")
+    width: int | None = None
 
     @property
     def column(self) -> str:
@@ -123,7 +126,7 @@ DOSSIER_RECORDS = Contract(
         Field("MaTTHC", "procedure_code", "code", required=True),
         Field("MaLinhVuc", "field_code", "code"),
         Field("MaDonVi", "agency_code", "code", required=True),
-        Field("MaTinh", "province_code", "code", required=True),
+        Field("MaTinh", "province_code", "code", required=True, width=2),
         Field("CapThucHien", "level", "code", required=True, allowed=LEVELS),
         Field("KenhThucHien", "channel", "code", required=True, allowed=CHANNELS,
               description="1 in person, 2 online, 3 public postal service"),
@@ -204,7 +207,7 @@ AGENCIES = Contract(
         Field("MaDonVi", "agency_code", "code", required=True),
         Field("TenDonVi", "agency_name", "text", required=True),
         Field("CapDonVi", "level", "code", required=True, allowed=LEVELS),
-        Field("MaTinh", "province_code", "code", required=True),
+        Field("MaTinh", "province_code", "code", required=True, width=2),
         Field("HeThongMa", "code_system", "code", required=True,
               allowed=frozenset({"gso63", "gso34"})),
         Field("HieuLucTu", "valid_from", "date", required=True),
@@ -221,7 +224,7 @@ SELF_REPORTED_RATES = Contract(
     fields=(
         Field("Nam", "year", "int", required=True),
         Field("Thang", "month", "int", required=True),
-        Field("MaTinh", "province_code", "code", required=True),
+        Field("MaTinh", "province_code", "code", required=True, width=2),
         Field("TenTinh", "province_name", "text"),
         Field("TongSoHoSoDaGiaiQuyet", "processed_reported", "int", required=True),
         Field("SoHoSoDungHan", "on_time_reported", "int"),
@@ -269,9 +272,10 @@ SIPAS_RESPONSES = Contract(
     fields=(
         Field("MaKhaoSat", "survey_id", "code", required=True),
         Field("NamKhaoSat", "survey_year", "int", required=True),
-        Field("MaTinh", "province_code", "code", required=True),
-        Field("MaHuyen", "district_code", "code", description="sampled district (until 2025)"),
-        Field("MaXa", "commune_code", "code"),
+        Field("MaTinh", "province_code", "code", required=True, width=2),
+        Field("MaHuyen", "district_code", "code", width=3,
+              description="sampled district (until 2025)"),
+        Field("MaXa", "commune_code", "code", width=5),
         Field("MaNguoiTraLoi", "respondent_id", "code", required=True),
         Field("MaDieuTraVien", "interviewer_id", "code", description="null for web interviews"),
         Field("HinhThuc", "mode", "code", required=True, allowed=SURVEY_MODES),
@@ -317,7 +321,7 @@ OFFICIALS_RESPONSES = Contract(
     fields=(
         Field("MaKhaoSat", "survey_id", "code", required=True),
         Field("NamKhaoSat", "survey_year", "int", required=True),
-        Field("MaTinh", "province_code", "code", required=True),
+        Field("MaTinh", "province_code", "code", required=True, width=2),
         Field("MaNguoiTraLoi", "respondent_id", "code", required=True),
         Field("MaDieuTraVien", "interviewer_id", "code"),
         Field("ChucVu", "position", "text"),
@@ -361,7 +365,7 @@ PAR_SCORES = Contract(
     signature=frozenset({"MaTinh", "criterion_code", "appraised_points"}),
     fields=(
         Field("year", "year", "int", required=True),
-        Field("MaTinh", "province_code", "code", required=True),
+        Field("MaTinh", "province_code", "code", required=True, width=2),
         Field("criterion_code", "criterion_code", "code", required=True),
         Field("max_points", "max_points", "float"),
         Field("self_assessed_points", "self_assessed_points", "float"),
@@ -377,7 +381,7 @@ PAR_INTERNAL_METHODOLOGY = Contract(
     key=("province_code", "block", "valid_from_year", "criterion_code"),
     signature=frozenset({"block", "criterion_code", "max_points", "valid_from_year"}),
     fields=(
-        Field("province_code", "province_code", "code", required=True),
+        Field("province_code", "province_code", "code", required=True, width=2),
         Field("block", "block", "code", required=True,
               description="so_nganh departments, huyen districts"),
         Field("valid_from_year", "valid_from_year", "int", required=True),
@@ -399,7 +403,7 @@ PAR_INTERNAL_SCORES = Contract(
     signature=frozenset({"MaTinh", "block", "unit_code", "criterion_code", "appraised_points"}),
     fields=(
         Field("year", "year", "int", required=True),
-        Field("MaTinh", "province_code", "code", required=True),
+        Field("MaTinh", "province_code", "code", required=True, width=2),
         Field("block", "block", "code", required=True),
         Field("unit_code", "unit_code", "code", required=True),
         Field("unit_name", "unit_name", "text"),

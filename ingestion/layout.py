@@ -1,12 +1,25 @@
-"""Which contract a file follows, recognised by its signature columns (never by its path)."""
+"""Which contract a file follows, recognised by its header (never by its path).
+
+Headers are matched as people write them: case, surrounding and inner blanks, punctuation and
+Vietnamese diacritics do not matter (`Mã hồ sơ`, `ma_ho_so` and `MaHoSo` are one column), and
+the labels the portal and the one-stop systems print are mapped to the contract's source
+columns by `header_labels.csv` (label, source column, optional family, where the label comes
+from, whether anyone confirmed it).
+"""
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from ingestion.contracts import CONTRACTS, Contract
+
+LABELS_FILE = Path(__file__).with_name("header_labels.csv")
 
 
 def clean_column(name: object) -> str:
@@ -14,11 +27,64 @@ def clean_column(name: object) -> str:
     return unicodedata.normalize("NFC", str(name)).lstrip("\ufeff").strip()
 
 
+@cache
+def fold(name: str) -> str:
+    """The matching key of a header: no diacritics (đ is d), no case, letters and digits only."""
+    text = unicodedata.normalize("NFD", clean_column(name).replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[^0-9a-z]", "", text)
+
+
+@dataclass(frozen=True)
+class Label:
+    label: str
+    source_column: str
+    family: str | None
+    origin: str
+    confirmed: bool
+
+
+@cache
+def labels() -> tuple[Label, ...]:
+    with LABELS_FILE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    found = tuple(Label(unicodedata.normalize("NFC", r["label"]).strip(), r["source_column"],
+                        r["family"] or None, r["origin"], r["confirmed"] == "true")
+                  for r in rows)
+    sources = {f.source for c in CONTRACTS for f in c.fields}
+    unknown = sorted({lb.source_column for lb in found} - sources)
+    if unknown:
+        raise ValueError(f"{LABELS_FILE.name}: no contract has the columns {unknown}")
+    return found
+
+
+@cache
+def _lookup(contract: Contract) -> dict[str, str]:
+    """Folded header -> the contract's source column."""
+    table: dict[str, str] = {}
+    for lb in labels():
+        if lb.family in (None, contract.family) and lb.source_column in {
+                f.source for f in contract.fields}:
+            table.setdefault(fold(lb.label), lb.source_column)
+    for lb in labels():  # a family's own label wins over a general one
+        if lb.family == contract.family:
+            table[fold(lb.label)] = lb.source_column
+    for f in contract.fields:
+        table[fold(f.source)] = f.source
+    return table
+
+
+def canonical_columns(contract: Contract, columns: Iterable[object]) -> list[str]:
+    """Each header as the contract's source column it stands for (unknown ones only cleaned)."""
+    table = _lookup(contract)
+    return [table.get(fold(str(c)), clean_column(c)) for c in columns]
+
+
 def matching(columns: Iterable[object]) -> list[Contract]:
     """Contracts whose signature is present, the most specific first: a file of a province's
     internal index also carries the PAR score signature, but the internal one is a superset."""
-    present = {clean_column(c) for c in columns}
-    found = [c for c in CONTRACTS if c.signature <= present]
+    columns = list(columns)
+    found = [c for c in CONTRACTS if c.signature <= set(canonical_columns(c, columns))]
     return [c for c in found if not any(c.signature < o.signature for o in found)]
 
 
@@ -36,14 +102,18 @@ def explain_unknown(columns: Iterable[object]) -> str:
         names = ", ".join(c.family for c in found)
         return f"ambiguous layout: the columns match several contracts ({names})"
     shown = ", ".join(present[:12]) + (", ..." if len(present) > 12 else "")
-    best = max(CONTRACTS, key=lambda c: len(c.signature & set(present)) / len(c.signature))
-    missing = sorted(best.signature - set(present))
+
+    def share(c: Contract) -> float:
+        return len(c.signature & set(canonical_columns(c, present))) / len(c.signature)
+
+    best = max(CONTRACTS, key=share)
+    missing = sorted(best.signature - set(canonical_columns(best, present)))
     return (f"unknown layout: columns [{shown}] match no contract "
             f"(closest: {best.family}, missing {', '.join(missing)})")
 
 
 def missing_required(contract: Contract, columns: Iterable[object]) -> list[str]:
-    present = {clean_column(c) for c in columns}
+    present = set(canonical_columns(contract, columns))
     return sorted(contract.required_sources - present)
 
 
@@ -56,4 +126,12 @@ def answer_columns(contract: Contract, columns: Iterable[object]) -> list[str]:
 
 def ignored_columns(contract: Contract, columns: Iterable[object]) -> list[str]:
     known = {f.source for f in contract.fields} | set(answer_columns(contract, columns))
-    return [c for c in (clean_column(c) for c in columns) if c not in known]
+    return [c for c in canonical_columns(contract, columns) if c not in known]
+
+
+def header_row(rows: Sequence[Sequence[object]]) -> int | None:
+    """Index of the first row that names a known layout (report titles sit above it)."""
+    for i, row in enumerate(rows):
+        if matching(str(v) for v in row if v not in ("", None)):
+            return i
+    return None

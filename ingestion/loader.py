@@ -1,11 +1,15 @@
 """Load export files into the warehouse's `raw` schema: nothing lost, nothing twice.
 
-Per file: its SHA-256 decides whether it was loaded already (then it is skipped); its header
-decides its contract; its rows are typed, checked and pseudonymised in Arrow; then, in ONE
-transaction, valid rows whose contract key is not in raw yet are inserted (a re-sent dossier
-version counts as loaded, not new), broken rows go to raw.quarantine and the file to
-raw.load_manifest with rows_in = rows_loaded + rows_quarantined. A file that cannot be read
-is recorded as rejected with its reason, and the run goes on.
+A file is known by its content (`sources`): an archive's members (`a.zip!m.csv`) and a
+workbook's sheets (`b.xlsx#Sheet2`, when more than one sheet holds data) are inputs of their
+own. Per input: its SHA-256 decides whether it was loaded already (then it is skipped); its
+header decides its contract; its rows are typed, cleaned, checked against the contract and for
+plausibility, and pseudonymised in Arrow; then, in ONE transaction, valid rows whose contract
+key is not in raw yet are inserted (a re-sent dossier version counts as loaded, not new),
+broken and implausible rows go to raw.quarantine and the input to raw.load_manifest with
+rows_in = rows_loaded + rows_quarantined, its encoding and how many ids were repaired. An input
+that cannot be read is recorded as rejected with its reason, and the run goes on: every input
+of a run gets a result.
 """
 
 from __future__ import annotations
@@ -17,18 +21,20 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ingestion import layout, readers
+from ingestion import layout, readers, sources
 from ingestion.answers import long_answers
 from ingestion.contracts import Contract
+from ingestion.plausibility import implausible
 from ingestion.pseudonymise import check_key, redact_message
 from ingestion.schema import create_raw_schema
+from ingestion.sources import Blob
 from ingestion.validate import Checked, check
 
 log = logging.getLogger(__name__)
@@ -41,7 +47,7 @@ BULK_CHECKPOINT = "256.0 MiB"
 
 @dataclass(frozen=True)
 class FileLoadResult:
-    source_file: str  # relative to the inbox, POSIX separators
+    source_file: str  # relative to the inbox, POSIX separators; `a.zip!m.csv`, `b.xlsx#Sheet2`
     family: str | None
     status: str  # loaded / skipped / rejected
     reason: str | None
@@ -51,6 +57,9 @@ class FileLoadResult:
     rows_new: int
     seconds: float
     file_sha256: str | None = None
+    encoding: str | None = None  # text inputs: the encoding found (utf-8, windows-1258, ...)
+    rows_repaired: int = 0  # loaded rows whose id lost control characters
+    inbox_file: str | None = None  # the inbox file it came from (an archive, a workbook)
 
 
 def load_inbox(
@@ -62,19 +71,18 @@ def load_inbox(
     on_file: Callable[[FileLoadResult], None] | None = None,
 ) -> list[FileLoadResult]:
     """Every file under the inbox in path order (names starting with `_` or `.` are not
-    inputs); with `families`, only files of those contracts (unknown layouts are still
-    recorded as rejected, so nothing goes unnoticed)."""
+    inputs), one result per input (an archive's members, a workbook's sheets each have theirs).
+    With `families`, only inputs of those contracts are loaded; the others get a `skipped`
+    result saying so, and unknown layouts are still recorded as rejected: nothing unnoticed."""
     key = check_key(pii_key)  # before anything is written
     create_raw_schema(con)
     results = []
     with _bulk_checkpoints(con):
         for path in inbox_files(inbox):
-            result = _load(con, path, inbox=inbox, key=key, families=families)
-            if result is None:
-                continue
-            results.append(result)
-            if on_file is not None:
-                on_file(result)
+            for result in _load_path(con, path, inbox=inbox, key=key, families=families):
+                results.append(result)
+                if on_file is not None:
+                    on_file(result)
     return results
 
 
@@ -103,13 +111,23 @@ def _size_bytes(text: str) -> float:
     return float(match[1]) * (1024 if match[3] else 1000) ** power
 
 
-def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, inbox: Path, pii_key: bytes
-              ) -> FileLoadResult:
+def load_path(con: duckdb.DuckDBPyConnection, path: Path, *, inbox: Path, pii_key: bytes
+              ) -> list[FileLoadResult]:
+    """One file of the inbox: a result per input it holds (one, or an archive's members or a
+    workbook's sheets)."""
     key = check_key(pii_key)
     create_raw_schema(con)
-    result = _load(con, path, inbox=inbox, key=key, families=None)
-    assert result is not None  # no family filter, so every file gets a result
-    return result
+    return _load_path(con, path, inbox=inbox, key=key, families=None)
+
+
+def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, inbox: Path, pii_key: bytes
+              ) -> FileLoadResult:
+    """A file that holds one input. One that holds several is loaded whole all the same (each
+    input in the manifest) and then refused here: use `load_path`."""
+    results = load_path(con, path, inbox=inbox, pii_key=pii_key)
+    if len(results) != 1:
+        raise ValueError(f"{path.name} holds {len(results)} inputs: use load_path")
+    return results[0]
 
 
 def inbox_files(inbox: Path) -> Iterator[Path]:
@@ -139,62 +157,157 @@ def _now() -> dt.datetime:
     return dt.datetime.now(VN).replace(tzinfo=None, microsecond=0)
 
 
-def _load(con: duckdb.DuckDBPyConnection, path: Path, *, inbox: Path, key: bytes,
-          families: set[str] | None) -> FileLoadResult | None:
+def _skipped(con: duckdb.DuckDBPyConnection, blob: Blob, families: set[str] | None,
+             started: float) -> FileLoadResult | None:
+    """The input's content was loaded before, or is a copy of a rejected input under another
+    name (then it is skipped), or None."""
+    prior = con.execute("select status, source_file, family, loaded_at, reason "
+                        "from raw.load_manifest where file_sha256 = ?", [blob.sha256]).fetchone()
+    if prior is not None and prior[0] == REJECTED and prior[1] != blob.name:
+        # a copy of a rejected input: retrying it would replace the original's manifest row
+        return FileLoadResult(blob.name, prior[2], SKIPPED,
+                              f"same content as {prior[1]}, rejected: {prior[4]}", 0, 0, 0, 0,
+                              time.perf_counter() - started, blob.sha256)
+    if prior is None or prior[0] != LOADED:
+        return None
+    if families is not None and prior[2] not in families:
+        reason = f"family {prior[2]} is not part of this run"
+    else:
+        reason = f"already loaded on {prior[3]:%Y-%m-%d %H:%M}" + (
+            f" as {prior[1]}" if prior[1] != blob.name else "")
+    return FileLoadResult(blob.name, prior[2], SKIPPED, reason, 0, 0, 0, 0,
+                          time.perf_counter() - started, blob.sha256)
+
+
+def _load_path(con: duckdb.DuckDBPyConnection, path: Path, *, inbox: Path, key: bytes,
+               families: set[str] | None) -> list[FileLoadResult]:
     started = time.perf_counter()
     source = _relative(path, inbox)
     sha = file_sha256(path)
-    prior = con.execute("select status, source_file, family, loaded_at from raw.load_manifest "
-                        "where file_sha256 = ?", [sha]).fetchone()
-    if prior is not None and prior[0] == LOADED:
-        if families is not None and prior[2] not in families:
-            return None
-        reason = f"already loaded on {prior[3]:%Y-%m-%d %H:%M}" + (
-            f" as {prior[1]}" if prior[1] != source else "")
-        return FileLoadResult(source, prior[2], SKIPPED, reason, 0, 0, 0, 0,
-                              time.perf_counter() - started, sha)
+    blob = Blob(source, sha, sources.local_time(path.stat().st_mtime), path=path)
+    done = _skipped(con, blob, families, started)
+    if done is not None:
+        return [replace(done, inbox_file=source)]
+    results: list[FileLoadResult] = []
+    try:
+        for item in sources.open_blobs(blob):
+            if isinstance(item, tuple):
+                bad, reason = item
+                results.append(_reject(con, bad, None, reason, started))
+                continue
+            done = _skipped(con, item, families, started) if item is not blob else None
+            if done is not None:
+                results.append(done)
+            elif item.kind in ("workbook", "html"):
+                results.extend(_load_sheets(con, item, key, families, started))
+            else:
+                results.append(_load_blob(con, item, key, families, started))
+            started = time.perf_counter()
+    except Exception as error:  # a bug must not stop the other files
+        results.append(_internal_error(con, blob, None, error, started))
+    return [replace(r, inbox_file=source) for r in results]
+
+
+def _load_sheets(con: duckdb.DuckDBPyConnection, blob: Blob, key: bytes,
+                 families: set[str] | None, started: float) -> list[FileLoadResult]:
+    """Every sheet (HTML: every table) whose header names a layout is its own input, known as
+    `file#sheet` unless it is the only one; the sheets matching nothing are named."""
+    try:
+        sheets = readers.read_sheets(blob)
+    except readers.UnreadableFile as error:
+        return [_reject(con, blob, None, _with_notes(str(error), blob.notes), started)]
+    other = (f"sheets matching no contract: {', '.join(sheets.unmatched)}"
+             if sheets.unmatched else None)
+    if not sheets.found:
+        return [_load_blob(con, blob, key, families, started, raw=sheets.fallback, other=other)]
+    results = []
+    for name, raw in sheets.found:
+        entry = blob
+        if len(sheets.found) > 1:
+            entry = Blob(f"{blob.name}#{name}",
+                         sources.sha256_bytes(f"{blob.sha256}#{name}".encode()),
+                         blob.exported_at, path=blob.path, data=blob.data, kind=blob.kind,
+                         notes=list(blob.notes))
+            done = _skipped(con, entry, families, started)
+            if done is not None:
+                results.append(done)
+                continue
+        results.append(_load_blob(con, entry, key, families, started, raw=raw, other=other))
+        started = time.perf_counter()
+    return results
+
+
+def _with_notes(reason: str | None, notes: list[str]) -> str | None:
+    parts = [p for p in (reason, *notes) if p]
+    return "; ".join(parts) if parts else None
+
+
+def _load_blob(con: duckdb.DuckDBPyConnection, blob: Blob, key: bytes,
+               families: set[str] | None, started: float, *, raw: readers.RawFile | None = None,
+               other: str | None = None) -> FileLoadResult:
     contract: Contract | None = None
     try:
-        # a workbook is read whole anyway; other formats show their header cheaply
-        raw = readers.read_file(path) if readers.file_format(path) == "xlsx" else None
-        header = raw.columns if raw is not None else readers.read_header(path)
+        header = raw.columns if raw is not None else readers.read_header(blob)
         contract = layout.detect_family(header)
         if contract is None:
             raise readers.UnreadableFile(layout.explain_unknown(header))
         if families is not None and contract.family not in families:
-            return None
+            return FileLoadResult(blob.name, contract.family, SKIPPED,
+                                  f"family {contract.family} is not part of this run", 0, 0, 0,
+                                  0, time.perf_counter() - started, blob.sha256)
         if raw is None:
-            text_columns = {f.source for f in contract.fields if f.kind in TEXT_KINDS or f.pii}
-            raw = readers.read_file(path, text_columns=text_columns)
+            raw = readers.read_file(blob, **_reading_hints(contract, header))
+        raw = raw.renamed(layout.canonical_columns(contract, raw.columns))
+        readers.check_unique(raw.columns)  # two headers standing for one column
         missing = layout.missing_required(contract, raw.columns)
         if missing:
             raise readers.UnreadableFile(
                 f"missing required columns for {contract.family}: {', '.join(missing)}")
         checked = check(raw, contract, key)
+        checked.add(implausible(contract, checked.typed, blob.exported_at))
         raw.table = pa.table({})  # typed and hashed now: free the file's rows before inserting
-        return _write(con, source, sha, raw, checked, started)
+        return _write(con, blob, raw, checked, started, other)
     except readers.UnreadableFile as error:
-        return _reject(con, source, sha, contract, str(error), started)
+        reason = _with_notes(str(error), [*blob.notes, *([other] if other else [])])
+        return _reject(con, blob, contract, reason or str(error), started)
     except Exception as error:  # a bug or a broken disk must not stop the other files
-        message = f"{type(error).__name__}: {redact_message(str(error))}"
-        log.error("loading %s failed: %s", source, message)
-        log.debug("traceback (may quote row values)", exc_info=True)
-        return _reject(con, source, sha, contract, f"internal error while loading: {message}",
-                       started)
+        return _internal_error(con, blob, contract, error, started)
 
 
-def _write(con: duckdb.DuckDBPyConnection, source: str, sha: str, raw: readers.RawFile,
-           checked: Checked, started: float) -> FileLoadResult:
+def _reading_hints(contract: Contract, header: list[str]) -> dict[str, object]:
+    """Columns (as the file spells them) to read as text, and code widths to pad numbers to."""
+    sources_of = dict(zip(header, layout.canonical_columns(contract, header), strict=True))
+    text = {f.source for f in contract.fields if f.kind in TEXT_KINDS or f.pii}
+    widths = {f.source: f.width for f in contract.fields if f.width}
+    text_columns = text | {c for c, s in sources_of.items() if s in text}
+    return {"text_columns": text_columns,
+            "widths": widths | {c: widths[s] for c, s in sources_of.items() if s in widths}}
+
+
+def _internal_error(con: duckdb.DuckDBPyConnection, blob: Blob, contract: Contract | None,
+                    error: Exception, started: float) -> FileLoadResult:
+    message = f"{type(error).__name__}: {redact_message(str(error))}"
+    log.error("loading %s failed: %s", blob.name, message)
+    log.debug("traceback (may quote row values)", exc_info=True)
+    return _reject(con, blob, contract, f"internal error while loading: {message}", started)
+
+
+def _write(con: duckdb.DuckDBPyConnection, blob: Blob, raw: readers.RawFile,
+           checked: Checked, started: float, other: str | None = None) -> FileLoadResult:
+    source, sha = blob.name, blob.sha256
     contract = checked.contract
     loaded_at = _now()
     valid = checked.valid
     rows_loaded = int(valid.sum())
+    rows_repaired = int((checked.repaired & valid).sum()) if checked.repaired is not None else 0
     quarantine = _quarantine_rows(source, sha, contract.family, raw, checked, loaded_at)
     rows_quarantined = int((~valid).sum()) + checked.broken.num_rows
     rows_in = raw.rows_in
     assert rows_in == rows_loaded + rows_quarantined, "row accounting must balance"
     ignored = layout.ignored_columns(contract, raw.columns)
-    reason = f"ignored columns not in the contract: {', '.join(ignored)}" if ignored else None
+    reason = _with_notes(
+        f"ignored columns not in the contract: {', '.join(ignored)}" if ignored else None,
+        [*blob.notes, *([other] if other else [])])
     keep = pa.array(valid)
     staged = checked.typed.filter(keep)
     source_rows = pa.array(raw.rows[valid], pa.int64())
@@ -219,13 +332,14 @@ def _write(con: duckdb.DuckDBPyConnection, source: str, sha: str, raw: readers.R
         _insert(con, "quarantine", quarantine)
         seconds = time.perf_counter() - started
         _manifest(con, source, sha, contract.family, LOADED, reason,
-                  (rows_in, rows_loaded, rows_quarantined, rows_new), loaded_at, seconds)
+                  (rows_in, rows_loaded, rows_quarantined, rows_new), loaded_at, seconds,
+                  blob.encoding, rows_repaired)
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return FileLoadResult(source, contract.family, LOADED, reason, rows_in, rows_loaded,
-                          rows_quarantined, rows_new, seconds, sha)
+                          rows_quarantined, rows_new, seconds, sha, blob.encoding, rows_repaired)
 
 
 def _with_lineage(table: pa.Table, source: str, sha: str, rows: pa.Array,
@@ -301,17 +415,19 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
 
 def _manifest(con: duckdb.DuckDBPyConnection, source: str, sha: str, family: str | None,
               status: str, reason: str | None, counts: tuple[int, int, int, int],
-              at: dt.datetime, seconds: float) -> None:
+              at: dt.datetime, seconds: float, encoding: str | None = None,
+              rows_repaired: int = 0) -> None:
     con.execute(
         "insert into raw.load_manifest (source_file, file_sha256, family, status, reason, "
-        "rows_in, rows_loaded, rows_quarantined, rows_new, loaded_at, seconds) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [source, sha, family, status, reason, *counts, at, seconds])
+        "rows_in, rows_loaded, rows_quarantined, rows_new, loaded_at, seconds, encoding, "
+        "rows_repaired) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [source, sha, family, status, reason, *counts, at, seconds, encoding, rows_repaired])
 
 
-def _reject(con: duckdb.DuckDBPyConnection, source: str, sha: str, contract: Contract | None,
+def _reject(con: duckdb.DuckDBPyConnection, blob: Blob, contract: Contract | None,
             reason: str, started: float) -> FileLoadResult:
-    """The whole file stays out of raw: one manifest row and one file-level quarantine row."""
+    """The whole input stays out of raw: one manifest row and one file-level quarantine row."""
+    source, sha = blob.name, blob.sha256
     family = contract.family if contract else None
     at = _now()
     seconds = time.perf_counter() - started
@@ -322,9 +438,11 @@ def _reject(con: duckdb.DuckDBPyConnection, source: str, sha: str, contract: Con
             "insert into raw.quarantine (source_file, file_sha256, family, source_row, field, "
             "reason, raw_value, quarantined_at) values (?, ?, ?, null, null, ?, null, ?)",
             [source, sha, family, reason, at])
-        _manifest(con, source, sha, family, REJECTED, reason, (0, 0, 0, 0), at, seconds)
+        _manifest(con, source, sha, family, REJECTED, reason, (0, 0, 0, 0), at, seconds,
+                  blob.encoding)
         con.commit()
     except BaseException:
         con.rollback()
         raise
-    return FileLoadResult(source, family, REJECTED, reason, 0, 0, 0, 0, seconds, sha)
+    return FileLoadResult(source, family, REJECTED, reason, 0, 0, 0, 0, seconds, sha,
+                          blob.encoding)

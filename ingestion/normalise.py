@@ -20,6 +20,9 @@ from ingestion import dates
 INT_PATTERN = r"^[+-]?\d{1,18}(?:\.0*)?$"
 FLOAT_PATTERN = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 DECIMAL_COMMA = r"^([+-]?\d+),(\d+)$"  # "86,6": the Vietnamese decimal separator
+# NUL and the other control characters (C0 but tab and line breaks, DEL, C1): an export's
+# encoding accident, never data; removed from every text value
+CONTROL = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
 
 ARROW_TYPES: dict[str, pa.DataType] = {
     "text": pa.string(),
@@ -36,6 +39,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 class Coerced:
     values: pa.Array
     bad: np.ndarray  # bool per row: present but not convertible
+    repaired: np.ndarray | None = None  # text: bool per row, control characters were removed
 
     @property
     def missing(self) -> np.ndarray:
@@ -55,12 +59,19 @@ def _no_bad(values: pa.Array) -> np.ndarray:
 
 
 def as_text(values: pa.Array | pa.ChunkedArray, *, nfc: bool = True) -> pa.Array:
-    """Text as the file says it, NFC, trimmed; blank becomes null. Numbers become their
-    shortest decimal text, whole floats without ".0" (JSON/XLSX send code 1 as 1 or 1.0)."""
+    """Text as the file says it, NFC, trimmed, without control characters; blank becomes
+    null. Numbers become their shortest decimal text, whole floats without ".0" (JSON/XLSX
+    send code 1 as 1 or 1.0)."""
+    return _text(values, nfc=nfc)[0]
+
+
+def _text(values: pa.Array | pa.ChunkedArray, *, nfc: bool = True
+          ) -> tuple[pa.Array, np.ndarray | None]:
+    """as_text, and which rows lost control characters (None: none did)."""
     values = _flat(values)
     kind = values.type
     if pa.types.is_null(kind):
-        return pa.nulls(len(values), pa.string())
+        return pa.nulls(len(values), pa.string()), None
     if pa.types.is_floating(kind):
         whole = pc.and_kleene(pc.equal(pc.floor(values), values),
                               pc.less(pc.abs(values), 1e18))
@@ -77,16 +88,47 @@ def as_text(values: pa.Array | pa.ChunkedArray, *, nfc: bool = True) -> pa.Array
         text = values.cast(pa.string())
     if pa.types.is_large_string(text.type):
         text = text.cast(pa.string())
+    repaired = None
+    if _may_hold_controls(text):  # a byte scan first: the regex only runs where it can match
+        found = pc.match_substring_regex(text, CONTROL)
+        if pc.any(found).as_py():
+            repaired = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+            text = pc.replace_substring_regex(text, CONTROL, "")
     if nfc and (pa.types.is_string(kind) or pa.types.is_large_string(kind)) \
             and not pc.all(pc.string_is_ascii(text)).as_py():  # ASCII is already NFC
         text = pc.utf8_normalize(text, form="NFC")
     text = pc.utf8_trim_whitespace(text)
-    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text), repaired
+
+
+_C0_ALLOWED = np.array([9, 10, 13], np.uint8)
+
+
+def _may_hold_controls(text: pa.Array) -> bool:
+    """Whether the string data holds a C0/DEL byte or a UTF-8 C1 pair (C2 80..9F), at numpy
+    speed (20 times a regex). A slice may see bytes of its neighbours: then the regex decides."""
+    data = text.buffers()[2] if pa.types.is_string(text.type) else None
+    if data is None or not data.size:
+        return False
+    raw = np.frombuffer(data, np.uint8)
+    c0 = raw < 32
+    if c0.any() and np.isin(raw[c0], _C0_ALLOWED, invert=True).any():
+        return True
+    if (raw == 127).any():
+        return True
+    lead = np.flatnonzero(raw[:-1] == 0xC2)
+    return bool(len(lead)) and bool(((raw[lead + 1] >= 0x80) & (raw[lead + 1] <= 0x9F)).any())
 
 
 def to_text(values: pa.Array | pa.ChunkedArray) -> Coerced:
-    text = as_text(values)
-    return Coerced(text, _no_bad(text))
+    text, repaired = _text(values)
+    return Coerced(text, _no_bad(text), repaired)
+
+
+def pad_code(text: pa.Array, width: int) -> pa.Array:
+    """A code that went through a number ("1") back to its digits ("01")."""
+    digits = pc.fill_null(pc.match_substring_regex(text, r"^\d+$"), False)
+    return pc.if_else(digits, pc.utf8_lpad(text, width, "0"), text)
 
 
 INT64 = pa.int64()

@@ -1,10 +1,15 @@
-"""Readers: one file in, its rows as an Arrow table out, every row numbered as in the file.
+"""Readers: one input in, its rows as an Arrow table out, every row numbered as in the file.
 
 Row numbers are 1-based data rows (row 1 is the first record after the header; for JSON Lines
 the line number), the numbering of the sample's ground truth. A row the format itself cannot
 parse (a truncated last line, a line that is not JSON, a CSV row with the wrong number of
 fields) is returned as a `BrokenRow` for the quarantine instead of stopping the file. A file
 that cannot be read at all raises `UnreadableFile` with a reason a data steward can act on.
+
+Inputs come as `sources.Blob`s: the format is the one their content shows (see `sources`), and
+text is UTF-8 by then. Report title rows above the header are skipped in CSV as in
+spreadsheets; every sheet of a workbook (every table of an HTML export) whose header names a
+layout is its own input.
 
 Values stay as the file typed them (strings, numbers, timestamps): typing to the contract is
 `normalise`'s job. CSV is read as text throughout: its types are only ever guesses.
@@ -19,7 +24,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from html.parser import HTMLParser
 
 import numpy as np
 import pyarrow as pa
@@ -27,22 +32,21 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from ingestion.layout import clean_column, matching
+from ingestion import sources
+from ingestion.layout import canonical_columns, clean_column, detect_family, header_row
 from ingestion.normalise import as_text
 from ingestion.pseudonymise import redact_message
+from ingestion.sources import UTF8_BOM, Blob, UnreadableFile
 
-UTF8_BOM = b"\xef\xbb\xbf"
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
-           ".parquet": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xlsx",
-           ".ods": "xlsx"}
-HEADER_SCAN_ROWS = 10  # spreadsheets may carry a title above the header
+HEADER_SCAN_ROWS = 10  # exports may carry a report title above the header
 SLOW_JSON_CHUNK = 64  # below this many lines a failing chunk is parsed line by line
 _TYPE_CHANGE = re.compile(r"Column\(/(?P<column>.+?)\) changed from (?P<old>\w+) to (?P<new>\w+)")
 
+__all__ = ["BrokenRow", "RawFile", "UnreadableFile", "read_file", "read_header", "read_sheets"]
 
-class UnreadableFile(Exception):
-    """The whole file cannot be read; the message is the manifest's reason."""
+
+class NotUtf8(Exception):
+    """Invalid UTF-8 past the sniffed head: the caller transcodes the whole blob and retries."""
 
 
 @dataclass(frozen=True)
@@ -65,38 +69,28 @@ class RawFile:
     def rows_in(self) -> int:
         return len(self.rows) + len(self.broken)
 
-
-def file_format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        known = ", ".join(sorted(FORMATS))
-        raise UnreadableFile(f"unsupported file type '{suffix or path.name}' (expected {known})")
-    return FORMATS[suffix]
+    def renamed(self, columns: list[str]) -> RawFile:
+        table = self.table.rename_columns(columns) if self.table.num_columns else self.table
+        return RawFile(self.format, columns, table, self.rows, self.broken)
 
 
 # --- headers (cheap: enough to recognise the layout) -------------------------------------------
 
 
-def read_header(path: Path) -> list[str]:
-    fmt = file_format(path)
-    if fmt == "parquet":
-        return [clean_column(c) for c in _parquet_schema(path).names]
-    if fmt == "xlsx":
-        return read_xlsx(path).columns
-    with path.open("rb") as handle:
-        head = handle.read(1 << 20)
-    head = _text_start(head)
-    if fmt == "csv":
-        line = head.split(b"\n", 1)[0]
-        return _csv_header(_decode(line.rstrip(b"\r")))
+def read_header(blob: Blob) -> list[str]:
+    """Header of a CSV, JSON Lines or Parquet input (spreadsheets: `read_sheets`)."""
+    if blob.kind == "parquet":
+        return [clean_column(c) for c in _parquet_schema(blob).names]
+    head = _text_start(blob.head(1 << 20))
+    if blob.kind == "csv":
+        _, line = _csv_header_line(head)
+        return _csv_header(line)
     return _jsonl_header(head)
 
 
 def _text_start(data: bytes) -> bytes:
     if not data:
         raise UnreadableFile("empty file (0 bytes)")
-    if data.startswith(UTF16_BOMS):
-        raise UnreadableFile("UTF-16 text: export the file as UTF-8")
     data = data.removeprefix(UTF8_BOM)
     if not data.strip():
         raise UnreadableFile("empty file (no header, no rows)")
@@ -106,16 +100,27 @@ def _text_start(data: bytes) -> bytes:
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        byte = data[error.start]
-        raise UnreadableFile(
-            f"not valid UTF-8 text (byte 0x{byte:02x} at offset {error.start}; "
-            f"cp1258/latin-1 exports must be re-exported as UTF-8)") from None
+    except UnicodeDecodeError:
+        raise NotUtf8 from None
+
+
+def _csv_header_line(head: bytes) -> tuple[int, str]:
+    """(line index, text) of the header: the first of the top lines naming a known layout, else
+    the first line with text (whose columns then explain why no layout matched)."""
+    lines = head.split(b"\n")[:HEADER_SCAN_ROWS + 1]
+    texts = [line.rstrip(b"\r").decode("utf-8", errors="replace") for line in lines]
+    at = header_row([_csv_header(t) for t in texts[:HEADER_SCAN_ROWS]])
+    if at is None:
+        at = next((i for i, t in enumerate(texts) if t.strip()), 0)
+    return at, texts[at]
 
 
 def _csv_header(line: str) -> list[str]:
     delimiter = _delimiter(line)
-    names = next(csv.reader([line], delimiter=delimiter))
+    try:
+        names = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        names = line.split(delimiter)
     return [clean_column(n) for n in names]
 
 
@@ -141,67 +146,78 @@ def _jsonl_header(head: bytes) -> list[str]:
     return list(keys)
 
 
-def _check_unique(columns: list[str]) -> None:
+def check_unique(columns: list[str]) -> None:
     seen: set[str] = set()
     twice = sorted({c for c in columns if c in seen or seen.add(c)})
     if twice:
         raise UnreadableFile(f"duplicate column names: {', '.join(twice)}")
 
 
-# --- whole files ------------------------------------------------------------------------------
+# --- whole inputs -----------------------------------------------------------------------------
 
 
-def read_file(path: Path, *, text_columns: Iterable[str] = ()) -> RawFile:
-    """`text_columns`: columns the contract wants as text (JSON must not guess timestamps)."""
-    fmt = file_format(path)
-    if fmt == "csv":
-        raw = read_csv(path)
-    elif fmt == "jsonl":
-        raw = read_jsonl(path, text_columns=set(text_columns))
-    elif fmt == "parquet":
-        raw = read_parquet(path)
-    else:
-        raw = read_xlsx(path)
-    _check_unique(raw.columns)
+def read_file(blob: Blob, *, text_columns: Iterable[str] = (),
+              widths: dict[str, int] | None = None) -> RawFile:
+    """A CSV, JSON Lines or Parquet input. `text_columns`: columns the contract wants as text
+    (JSON must not guess timestamps); `widths`: code columns padded when sent as numbers."""
+    for attempt in range(2):
+        try:
+            if blob.kind == "csv":
+                raw = read_csv(blob)
+            elif blob.kind == "jsonl":
+                raw = read_jsonl(blob, text_columns=set(text_columns), widths=widths or {})
+            elif blob.kind == "parquet":
+                raw = read_parquet(blob)
+            else:
+                raise UnreadableFile(f"no reader for {blob.kind}")
+            break
+        except NotUtf8:
+            if attempt:
+                raise UnreadableFile("not valid UTF-8 text even after transcoding") from None
+            sources.transcode(blob)  # the invalid bytes came after the sniffed head
+    check_unique(raw.columns)
     return raw
 
 
-def read_csv(path: Path) -> RawFile:
-    with path.open("rb") as handle:  # the header and the tail; Arrow reads the rest itself
-        head = _text_start(handle.read(1 << 20))
-        size = handle.seek(0, 2)
-        handle.seek(max(0, size - (1 << 16)))
-        tail = handle.read()
-    header = _decode(head.split(b"\n", 1)[0].rstrip(b"\r"))
+def read_csv(blob: Blob) -> RawFile:
+    head = _text_start(blob.head(1 << 20))  # the header and the tail; Arrow reads the rest
+    tail = blob.tail(1 << 16)
+    header_at, header = _csv_header_line(head)
     columns = _csv_header(header)
     delimiter = _delimiter(header)
-    _check_unique(columns)
-    table, invalid = _arrow_csv(path, columns, delimiter, threads=True)
+    check_unique(columns)
+    skip = header_at + 1
+    table, invalid = _arrow_csv(blob, columns, delimiter, skip, threads=True)
     if any(number is None for number, *_ in invalid):  # numbers are only known single-threaded
-        table, invalid = _arrow_csv(path, columns, delimiter, threads=False)
+        table, invalid = _arrow_csv(blob, columns, delimiter, skip, threads=False)
     total = table.num_rows + len(invalid)
     ends_cleanly = tail.endswith(b"\n")
     broken = []
     for number, expected, actual, text in invalid:
-        row = number - 1  # pyarrow counts the header as row 1
+        row = number - skip  # pyarrow counts the lines above the first record too
         cut = row == total and not ends_cleanly
         what = f"expected {expected} fields, found {actual}"
         reason = (f"truncated record: the file ends in the middle of this row ({what})" if cut
                   else f"malformed CSV row: {what}")
         broken.append(BrokenRow(row, reason, text, _split_csv(text, delimiter)))
     bad_rows = {b.row for b in broken}
-    if not ends_cleanly and total and total not in bad_rows:
-        # cut inside the last field: the field count is right but a quote is left open
+    if not ends_cleanly and total and total not in bad_rows and _open_quote(blob):
+        # cut inside the last field: the field count is right but a quote is left open (a
+        # complete quoted multi-line last row without a final newline closes all its quotes)
         last_line = tail[tail.rfind(b"\n") + 1:]
-        if last_line.count(b'"') % 2 == 1:
-            text = last_line.decode("utf-8", errors="replace")
-            broken.append(BrokenRow(total, "truncated record: the file ends in the middle of "
-                                    "this row (unclosed quote)", text,
-                                    _split_csv(text, delimiter)))
-            table = table.slice(0, table.num_rows - 1)
-            bad_rows.add(total)
+        text = last_line.decode("utf-8", errors="replace")
+        broken.append(BrokenRow(total, "truncated record: the file ends in the middle of "
+                                "this row (unclosed quote)", text, _split_csv(text, delimiter)))
+        table = table.slice(0, table.num_rows - 1)
+        bad_rows.add(total)
     rows = np.setdiff1d(np.arange(1, total + 1), np.fromiter(bad_rows, np.int64))
     return RawFile("csv", columns, table, rows, sorted(broken, key=lambda b: b.row))
+
+
+def _open_quote(blob: Blob) -> bool:
+    """An odd number of quotes in the whole file: it ends inside a quoted field (quotes come in
+    pairs in CSV, an escaped quote is two). Counting bytes runs at memory speed."""
+    return sum(chunk.count(b'"') for chunk in blob.chunks()) % 2 == 1
 
 
 def _split_csv(text: str, delimiter: str) -> list[str]:
@@ -211,7 +227,7 @@ def _split_csv(text: str, delimiter: str) -> list[str]:
         return [text]
 
 
-def _arrow_csv(path: Path, columns: list[str], delimiter: str, *, threads: bool
+def _arrow_csv(blob: Blob, columns: list[str], delimiter: str, skip: int, *, threads: bool
                ) -> tuple[pa.Table, list[tuple[int | None, int, int, str]]]:
     invalid: list[tuple[int | None, int, int, str]] = []
 
@@ -221,9 +237,9 @@ def _arrow_csv(path: Path, columns: list[str], delimiter: str, *, threads: bool
 
     try:
         table = pacsv.read_csv(
-            path,  # a leading UTF-8 BOM is skipped by Arrow
+            blob.arrow_source(),  # a leading UTF-8 BOM is skipped by Arrow
             read_options=pacsv.ReadOptions(use_threads=threads, column_names=columns,
-                                           skip_rows=1, block_size=16 << 20),
+                                           skip_rows=skip, block_size=16 << 20),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
@@ -232,14 +248,14 @@ def _arrow_csv(path: Path, columns: list[str], delimiter: str, *, threads: bool
         )
     except pa.ArrowInvalid as error:
         if "utf8" in str(error).lower():
-            _decode(path.read_bytes().removeprefix(UTF8_BOM))  # raises with the offset
+            raise NotUtf8 from None
         raise UnreadableFile(f"unreadable CSV: {redact_message(str(error))}") from None
     return table, invalid
 
 
-def read_jsonl(path: Path, *, text_columns: set[str] = frozenset()) -> RawFile:
-    data = path.read_bytes()
-    data = _text_start(data)
+def read_jsonl(blob: Blob, *, text_columns: set[str] = frozenset(),
+               widths: dict[str, int] | None = None) -> RawFile:
+    data = _text_start(blob.read())
     _decode(data)
     if data.lstrip().startswith(b"["):
         raise UnreadableFile("a JSON array, not JSON Lines (one object per line)")
@@ -260,7 +276,7 @@ def read_jsonl(path: Path, *, text_columns: set[str] = frozenset()) -> RawFile:
         else:
             broken.append(_broken_json(number, line, last=number == len(lines) and
                                        not ends_cleanly))
-    parser = _JsonLines(text_columns)
+    parser = _JsonLines(text_columns, widths or {})
     table, rows, more = parser.parse(good, np.array(numbers, np.int64))
     broken += more
     columns = [clean_column(c) for c in table.column_names]
@@ -281,21 +297,30 @@ class _JsonLines:
     """Arrow's JSON reader with its two traps handled: it guesses timestamps (and silently
     shifts +07:00 to UTC) and it fails on a column that mixes numbers and strings."""
 
-    def __init__(self, text_columns: set[str]) -> None:
+    def __init__(self, text_columns: set[str], widths: dict[str, int] | None = None) -> None:
         self.text_columns = set(text_columns)
+        self.widths = dict(widths or {})
         self.quoted: set[str] = set()
         self.inferred: set[str] = set()
 
     def _schema(self, keys: set[str]) -> pa.Schema:
-        # keys as the file spells them (" NgayNopHoSo" too), matched on their clean names
+        # keys as the file spells them (" NgayNopHoSo" too), matched on their clean names; a
+        # code with a width stays a number until it mixes with text, so it can be padded
         names = sorted(k for k in keys
-                       if clean_column(k) in self.text_columns and k not in self.inferred)
+                       if clean_column(k) in self.text_columns and k not in self.inferred
+                       and (clean_column(k) not in self.widths or k in self.quoted))
         return pa.schema([(n, pa.string()) for n in names])
 
     def _quote_numbers(self, buffer: bytes) -> bytes:
-        # a number under a text column becomes its text: 1 and 1.0 both "1", 1.5 "1.5"
+        # a number under a text column becomes its text: 1 and 1.0 both "1", 1.5 "1.5"; under
+        # a code with a width it is padded first (province 1 -> "01")
         for column in self.quoted:
             key = re.escape(json.dumps(column).encode())
+            width = self.widths.get(clean_column(column), 0)
+            for digits in range(1, width):
+                zeros = b"0" * (width - digits)
+                buffer = re.sub(rb"(" + key + rb"\s*:\s*)(\d{" + str(digits).encode() +
+                                rb"})(?:\.0*)?(?=\s*[,}])", rb'\1"' + zeros + rb'\2"', buffer)
             buffer = re.sub(rb"(" + key + rb"\s*:\s*)(-?\d+)\.0*(?=\s*[,}])", rb'\1"\2"', buffer)
             buffer = re.sub(rb"(" + key + rb"\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
                             rb"(?=\s*[,}])", rb'\1"\2"', buffer)
@@ -362,17 +387,18 @@ class _JsonLines:
             records.append(record)
             kept.append(number)
         names = list(dict.fromkeys(k for r in records for k in r))
-        columns = {n: _python_column([r.get(n) for r in records]) for n in names}
+        columns = {n: _python_column([r.get(n) for r in records],
+                                     self.widths.get(clean_column(n))) for n in names}
         return pa.table(columns) if names else pa.table({}), np.array(kept, np.int64), broken
 
 
-def _python_column(values: list[object]) -> pa.Array:
+def _python_column(values: list[object], width: int | None = None) -> pa.Array:
     kinds = {type(v) for v in values if v is not None}
     if len(kinds) <= 1 and not kinds & {dict, list}:
         return pa.array(values)
     if kinds <= {int, float}:
         return pa.array(values, pa.float64())
-    return as_text(pa.array([_as_json_text(v) for v in values], pa.string()), nfc=False)
+    return as_text(pa.array([_cell_text(v, width) for v in values], pa.string()), nfc=False)
 
 
 def _as_json_text(value: object) -> str | None:
@@ -408,19 +434,20 @@ def _concat(tables: list[pa.Table]) -> pa.Table:
     return pa.table(columns)
 
 
-def _parquet_schema(path: Path) -> pa.Schema:
-    if path.stat().st_size == 0:
+
+def _parquet_schema(blob: Blob) -> pa.Schema:
+    if blob.size == 0:
         raise UnreadableFile("empty file (0 bytes)")
     try:
-        return pq.read_schema(path)
+        return pq.read_schema(blob.arrow_source())
     except (pa.ArrowException, OSError) as error:
         raise UnreadableFile(f"unreadable Parquet file: {redact_message(str(error))}") from None
 
 
-def read_parquet(path: Path) -> RawFile:
-    _parquet_schema(path)
+def read_parquet(blob: Blob) -> RawFile:
+    _parquet_schema(blob)
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(blob.arrow_source())
     except (pa.ArrowException, OSError) as error:
         raise UnreadableFile(f"unreadable Parquet file: {redact_message(str(error))}") from None
     columns = [clean_column(c) for c in table.column_names]
@@ -428,50 +455,80 @@ def read_parquet(path: Path) -> RawFile:
     return RawFile("parquet", columns, table, np.arange(1, table.num_rows + 1, dtype=np.int64))
 
 
-def read_xlsx(path: Path) -> RawFile:
+# --- spreadsheets and HTML tables: one input per sheet ----------------------------------------
+
+
+@dataclass
+class Sheets:
+    """The sheets of a workbook whose header names a layout, and the others, described."""
+
+    found: list[tuple[str, RawFile]]
+    unmatched: list[str]  # "Ghi chú (no known header)", "Sheet3 (empty)"
+    fallback: RawFile | None  # no sheet matched: the first one with cells, to explain why
+
+
+def read_sheets(blob: Blob) -> Sheets:
+    grids = _html_tables(blob) if blob.kind == "html" else _workbook_grids(blob)
+    found, unmatched = [], []
+    fallback = None
+    for name, grid in grids:
+        at = header_row(grid[:HEADER_SCAN_ROWS])
+        if at is None:
+            filled = next((i for i, r in enumerate(grid) if any(_present(v) for v in r)), None)
+            unmatched.append(f"{name} ({'empty' if filled is None else 'no known header'})")
+            if fallback is None and filled is not None:
+                fallback = _grid_table(grid, filled, blob.kind)
+            continue
+        found.append((name, _grid_table(grid, at, blob.kind)))
+    if not found and fallback is None:
+        what = "HTML" if blob.kind == "html" else "spreadsheet"
+        raise UnreadableFile(f"empty {what} (no header, no rows)")
+    return Sheets(found, unmatched, fallback)
+
+
+def _present(value: object) -> bool:
+    return value not in ("", None)
+
+
+def _workbook_grids(blob: Blob) -> list[tuple[str, list[list[object]]]]:
     from python_calamine import CalamineWorkbook  # import cost only when a workbook comes
 
-    if path.stat().st_size == 0:
+    if blob.size == 0:
         raise UnreadableFile("empty file (0 bytes)")
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheets = [book.get_sheet_by_index(i).to_python(skip_empty_area=False)
-                  for i in range(len(book.sheet_names))]
+        book = (CalamineWorkbook.from_path(str(blob.path)) if blob.data is None
+                else CalamineWorkbook.from_filelike(blob.filelike()))
+        return [(name, book.get_sheet_by_index(i).to_python(skip_empty_area=False))
+                for i, name in enumerate(book.sheet_names)]
     except Exception as error:  # calamine raises its own types for every broken workbook
         raise UnreadableFile(f"unreadable spreadsheet: {redact_message(str(error))}") from None
-    sheet, header_at = _find_header(sheets)
-    if sheet is None:
-        raise UnreadableFile("empty spreadsheet (no header, no rows)")
-    columns = [clean_column(c) if c not in ("", None) else f"column_{i + 1}"
-               for i, c in enumerate(sheet[header_at])]
+
+
+def _grid_table(grid: list[list[object]], header_at: int, kind: str) -> RawFile:
+    columns = [clean_column(c) if _present(c) else f"column_{i + 1}"
+               for i, c in enumerate(grid[header_at])]
     while columns and columns[-1].startswith("column_"):
         columns.pop()  # formatting often stretches the used range to the right
-    body = sheet[header_at + 1:]
-    keep = [i for i, r in enumerate(body) if any(v not in ("", None) for v in r)]
+    contract = detect_family(columns)
+    widths: dict[str, int] = {}
+    if contract is not None:
+        by_source = {f.source: f.width for f in contract.fields if f.width}
+        widths = {c: by_source[s] for c, s in zip(columns, canonical_columns(contract, columns),
+                                                   strict=True) if s in by_source}
+    body = grid[header_at + 1:]
+    keep = [i for i, r in enumerate(body) if any(_present(v) for v in r)]
     rows = np.array(keep, np.int64) + 1
     values = [[body[i][j] if j < len(body[i]) else None for i in keep]
               for j in range(len(columns))]
-    table = pa.table({c: _cells(v) for c, v in zip(columns, values, strict=True)}) \
-        if columns else pa.table({})
-    return RawFile("xlsx", columns, table, rows)
+    table = pa.table({c: _cells(v, widths.get(c)) for c, v in zip(columns, values, strict=True)}
+                     ) if columns else pa.table({})
+    return RawFile("html" if kind == "html" else "xlsx", columns, table, rows)
 
 
-def _find_header(sheets: list[list[list[object]]]) -> tuple[list[list[object]] | None, int]:
-    """The first row (of the first sheet that has one) naming a known layout; else row 1."""
-    for sheet in sheets:
-        for i, row in enumerate(sheet[:HEADER_SCAN_ROWS]):
-            if matching(str(v) for v in row if v not in ("", None)):
-                return sheet, i
-    for sheet in sheets:
-        for i, row in enumerate(sheet):
-            if any(v not in ("", None) for v in row):
-                return sheet, i
-    return None, 0
-
-
-def _cells(values: list[object]) -> pa.Array:
+def _cells(values: list[object], width: int | None = None) -> pa.Array:
     """One spreadsheet column: numbers stay numbers (serial dates, scores), text stays text,
-    a column mixing both becomes text with whole numbers written without ".0"."""
+    a column mixing both becomes text with whole numbers written without ".0" (and padded to
+    the code's width: a province typed as the number 1 is "01")."""
     present = [None if v == "" else v for v in values]
     try:  # one type throughout (the usual case): Arrow infers it at C speed
         inferred = pa.array(present)
@@ -490,12 +547,62 @@ def _cells(values: list[object]) -> pa.Array:
                         pa.timestamp("us"))
     if kinds == {bool}:
         return pa.array(present, pa.bool_())
-    return pa.array([_cell_text(v) for v in present], pa.string())
+    return pa.array([_cell_text(v, width) for v in present], pa.string())
 
 
-def _cell_text(value: object) -> str | None:
+def _cell_text(value: object, width: int | None = None) -> str | None:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, dt.timedelta):
         return str(value)
-    return _as_json_text(value)
+    text = _as_json_text(value)
+    if width and isinstance(value, int | float) and not isinstance(value, bool) \
+            and text is not None and text.isdigit():
+        return text.zfill(width)
+    return text
+
+
+class _TableParser(HTMLParser):
+    """Rows of cell texts of every <table> (portals save such pages as .xls)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._open: list[list[list[str]]] = []  # nested tables
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._open.append([])
+        elif tag == "tr" and self._open:
+            self._open[-1].append([])
+        elif tag in ("td", "th") and self._open:
+            if not self._open[-1]:
+                self._open[-1].append([])
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._open:
+            self._open[-1][-1].append(re.sub(r"[ \t\r\f\v]+", " ", "".join(self._cell)).strip())
+            self._cell = None
+        elif tag == "table" and self._open:
+            self.tables.append(self._open.pop())
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data.replace("\n", " "))
+
+
+def _html_tables(blob: Blob) -> list[tuple[str, list[list[object]]]]:
+    parser = _TableParser()
+    try:
+        parser.feed(blob.read().decode("utf-8", errors="replace"))
+        parser.close()
+    except Exception as error:  # html.parser is lenient; anything left is a broken page
+        raise UnreadableFile(f"unreadable HTML: {redact_message(str(error))}") from None
+    tables = parser.tables + [t for t in parser._open if t]  # an unclosed table still counts
+    if not tables:
+        raise UnreadableFile("HTML without a table")
+    return [(f"table{i + 1}", t) for i, t in enumerate(tables)]

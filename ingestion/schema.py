@@ -4,7 +4,8 @@ Every raw row carries its lineage: the file (relative to the inbox), its 1-based
 file's SHA-256 and when it was loaded (naive wall-clock Asia/Ho_Chi_Minh, like every time in
 raw). raw.quarantine holds one row per broken rule (a row breaking two rules has two entries;
 source_row null = the whole file was rejected); raw.load_manifest one row per distinct file
-content, with rows_in = rows_loaded + rows_quarantined.
+content (an archive member or a workbook sheet is one), with rows_in = rows_loaded +
+rows_quarantined, the text encoding found and how many loaded rows had an id repaired.
 """
 
 from __future__ import annotations
@@ -46,9 +47,14 @@ create table if not exists raw.load_manifest (
     rows_quarantined bigint,
     rows_new bigint,
     loaded_at timestamp not null,
-    seconds double
+    seconds double,
+    encoding varchar,
+    rows_repaired bigint
 )
 """
+
+# columns added since the first warehouses were built: (name, type)
+LOAD_MANIFEST_ADDED = (("encoding", "varchar"), ("rows_repaired", "bigint"))
 
 ANSWERS_DDL = """
 create table if not exists raw.{table} (
@@ -75,6 +81,8 @@ def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw")
     con.execute(QUARANTINE_DDL)
     con.execute(LOAD_MANIFEST_DDL)
+    for name, sql_type in LOAD_MANIFEST_ADDED:  # a warehouse built before these columns
+        con.execute(f"alter table raw.load_manifest add column if not exists {name} {sql_type}")
     for contract in CONTRACTS:
         con.execute(raw_table_ddl(contract))
         if contract.answers_table:

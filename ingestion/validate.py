@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from ingestion import dates, pseudonymise
 from ingestion.contracts import Contract, Field
 from ingestion.layout import answer_columns
-from ingestion.normalise import ARROW_TYPES, as_text, coerce, to_int
+from ingestion.normalise import ARROW_TYPES, as_text, coerce, pad_code, to_int
 from ingestion.readers import RawFile
 
 MAX_RAW_VALUE = 2_000  # a broken line is kept for diagnosis, not as a copy of the file
@@ -91,6 +91,15 @@ class Checked:
     violations: pa.Table  # index, field, reason, raw_value
     valid: np.ndarray  # bool per table row
     broken: pa.Table  # rows the reader could not parse: row, reason, raw_value (redacted)
+    repaired: np.ndarray | None = None  # bool per row: an id lost control characters
+
+    def add(self, more: pa.Table) -> None:
+        """Violations found after the contract (plausibility): those rows are no longer valid."""
+        if not more.num_rows:
+            return
+        self.violations = pa.concat_tables([self.violations, more.select(
+            self.violations.column_names).cast(self.violations.schema)])
+        self.valid[more.column("index").to_numpy()] = False
 
 
 def check(raw: RawFile, contract: Contract, pii_key: bytes) -> Checked:
@@ -98,6 +107,8 @@ def check(raw: RawFile, contract: Contract, pii_key: bytes) -> Checked:
     found = Violations()
     typed: dict[str, pa.Array] = {}
     fingerprint: dict[str, pa.Array] = {}
+    repaired = np.zeros(n, bool)
+    repaired_keys: list[str] = []
     for f in contract.fields:
         column = _column(raw, f.source, n)
         if f.pii:
@@ -107,7 +118,11 @@ def check(raw: RawFile, contract: Contract, pii_key: bytes) -> Checked:
                 found.add(~typed[f.column].is_valid().to_numpy(zero_copy_only=False), f.source,
                           MISSING, None)
             continue
-        typed[f.column] = _check_field(f, column, found)
+        typed[f.column], fixed = _check_field(f, column, found)
+        if fixed is not None:
+            repaired |= fixed
+            if f.name in contract.key:
+                repaired_keys.append(f.source)
     answers: dict[str, pa.Array] = {}
     for source in answer_columns(contract, raw.columns):
         column = _column(raw, source, n)
@@ -118,9 +133,12 @@ def check(raw: RawFile, contract: Contract, pii_key: bytes) -> Checked:
         if name not in fingerprint:
             fingerprint[name] = raw.table.column(name)
     table = pa.table(typed) if typed else pa.table({})
+    if repaired_keys:
+        _repair_collisions(raw, contract, table, repaired, repaired_keys, found)
     _duplicates(raw, contract, table, fingerprint, found)
     valid = ~found.rows(n)
-    return Checked(contract, table, answers, found.table(), valid, _broken(raw, contract))
+    return Checked(contract, table, answers, found.table(), valid, _broken(raw, contract),
+                   repaired if repaired.any() else None)
 
 
 def _column(raw: RawFile, source: str, n: int) -> pa.Array:
@@ -130,9 +148,13 @@ def _column(raw: RawFile, source: str, n: int) -> pa.Array:
     return column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
 
 
-def _check_field(f: Field, column: pa.Array, found: Violations) -> pa.Array:
+def _check_field(f: Field, column: pa.Array, found: Violations
+                 ) -> tuple[pa.Array, np.ndarray | None]:
+    """The typed column, and (codes) which rows had control characters removed."""
     coerced = coerce(column, f.kind)
     values = coerced.values.cast(ARROW_TYPES[f.kind])
+    if f.width and (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
+        values = pad_code(values, f.width)  # a numeric cell lost the code's leading zeros
     raw_text = None
     if coerced.bad.any():
         raw_text = as_text(column, nfc=False)
@@ -146,7 +168,37 @@ def _check_field(f: Field, column: pa.Array, found: Violations) -> pa.Array:
             found.add(unknown_mask, f.source, unknown_code(f.allowed), raw_text)
     if f.required:
         found.add(coerced.missing, f.source, MISSING, None)
-    return values
+    return values, coerced.repaired if f.kind == "code" else None
+
+
+def _repair_collisions(raw: RawFile, contract: Contract, typed: pa.Table, repaired: np.ndarray,
+                       sources: list[str], found: Violations) -> None:
+    """An id whose control characters were removed must not become another row's id: the
+    repaired row goes to quarantine instead (the unrepaired one, if any, keeps the key)."""
+    n = typed.num_rows
+    key_columns = [contract.field(k).column for k in contract.key]
+    keyed = typed.select(key_columns).append_column("__i", pa.array(np.arange(n)))
+    groups = keyed.group_by(key_columns, use_threads=False).aggregate([("__i", "list")])
+    members = groups.column("__i_list")
+    shared = members.filter(pc.greater(pc.list_value_length(members), 1))
+    clash = np.zeros(n, bool)
+    other = np.zeros(n, np.int64)
+    for group in shared.to_pylist():  # the few keys that occur twice
+        rows = sorted(group)
+        fixed = [r for r in rows if repaired[r]]
+        if not fixed:
+            continue
+        keeper = next((r for r in rows if not repaired[r]), None)
+        for r in fixed:
+            twin = keeper if keeper is not None else next(x for x in rows if x != r)
+            clash[r] = True
+            other[r] = raw.rows[twin]
+    if clash.any():
+        names = ", ".join(sources)
+        reasons = pa.array([f"id repair would collide: removing control characters from "
+                            f"{names} gives the key of row {o}" for o in other[clash]],
+                           pa.string())
+        found.add(clash, names, _scatter(reasons, clash, n), None)
 
 
 def _duplicates(raw: RawFile, contract: Contract, typed: pa.Table,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import shutil
@@ -42,6 +43,32 @@ def ground_truth(small_inbox: Path) -> dict[str, Any]:
 # --- the pipeline, run once per session and shared by the dbt and end-to-end tests ------------
 
 HELD_BACK_MONTH = "2025-09"  # its dossier exports arrive after the first run
+# one province's export with rows that pass the contract but cannot be true (issue 8)
+IMPOSSIBLE_EXPORT = "dossiers/vnpt_igate/ho_so_bo_sung_2025-03.csv"
+IMPOSSIBLE_IDS = {"IMPOSSIBLE-2099": "year 2099", "IMPOSSIBLE-P99": "province 99",
+                  "IMPOSSIBLE-ORDER": "updated before it was submitted"}
+
+
+def write_impossible_export(inbox: Path) -> Path:
+    """Three real rows of March's export, made impossible, plus two untouched ones."""
+    source = inbox / "dossiers/vnpt_igate/ho_so_2025-03.csv"
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = [row for _, row in zip(range(5), reader, strict=False)]
+        header = reader.fieldnames or []
+    for row, (dossier_id, _) in zip(rows, IMPOSSIBLE_IDS.items(), strict=False):
+        row["MaHoSo"] = dossier_id
+    rows[0]["NgayNopHoSo"] = rows[0]["NgayCapNhat"] = "15/03/2099 09:00:00"
+    rows[1]["MaTinh"] = "99"
+    rows[2]["NgayNopHoSo"], rows[2]["NgayCapNhat"] = "20/03/2025 10:00:00", "19/03/2025 10:00:00"
+    for number, row in enumerate(rows[3:], start=1):
+        row["MaHoSo"] = f"VALID-EXTRA-{number}"
+    target = inbox / IMPOSSIBLE_EXPORT
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
 
 
 @dataclass(frozen=True)
@@ -94,6 +121,7 @@ def _warned_tests(instance: dg.DagsterInstance, run_id: str) -> frozenset[str]:
 def pipeline_runs(small_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -> PipelineRuns:
     home = tmp_path_factory.mktemp("chiso_home")
     shutil.copytree(small_inbox, home / "inbox")
+    write_impossible_export(home / "inbox")
     held_back = home / "held_back"
     for path in sorted((home / "inbox").rglob(f"*{HELD_BACK_MONTH}*")):
         target = held_back / path.relative_to(home / "inbox")

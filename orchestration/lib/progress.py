@@ -18,6 +18,7 @@ class FileProgress:
             TextColumn("{task.fields[last]}"), TimeElapsedColumn(), transient=False,
         )
         self._task = self._progress.add_task("load", total=len(files), last="")
+        self._current: str | None = None
 
     def __enter__(self) -> FileProgress:
         self._progress.start()
@@ -28,5 +29,8 @@ class FileProgress:
         self._progress.stop()
 
     def advance(self, result: FileLoadResult) -> None:
-        self._progress.update(self._task, advance=1,
+        # an archive or a workbook gives several results: the bar counts inbox files
+        step = 0 if result.inbox_file is not None and result.inbox_file == self._current else 1
+        self._current = result.inbox_file
+        self._progress.update(self._task, advance=step,
                               last=f"{result.source_file} ({result.status})")

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.conftest import HELD_BACK_MONTH, PipelineRuns
+from tests.conftest import HELD_BACK_MONTH, IMPOSSIBLE_EXPORT, IMPOSSIBLE_IDS, PipelineRuns
 
 pytestmark = pytest.mark.e2e
 MONTHLY_FACTS = ("fct_dossier_processing_by_period", "fct_dossier_indicators_by_period",
@@ -121,6 +121,7 @@ def test_every_input_row_is_accounted_for(pipeline_runs: PipelineRuns,
     finally:
         con.close()
     expected = {f["path"]: f["rows"] for f in ground_truth["files"]}
+    expected[IMPOSSIBLE_EXPORT] = 5
     assert {m[0] for m in manifest} == set(expected)
     for source_file, rows_in, loaded, quarantined in manifest:
         assert rows_in == loaded + quarantined == expected[source_file]
@@ -151,3 +152,32 @@ def test_no_personal_data_in_clear_anywhere(pipeline_runs: PipelineRuns, small_i
             assert hits == 0, f"{schema}.{table}.{column} holds personal data in clear"
     finally:
         con.close()
+
+
+def test_impossible_rows_are_quarantined_and_every_province_is_built(
+        pipeline_runs: PipelineRuns) -> None:
+    """One province's export carries rows that cannot be true: the run succeeds, those rows are
+    quarantined with their reason, the file's valid rows load, and every province with valid
+    rows has its marts."""
+    assert pipeline_runs.first.success
+    con = duckdb.connect(str(pipeline_runs.after_first), read_only=True)
+    try:
+        reasons = dict(con.execute(
+            "select q.source_row, q.reason from raw.quarantine q "
+            "where q.source_file = ? order by 1", [IMPOSSIBLE_EXPORT]).fetchall())
+        loaded = {r[0] for r in con.execute(
+            "select dossier_id from raw.dossier_records where _source_file = ?",
+            [IMPOSSIBLE_EXPORT]).fetchall()}
+        missing = con.execute("""
+            select distinct s.province_key from staging.stg_dossier_portal__records s
+            where s.province_key like 'gso63:%' and s.submitted_at < '2025-07-01'
+              and not exists (select 1 from marts.dossier_indicators d
+                              where d.unit_type = 'province' and d.unit_key = s.province_key)
+        """).fetchall()
+    finally:
+        con.close()
+    assert sorted(reasons) == [1, 2, 3]
+    assert all(reason.startswith("implausible:") for reason in reasons.values()), reasons
+    assert loaded == {"VALID-EXTRA-1", "VALID-EXTRA-2"}
+    assert not loaded & set(IMPOSSIBLE_IDS)
+    assert missing == []

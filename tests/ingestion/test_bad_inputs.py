@@ -48,17 +48,20 @@ def event_times(con: duckdb.DuckDBPyConnection) -> list[dt.datetime]:
 # --- files that cannot be read at all --------------------------------------------------------
 
 
-@pytest.mark.parametrize("encoding", ["cp1258", "latin-1"])
-def test_wrong_encoding_is_rejected_with_its_reason(con, inbox: Path, encoding: str) -> None:
+@pytest.mark.parametrize(("encoding", "name", "found"), [
     # Windows-1258 spells "Sở Tư pháp" as base letters plus combining tone marks
-    name = "S\u01a1\u0309 T\u01b0 pha\u0301p" if encoding == "cp1258" else "Société"
+    ("cp1258", "S\u01a1\u0309 T\u01b0 pha\u0301p", "windows-1258"),
+    ("latin-1", "Société", "windows-1252"),  # Latin-1 letters are the same in 1252
+])
+def test_legacy_code_pages_are_detected_and_decoded(con, inbox: Path, encoding: str, name: str,
+                                                     found: str) -> None:
     row = AGENCY | {"TenDonVi": name}
     path = write_csv(inbox / "reference/agencies.csv", AGENCY_COLUMNS, [row], encoding=encoding)
     result = load(con, path, inbox)
-    assert result.status == "rejected"
-    assert result.reason is not None and result.reason.startswith("not valid UTF-8")
-    assert "re-exported as UTF-8" in result.reason
-    assert count(con, "select count(*) from raw.agencies") == 0
+    assert (result.status, result.encoding, result.rows_loaded) == ("loaded", found, 1)
+    assert con.execute("select encoding from raw.load_manifest").fetchone() == (found,)
+    stored = con.execute("select agency_name from raw.agencies").fetchone()[0]
+    assert stored == unicodedata.normalize("NFC", name)
 
 
 def test_empty_file_is_rejected(con, inbox: Path) -> None:
@@ -94,11 +97,14 @@ def test_corrupt_parquet_is_rejected(con, inbox: Path) -> None:
     assert result.reason is not None and result.reason.startswith("unreadable Parquet file")
 
 
-def test_unsupported_file_type_is_rejected(con, inbox: Path) -> None:
+def test_unknown_extension_is_read_by_its_content(con, inbox: Path) -> None:
     path = inbox / "ghi_chu.txt"
     path.write_text("xin chào", encoding="utf-8")
     result = load(con, path, inbox)
-    assert result.status == "rejected" and "unsupported file type '.txt'" in (result.reason or "")
+    assert result.status == "rejected"
+    assert result.reason is not None and result.reason.startswith(
+        "unknown layout: columns [xin chào] match no contract")
+    assert result.reason.endswith("; read as CSV text by its content (named .txt)")
 
 
 def test_a_rejected_file_does_not_stop_the_run(con, inbox: Path) -> None:
@@ -281,17 +287,19 @@ def test_malformed_json_line_in_the_middle(con, inbox: Path) -> None:
 
 
 def test_codes_sent_as_numbers_become_text(con, inbox: Path) -> None:
-    """JSON may mix "2", 2 and 2.0 in one column; province "1" must stay "1", not "01"."""
+    """JSON may mix "2", 2 and 2.0 in one column; the province sent as the number 1 is the code
+    "01" (codes have a width), the text "1" stays as the file wrote it."""
     path = inbox / "ho_so.jsonl"
     rows = [record(1, KenhThucHien="2", MaTinh="01"), record(2, KenhThucHien=2, MaTinh=1),
-            record(3, KenhThucHien=2.0, TrangThaiHoSo=10.0), record(4, KenhThucHien=9)]
+            record(3, KenhThucHien=2.0, TrangThaiHoSo=10.0, MaTinh="1"),
+            record(4, KenhThucHien=9)]
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                     encoding="utf-8")
     result = load(con, path, inbox)
     assert (result.rows_loaded, result.rows_quarantined) == (3, 1)
     assert con.execute("select channel, province_code, status_code from raw.dossier_records "
                        "order by _source_row").fetchall() == [
-        ("2", "01", "2"), ("2", "1", "2"), ("2", "01", "10")]
+        ("2", "01", "2"), ("2", "01", "2"), ("2", "1", "10")]
     assert [(r[0], r[1], r[3]) for r in quarantine(con, result)] == [(4, "KenhThucHien", "9")]
 
 
@@ -368,8 +376,9 @@ def test_family_filter_loads_only_those_families(con, inbox: Path) -> None:
     write_csv(inbox / "la.csv", ["STT"], [{"STT": 1}])
     results = load_inbox(con, inbox, pii_key=PII_KEY, families={"agencies"})
     assert [(r.source_file, r.status) for r in results] == [
-        ("agencies.csv", "loaded"), ("la.csv", "rejected")]
+        ("agencies.csv", "loaded"), ("la.csv", "rejected"), ("su_kien.csv", "skipped")]
+    assert results[2].reason == "family dossier_events is not part of this run"
     assert count(con, "select count(*) from raw.dossier_events") == 0
     again = load_inbox(con, inbox, pii_key=PII_KEY, families={"dossier_events"})
     assert [(r.source_file, r.status) for r in again] == [
-        ("la.csv", "rejected"), ("su_kien.csv", "loaded")]
+        ("agencies.csv", "skipped"), ("la.csv", "rejected"), ("su_kien.csv", "loaded")]

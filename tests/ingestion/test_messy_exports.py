@@ -1,0 +1,411 @@
+"""Real exports as people send them (issue 8): every sheet, title rows and Vietnamese labels,
+encodings, archives, files named for another format, control characters, numeric codes, rows
+that cannot be true. Each test: the input, the reason, and rows in = loaded + quarantined."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import xlsxwriter
+
+from ingestion.inventory import inbox_inventory
+from ingestion.layout import labels
+from ingestion.loader import FileLoadResult, load_file, load_inbox, load_path
+from ingestion.plausibility import Rules, rules
+from ingestion.thresholds import files_over_threshold
+from tests.ingestion.helpers import (
+    EVENT_COLUMNS,
+    PII_KEY,
+    RECORD_COLUMNS,
+    assert_accounted,
+    count,
+    csv_bytes,
+    event,
+    quarantine,
+    record,
+    write_csv,
+)
+
+EXPORTED = dt.datetime(2025, 9, 1, 12, 0)  # every file here "was written" then (its mtime)
+
+
+def exported(path: Path) -> Path:
+    stamp = EXPORTED.replace(tzinfo=dt.timezone(dt.timedelta(hours=7))).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def load(con: duckdb.DuckDBPyConnection, path: Path, inbox: Path) -> FileLoadResult:
+    result = load_file(con, exported(path), inbox=inbox, pii_key=PII_KEY)
+    assert_accounted(con, result)
+    return result
+
+
+def load_all(con: duckdb.DuckDBPyConnection, path: Path, inbox: Path) -> list[FileLoadResult]:
+    results = load_path(con, exported(path), inbox=inbox, pii_key=PII_KEY)
+    for result in results:
+        assert_accounted(con, result)
+    return results
+
+
+def event_rows(n: int, start: int = 1) -> list[list[object]]:
+    return [[event(i)[c] for c in EVENT_COLUMNS] for i in range(start, start + n)]
+
+
+# --- 1. every sheet of a workbook ------------------------------------------------------------
+
+
+def test_every_matching_sheet_is_its_own_input_and_the_others_are_named(con, inbox) -> None:
+    path = inbox / "su_kien_quy_1.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    for name, rows in (("Tháng 1", event_rows(2)), ("Tháng 2", event_rows(3, start=10))):
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, EVENT_COLUMNS)
+        for i, row in enumerate(rows, start=1):
+            sheet.write_row(i, 0, ["" if v is None else v for v in row])
+    book.add_worksheet("Ghi chú").write_row(0, 0, ["Số liệu do Văn phòng UBND tỉnh cung cấp"])
+    book.add_worksheet("Trống")
+    book.close()
+    results = load_all(con, path, inbox)
+    other = "sheets matching no contract: Ghi chú (no known header), Trống (empty)"
+    assert [(r.source_file, r.status, r.rows_in, r.rows_loaded, r.reason) for r in results] == [
+        ("su_kien_quy_1.xlsx#Tháng 1", "loaded", 2, 2, other),
+        ("su_kien_quy_1.xlsx#Tháng 2", "loaded", 3, 3, other)]
+    assert con.execute("select _source_file, count(*) from raw.dossier_events group by 1 "
+                       "order by 1").fetchall() == [("su_kien_quy_1.xlsx#Tháng 1", 2),
+                                                    ("su_kien_quy_1.xlsx#Tháng 2", 3)]
+    again = load_all(con, path, inbox)  # each sheet is known by its own hash: not loaded twice
+    assert [r.status for r in again] == ["skipped", "skipped"]
+
+
+def test_a_workbook_whose_sheets_match_nothing_names_them(con, inbox) -> None:
+    path = inbox / "bao_cao.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Tổng hợp").write_row(0, 0, ["STT", "Nội dung"])
+    book.add_worksheet("Trống")
+    book.close()
+    result = load(con, path, inbox)
+    assert result.status == "rejected"
+    assert result.reason is not None and result.reason.startswith("unknown layout: columns [STT")
+    assert result.reason.endswith(
+        "sheets matching no contract: Tổng hợp (no known header), Trống (empty)")
+
+
+# --- 2. headers as people write them ---------------------------------------------------------
+
+
+def test_csv_title_rows_and_vietnamese_labels(con, inbox) -> None:
+    by_label = {"MaHoSo": " MÃ HỒ SƠ ", "PhienBan": "Phiên bản", "NgayHenTra": "Ngày hẹn trả",
+                "TrangThaiHoSo": "trạng thái", "NgayNopHoSo": "ngay_nop_ho_so",
+                "ChuHoSo": "Chủ hồ sơ", "MaTinh": "Mã tỉnh"}
+    header = [by_label.get(c, c) for c in RECORD_COLUMNS]
+    body = csv_bytes(RECORD_COLUMNS, [record(1), record(2)]).split(b"\n", 1)[1]
+    path = inbox / "ho_so.csv"
+    title = "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ THÁNG 3/2025\nĐơn vị: Sở Tư pháp\n\n"
+    path.write_bytes(title.encode() + ",".join(f'"{h}"' for h in header).encode() + b"\n" + body)
+    result = load(con, path, inbox)
+    assert (result.status, result.family, result.rows_in, result.rows_loaded) == (
+        "loaded", "dossier_records", 2, 2)
+    assert result.reason is None  # every label was recognised: no column ignored
+    assert con.execute("select dossier_id, due_at, status_code, province_code, _source_row "
+                       "from raw.dossier_records order by 1").fetchall() == [
+        ("H01-250301-00001", dt.datetime(2025, 3, 10, 8, 15), "2", "01", 1),
+        ("H01-250301-00002", dt.datetime(2025, 3, 10, 8, 15), "2", "01", 2)]
+
+
+def test_rows_below_title_rows_keep_their_numbers_when_one_is_broken(con, inbox) -> None:
+    body = csv_bytes(EVENT_COLUMNS, [event(1), event(2), event(3)]).replace(b"\n", b"\r\n")
+    lines = body.split(b"\r\n")
+    lines[2] = lines[2] + b",extra"  # data row 2 has one field too many
+    path = inbox / "su_kien.csv"
+    path.write_bytes("Sở Tư pháp\r\nDanh sách sự kiện\r\n".encode() + b"\r\n".join(lines))
+    result = load(con, path, inbox)
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    [(row, _, reason, _raw)] = quarantine(con, result)
+    assert (row, reason) == (2, "malformed CSV row: expected 9 fields, found 10")
+    assert con.execute("select _source_row from raw.dossier_events order by 1").fetchall() == [
+        (1,), (3,)]
+
+
+def test_the_labels_file_says_where_each_label_comes_from() -> None:
+    found = {lb.label: lb for lb in labels()}
+    assert found["Mã hồ sơ"].source_column == "MaHoSo"
+    assert found["Ngày hẹn trả"].source_column == "NgayHenTra"
+    assert all(lb.origin for lb in found.values())
+    assert not found["Số CCCD"].confirmed  # a synonym nobody checked is marked so
+
+
+# --- 3. encodings and containers -------------------------------------------------------------
+
+
+def test_utf16_with_and_without_bom(con, inbox) -> None:
+    text = csv_bytes(EVENT_COLUMNS, [event(1), event(2)]).decode()
+    (inbox / "a.csv").write_bytes(text.encode("utf-16"))  # BOM + little endian
+    (inbox / "b.csv").write_bytes(text.encode("utf-16-be"))
+    ascii_only = csv_bytes(EVENT_COLUMNS, [event(3, GhiChu="ok")]).decode()
+    (inbox / "c.csv").write_bytes(ascii_only.encode("utf-16-le"))  # no BOM, no accent either
+    a, b = load(con, inbox / "a.csv", inbox), load(con, inbox / "b.csv", inbox)
+    c = load(con, inbox / "c.csv", inbox)
+    assert (a.status, a.encoding, a.rows_loaded) == ("loaded", "utf-16", 2)
+    assert (b.status, b.encoding, b.rows_loaded, b.rows_new) == ("loaded", "utf-16-be", 2, 0)
+    assert (c.status, c.encoding, c.rows_loaded, c.rows_new) == ("loaded", "utf-16-le", 1, 1)
+    notes = con.execute("select note from raw.dossier_events order by event_id").fetchall()
+    assert notes == [("Tiếp nhận hồ sơ tại Bộ phận Một cửa",)] * 2 + [("ok",)]
+
+
+def test_gzip_and_zip_exports(con, inbox) -> None:
+    events = csv_bytes(EVENT_COLUMNS, [event(1), event(2)])
+    (inbox / "su_kien.csv.gz").write_bytes(gzip.compress(events))
+    gz = load(con, inbox / "su_kien.csv.gz", inbox)
+    assert (gz.source_file, gz.status, gz.rows_loaded, gz.reason) == (
+        "su_kien.csv.gz", "loaded", 2, "gzip-compressed")
+    with zipfile.ZipFile(inbox / "thang_3.zip", "w") as archive:
+        archive.writestr("ho_so.csv", csv_bytes(RECORD_COLUMNS, [record(1)]))
+        archive.writestr("su_kien.csv", csv_bytes(EVENT_COLUMNS, [event(3, MaHoSo=None)]))
+        archive.writestr("doc_truoc.txt", "Đọc trước khi dùng")
+    results = load_all(con, inbox / "thang_3.zip", inbox)
+    assert [(r.source_file, r.status, r.rows_in, r.rows_loaded, r.rows_quarantined)
+            for r in results] == [("thang_3.zip!doc_truoc.txt", "rejected", 0, 0, 0),
+                                  ("thang_3.zip!ho_so.csv", "loaded", 1, 1, 0),
+                                  ("thang_3.zip!su_kien.csv", "loaded", 1, 0, 1)]
+    assert results[0].reason is not None and results[0].reason.startswith("unknown layout")
+    (inbox / "rong.zip").write_bytes(_empty_zip())
+    empty = load(con, inbox / "rong.zip", inbox)
+    assert (empty.status, empty.reason) == ("rejected", "empty archive (no files inside)")
+
+
+def _empty_zip() -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    zipfile.ZipFile(buffer, "w").close()
+    return buffer.getvalue()
+
+
+def test_xlsx_named_csv_is_read_as_a_workbook_not_blamed_on_an_encoding(con, inbox) -> None:
+    path = inbox / "su_kien.csv"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, EVENT_COLUMNS)
+    sheet.write_row(1, 0, ["" if v is None else v for v in event_rows(1)[0]])
+    book.close()
+    result = load(con, path, inbox)
+    assert (result.status, result.rows_loaded) == ("loaded", 1)
+    assert result.reason == "read as a spreadsheet by its content (named .csv)"
+
+
+def test_html_table_saved_as_xls(con, inbox) -> None:
+    cells = "".join(f"<th>{c}</th>" for c in EVENT_COLUMNS)
+    rows = "".join("<tr>" + "".join(f"<td>{'' if v is None else v}</td>" for v in row)
+                   + "</tr>" for row in event_rows(2))
+    page = (f"<html><head><meta charset='utf-8'></head><body><h1>Danh sách sự kiện</h1>"
+            f"<table border=1><tr>{cells}</tr>{rows}</table></body></html>")
+    path = inbox / "su_kien.xls"
+    path.write_text(page, encoding="utf-8")
+    result = load(con, path, inbox)
+    assert (result.status, result.rows_in, result.rows_loaded) == ("loaded", 2, 2)
+    assert result.reason == "read as an HTML table by its content (named .xls)"
+    assert count(con, "select count(*) from raw.dossier_events where note = ?",
+                 "Tiếp nhận hồ sơ tại Bộ phận Một cửa") == 2
+
+
+def test_blank_file_gets_a_clear_reason(con, inbox) -> None:
+    (inbox / "trong.csv").write_bytes(b"\xef\xbb\xbf \r\n\r\n")
+    result = load(con, inbox / "trong.csv", inbox)
+    assert (result.status, result.reason) == ("rejected", "empty file (no header, no rows)")
+
+
+def test_an_old_manifest_gets_the_new_columns(con, inbox) -> None:
+    con.execute("create schema raw")
+    con.execute("create table raw.load_manifest (source_file varchar not null, file_sha256 "
+                "varchar primary key, family varchar, status varchar not null, reason varchar, "
+                "rows_in bigint, rows_loaded bigint, rows_quarantined bigint, rows_new bigint, "
+                "loaded_at timestamp not null, seconds double)")
+    con.execute("insert into raw.load_manifest values ('old.csv', 'x', null, 'rejected', "
+                "'empty file (0 bytes)', 0, 0, 0, 0, timestamp '2025-01-01', 0.1)")
+    result = load(con, write_csv(inbox / "su_kien.csv", EVENT_COLUMNS, [event(1)]), inbox)
+    assert (result.status, result.encoding) == ("loaded", "utf-8")
+    assert con.execute("select source_file, encoding, rows_repaired from raw.load_manifest "
+                       "order by 1").fetchall() == [("old.csv", None, None),
+                                                    ("su_kien.csv", "utf-8", 0)]
+
+
+# --- 4. clean values -------------------------------------------------------------------------
+
+
+def test_nul_in_an_id_is_repaired_and_counted_or_quarantined_if_it_collides(con, inbox) -> None:
+    rows = [event(1, MaSuKien="E\x001", MaHoSo="H\x001"),  # repaired: E1 is new
+            event(2, MaSuKien="E2"), event(3, MaSuKien="E\x002"),  # E2 exists: collision
+            event(4, GhiChu="dòng\x07 ghi chú")]  # a bell in text: removed, not counted
+    result = load(con, write_csv(inbox / "su_kien.csv", EVENT_COLUMNS, rows), inbox)
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined, result.rows_repaired
+            ) == (4, 3, 1, 1)
+    assert quarantine(con, result) == [(3, "MaSuKien", "id repair would collide: removing "
+                                        "control characters from MaSuKien gives the key of "
+                                        "row 2", None)]
+    assert con.execute("select rows_repaired from raw.load_manifest").fetchone() == (1,)
+    assert con.execute("select event_id, dossier_id, note from raw.dossier_events "
+                       "order by _source_row").fetchall() == [
+        ("E1", "H1", "Tiếp nhận hồ sơ tại Bộ phận Một cửa"),
+        ("E2", "H01-250301-00002", "Tiếp nhận hồ sơ tại Bộ phận Một cửa"),
+        ("H01-250301-00004-01", "H01-250301-00004", "dòng ghi chú")]
+
+
+def test_a_nul_inside_a_dossier_id_does_not_make_two_dossiers(con, inbox) -> None:
+    rows = [record(1, 1), record(1, 2, MaHoSo="H01-250301-\x0000001")]
+    result = load(con, write_csv(inbox / "ho_so.csv", RECORD_COLUMNS, rows), inbox)
+    assert (result.rows_loaded, result.rows_repaired) == (2, 1)
+    assert con.execute("select distinct dossier_id from raw.dossier_records").fetchall() == [
+        ("H01-250301-00001",)]
+
+
+def test_codes_from_numeric_cells_are_padded_to_their_width(con, inbox) -> None:
+    columns = ["Nam", "Thang", "MaTinh", "TongSoHoSoDaGiaiQuyet", "TyLeDungHan"]
+    pq.write_table(pa.table({"Nam": [2025, 2025], "Thang": [3, 3],
+                             "MaTinh": pa.array([1, 4], pa.int32()),
+                             "TongSoHoSoDaGiaiQuyet": [10, 20], "TyLeDungHan": [0.9, 0.8]}),
+                   inbox / "ty_le.parquet")
+    parquet = load(con, inbox / "ty_le.parquet", inbox)
+    path = inbox / "ty_le.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, columns)
+    sheet.write_row(1, 0, [2025, 4, 1, 10, 0.9])  # a number cell
+    sheet.write_row(2, 0, [2025, 4, "04", 20, 0.8])  # beside a text cell: a mixed column
+    book.close()
+    xlsx = load(con, path, inbox)
+    assert (parquet.rows_loaded, xlsx.rows_loaded) == (2, 2)
+    assert con.execute("select month, province_code from raw.self_reported_rates "
+                       "order by 1, 2").fetchall() == [(3, "01"), (3, "04"), (4, "01"),
+                                                       (4, "04")]
+
+
+def test_quoted_multiline_last_row_without_final_newline_loads(con, inbox) -> None:
+    rows = [event(1), event(2, GhiChu="Bổ sung:\n- bản sao CCCD")]
+    path = write_csv(inbox / "su_kien.csv", EVENT_COLUMNS, rows)
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))  # ends right after the closing quote
+    result = load(con, path, inbox)
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (2, 2, 0)
+    assert con.execute("select note from raw.dossier_events where _source_row = 2"
+                       ).fetchone() == ("Bổ sung:\n- bản sao CCCD",)
+
+
+# --- 5. rows that cannot be true -------------------------------------------------------------
+
+
+def test_implausible_rows_are_quarantined_with_their_reason(con, inbox) -> None:
+    rows = [
+        record(1),
+        record(2, NgayCapNhat="01/01/2099 08:00:00"),  # after the export (2025-09-01) + 48 h
+        record(3, NgayNopHoSo="05/03/2025 08:00:00"),  # submitted after its last update (03/03)
+        record(4, MaTinh="99"),  # no such province in either code system
+        record(5, MaTinh="02", NgayNopHoSo="01/08/2025 08:00:00",
+               NgayCapNhat="02/08/2025 08:00:00"),  # Hà Giang: not a province after the merger
+        record(6, MaTinh="15", NgayNopHoSo="01/08/2025 08:00:00",
+               NgayCapNhat="02/08/2025 08:00:00"),  # 15 exists in both systems: valid
+        record(7, NgayCapNhat="02/09/2025 20:00:00"),  # within the 48 h tolerance
+    ]
+    result = load(con, write_csv(inbox / "ho_so.csv", RECORD_COLUMNS, rows), inbox)
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (7, 3, 4)
+    assert quarantine(con, result) == [
+        (2, "NgayCapNhat", "implausible: after the file was exported (2025-09-01 12:00 + 48 h)",
+         "2099-01-01 08:00:00"),
+        (3, "NgayNopHoSo, NgayCapNhat", "implausible: NgayNopHoSo is after NgayCapNhat",
+         "2025-03-05 08:00:00 > 2025-03-03 08:15:00"),
+        (4, "MaTinh", "implausible: unknown province code", "99"),
+        (5, "MaTinh", "implausible: province code not valid under gso34 (the 34 provinces, "
+         "from 2025-07-01)", "02")]
+
+
+def test_a_run_fails_only_for_files_over_the_bad_share(con, inbox) -> None:
+    bad = [record(i, MaTinh="99") for i in range(1, 3)] + [record(i) for i in range(3, 7)]
+    good = [record(i) for i in range(10, 15)] + [record(15, MaTinh="99")]
+    # 2 of 6 bad = 33 % > 20 %; 1 of 6 = 17 % is not
+    a = load(con, write_csv(inbox / "a.csv", RECORD_COLUMNS, bad), inbox)
+    load(con, write_csv(inbox / "b.csv", RECORD_COLUMNS, good), inbox)
+    config = rules()
+    assert files_over_threshold(con, config=config) == []  # 6 rows < min_rows 20: noise
+    small = Rules(config.tolerance, config.max_share, 5, config.families)
+    [over] = files_over_threshold(con, config=small)
+    assert (over.source_file, over.rows_in, over.rows_quarantined) == ("a.csv", 6, 2)
+    assert over.why == ("a.csv: 2 of 6 rows quarantined (33% > 20%): implausible: unknown "
+                        "province code (2 rows)")
+    assert files_over_threshold(con, [a.file_sha256 or ""], config=small) == [over]
+    assert files_over_threshold(con, [], config=small) == []
+
+
+# --- 6. nothing hidden -----------------------------------------------------------------------
+
+
+def test_every_input_of_a_run_has_a_result_and_the_inventory_lists_them(con, inbox) -> None:
+    write_csv(inbox / "a_su_kien.csv", EVENT_COLUMNS, [event(1), event(2, LoaiSuKien="X")])
+    (inbox / "b_utf16.csv").write_bytes("STT,Nội dung\n1,x\n".encode("utf-16"))
+    (inbox / "c_empty.csv").write_bytes(b"")
+    with zipfile.ZipFile(inbox / "d.zip", "w") as archive:
+        archive.writestr("x.csv", csv_bytes(EVENT_COLUMNS, [event(3)]))
+        archive.writestr("y.json", "[1, 2]")
+    (inbox / "e.bin").write_bytes(bytes(range(256)) * 4)
+    for path in inbox.iterdir():
+        exported(path)
+    results = load_inbox(con, inbox, pii_key=PII_KEY)
+    statuses = [(r.source_file, r.status) for r in results]
+    assert [r.inbox_file for r in results] == ["a_su_kien.csv", "b_utf16.csv", "c_empty.csv",
+                                               "d.zip", "d.zip", "e.bin"]
+    assert statuses == [("a_su_kien.csv", "loaded"), ("b_utf16.csv", "rejected"),
+                        ("c_empty.csv", "rejected"), ("d.zip!x.csv", "loaded"),
+                        ("d.zip!y.json", "rejected"), ("e.bin", "rejected")]
+    for result in results:
+        assert_accounted(con, result)
+        assert result.status != "rejected" or result.reason
+    inventory = inbox_inventory(con)
+    assert [(f.source_file, f.status, f.encoding) for f in inventory.files] == [
+        ("a_su_kien.csv", "loaded", "utf-8"), ("b_utf16.csv", "rejected", "utf-16"),
+        ("c_empty.csv", "rejected", None), ("d.zip!x.csv", "loaded", "utf-8"),
+        ("d.zip!y.json", "rejected", "utf-8"), ("e.bin", "rejected", None)]
+    assert (inventory.count("loaded"), inventory.count("rejected")) == (2, 4)
+    reasons = {f.source_file: f.reason for f in inventory.files}
+    assert reasons["c_empty.csv"] == "empty file (0 bytes)"
+    assert reasons["d.zip!y.json"] == "a JSON array, not JSON Lines (one object per line)"
+    assert (reasons["e.bin"] or "").startswith("not a known format: binary content")
+    assert [(q.source_file, q.reason[:13], q.rows) for q in inventory.reasons] == [
+        ("a_su_kien.csv", "unknown code:", 1)]
+    assert json.dumps([f.source_file for f in inventory.files])  # plain data, printable
+
+
+def test_a_copy_of_a_rejected_file_keeps_the_original_in_the_manifest(con, inbox) -> None:
+    (inbox / "a.csv").write_text("STT,Nội dung\n1,x\n", encoding="utf-8")
+    (inbox / "b.csv").write_bytes((inbox / "a.csv").read_bytes())
+    a, b = load_inbox(con, inbox, pii_key=PII_KEY)
+    assert (a.status, b.status) == ("rejected", "skipped")
+    assert b.reason == f"same content as a.csv, rejected: {a.reason}"
+    for result in (a, b):
+        assert_accounted(con, result)
+    assert con.execute("select source_file from raw.load_manifest").fetchall() == [("a.csv",)]
+
+
+def test_chiso_inbox_lists_inputs_and_reasons_from_a_read_only_warehouse(tmp_path, inbox,
+                                                                          monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from chiso.cli import app
+
+    warehouse = tmp_path / "w.duckdb"
+    write_csv(inbox / "a.csv", EVENT_COLUMNS, [event(1), event(2), event(2)])
+    (inbox / "b.csv").write_bytes(b"")
+    with duckdb.connect(str(warehouse)) as con:
+        load_inbox(con, inbox, pii_key=PII_KEY)
+    monkeypatch.setenv("CHISO_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("COLUMNS", "200")
+    shown = CliRunner().invoke(app, ["inbox"])
+    assert shown.exit_code == 0, shown.output
+    assert "empty file (0 bytes)" in shown.output
+    assert "exact duplicate" in shown.output and "of row 2" not in shown.output
+    assert shown.output.rstrip().endswith("1 loaded, 1 rejected")

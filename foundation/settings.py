@@ -36,3 +36,8 @@ def publications_dir() -> Path:
 def publications_kept() -> int:
     """How many publications stay on disk (the newest N)."""
     return int(os.environ.get("CHISO_PUBLICATIONS_KEPT", "12"))
+
+
+def rejected_dir() -> Path:
+    """Where files that could not be read at all are set aside, each with its reason."""
+    return Path(os.environ.get("CHISO_REJECTED", chiso_home() / "rejected")).resolve()

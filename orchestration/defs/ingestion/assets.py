@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import dagster as dg
 import pyarrow as pa
 
+from foundation import settings
 from foundation.calendar import calendar_table
 from ingestion.contracts import CONTRACTS
 from ingestion.loader import FileLoadResult, load_inbox
@@ -12,6 +13,7 @@ from ingestion.pseudonymise import pii_key_from_env
 from ingestion.schema import create_raw_schema
 from ingestion.thresholds import files_over_threshold
 from orchestration.lib.progress import FileProgress
+from orchestration.lib.rejected import set_aside_rejected
 from orchestration.lib.resources import InboxResource, WarehouseResource
 
 CALENDAR_YEARS = (2020, 2030)
@@ -80,6 +82,9 @@ def raw_exports(
     rejected = [r for r in results if r.status == "rejected"]
     for r in rejected:
         context.log.warning(f"rejected {r.source_file}: {r.reason}")
+    moved = set_aside_rejected(inbox_path, settings.rejected_dir(), results)
+    for path in moved:
+        context.log.warning(f"moved to {path} with its reason beside it")
     unattributed = [r for r in results if r.family is None]
     for table, family in RAW_TABLES.items():
         yield dg.MaterializeResult(

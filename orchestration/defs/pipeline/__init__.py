@@ -1,9 +1,10 @@
-"""The pipeline: the one job, its schedule and the inbox sensor."""
+"""The pipeline: the one job, its schedules, the inbox sensor and the failure alert."""
 
 import dagster as dg
 
 from orchestration.defs.pipeline.jobs import chiso_pipeline
-from orchestration.defs.pipeline.schedules import nightly_pipeline
-from orchestration.defs.pipeline.sensors import inbox_sensor
+from orchestration.defs.pipeline.schedules import SCHEDULES
+from orchestration.defs.pipeline.sensors import inbox_sensor, pipeline_failure_alert
 
-defs = dg.Definitions(jobs=[chiso_pipeline], schedules=[nightly_pipeline], sensors=[inbox_sensor])
+defs = dg.Definitions(jobs=[chiso_pipeline], schedules=SCHEDULES,
+                      sensors=[inbox_sensor, pipeline_failure_alert])

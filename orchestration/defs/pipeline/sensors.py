@@ -1,8 +1,10 @@
-"""A sensor that starts the pipeline when the inbox changes. It never opens the warehouse:
-a sensor must never contend for the writer's lock."""
+"""Sensors: the inbox starts the pipeline, one run per batch of new files; a failed run raises
+an alert. Neither opens the warehouse: a sensor must never contend for the writer's lock."""
 
 import hashlib
 import json
+import os
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -10,7 +12,19 @@ import dagster as dg
 from foundation import settings
 from ingestion.loader import inbox_files
 from orchestration.defs.pipeline.jobs import chiso_pipeline
+from orchestration.lib import alerts
 from orchestration.lib.partitions import touched_months_tags
+
+# a batch closes when the inbox has not changed for this long (exports arrive file by file)
+DEFAULT_QUIET_SECONDS = 300
+
+
+def quiet_seconds() -> float:
+    return float(os.environ.get("CHISO_INBOX_QUIET_SECONDS", DEFAULT_QUIET_SECONDS))
+
+
+def now() -> float:
+    return time.time()
 
 
 def inbox_fingerprint(inbox: Path) -> dict[str, list[float]]:
@@ -24,7 +38,7 @@ def inbox_fingerprint(inbox: Path) -> dict[str, list[float]]:
 
 
 def run_key(fingerprint: dict[str, list[float]]) -> str:
-    # a stable digest (Python's hash() differs between processes)
+    # a stable digest (Python's hash() differs between processes): the same batch, the same key
     digest = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
     return f"inbox-{digest[:16]}"
 
@@ -32,14 +46,35 @@ def run_key(fingerprint: dict[str, list[float]]) -> str:
 @dg.sensor(job=chiso_pipeline, minimum_interval_seconds=60,
            default_status=dg.DefaultSensorStatus.STOPPED)
 def inbox_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+    """One run per batch of new or changed files, once the inbox has been quiet for
+    CHISO_INBOX_QUIET_SECONDS (default 300)."""
     fingerprint = inbox_fingerprint(settings.inbox_dir())
-    previous = json.loads(context.cursor) if context.cursor else {}
-    if fingerprint == previous:
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    launched: dict[str, list[float]] = cursor.get("launched", {})
+    batch = {k: v for k, v in fingerprint.items() if launched.get(k) != v}
+    if not batch:
         return dg.SkipReason("no new or changed files in the inbox")
-    changed = sorted(k for k in fingerprint if fingerprint[k] != previous.get(k))
+    if fingerprint != cursor.get("seen"):
+        context.update_cursor(json.dumps({**cursor, "seen": fingerprint, "since": now()}))
+        return dg.SkipReason(f"{len(batch)} new or changed files; the batch closes after "
+                             f"{quiet_seconds():.0f} s without changes")
+    waited = now() - float(cursor.get("since", 0))
+    if waited < quiet_seconds():
+        return dg.SkipReason(f"{len(batch)} new or changed files; quiet for {waited:.0f} s of "
+                             f"{quiet_seconds():.0f} s")
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(run_key=run_key(fingerprint),
+        run_requests=[dg.RunRequest(run_key=run_key(batch),
                                     tags={**touched_months_tags(),
-                                          "chiso/changed_files": str(len(changed))})],
-        cursor=json.dumps(fingerprint),
+                                          "chiso/changed_files": str(len(batch))})],
+        cursor=json.dumps({**cursor, "launched": fingerprint}),
     )
+
+
+@dg.run_failure_sensor(monitored_jobs=[chiso_pipeline],
+                       default_status=dg.DefaultSensorStatus.RUNNING)
+def pipeline_failure_alert(context: dg.RunFailureSensorContext) -> None:
+    """A failed run: its failing steps, in CHISO_HOME/alerts.jsonl and, when CHISO_ALERT_WEBHOOK
+    is set, posted there. The publication is untouched (it is the run's last step)."""
+    steps = sorted({e.step_key for e in context.get_step_failure_events() if e.step_key})
+    alerts.raise_alert(run_id=context.dagster_run.run_id, job=context.dagster_run.job_name,
+                       failed_steps=steps, message=context.failure_event.message or "")

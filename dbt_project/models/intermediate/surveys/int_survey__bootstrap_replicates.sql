@@ -1,0 +1,48 @@
+-- one row per survey, year, unit, element and bootstrap replicate: the element index recomputed with each respondent's sampling weight times a seeded random multiplier (Bayesian bootstrap within each unit, the sampling stratum)
+with scores as (
+
+    select survey_code, survey_year, unit_key, response_key, sampling_weight, element_code,
+        points, weight_answered
+    from {{ ref('int_survey__respondent_scores') }}
+    where respondent_score is not null
+
+),
+
+replicates as (
+
+    {{ replicate_numbers(var('survey_bootstrap_replicates')) }}
+
+),
+
+reweighted as (
+
+    select
+        scores.survey_code,
+        scores.survey_year,
+        scores.unit_key,
+        scores.element_code,
+        replicates.replicate,
+        scores.points,
+        scores.weight_answered,
+        -- an Exp(1) multiplier per respondent and replicate (the same for all of a
+        -- respondent's elements): mean 1, variance 1, as a Poisson(1) resampling count
+        scores.sampling_weight * -ln({{ uniform_from_hash(dbt.concat([
+            "'" ~ var('survey_bootstrap_seed') ~ "|'", 'scores.survey_code', "'|'",
+            "cast(scores.survey_year as " ~ dbt.type_string() ~ ")", "'|'",
+            'scores.response_key', "'|'",
+            "cast(replicates.replicate as " ~ dbt.type_string() ~ ")"])) }}) as replicate_weight
+    from scores
+    cross join replicates
+
+)
+
+select
+    survey_code,
+    survey_year,
+    unit_key,
+    element_code,
+    replicate,
+    100 * sum(replicate_weight * points) / sum(replicate_weight * weight_answered) as index_pct
+
+from reweighted
+group by survey_code, survey_year, unit_key, element_code, replicate

@@ -582,10 +582,12 @@ DISTRICTS = (
     ("363", "Huyện Trực Ninh"), ("364", "Huyện Xuân Trường"), ("365", "Huyện Giao Thủy"),
     ("366", "Huyện Hải Hậu"),
 )
-# published means of Nam Định's 2024 internal index: departments 84.8 (up 8.04% on 2023),
-# districts 91.93 (up 7.05%): 2023 means 84.8 / 1.0804 = 78.49, 91.93 / 1.0705 = 85.88
-INTERNAL_MEANS = {2024: {"so_nganh": (8480, 400), "huyen": (9193, 250)},
-                  2023: {"so_nganh": (7849, 450), "huyen": (8588, 300)}}
+# published means of Nam Định's 2024 internal index (points, sd in hundredths): departments
+# 84.8, up 8.04% on 2023, districts 91.93, up 7.05%. 2023 means: 84.8 / 1.0804 = 78.49
+# (84.8 / 78.49 = 1.08039); 91.93 / 1.0705 = 85.876 (10 districts allow thousandths;
+# 91.93 / 85.876 = 1.07050, while 85.88 would read 7.04%)
+INTERNAL_MEANS = {2024: {"so_nganh": (84.8, 400), "huyen": (91.93, 250)},
+                  2023: {"so_nganh": (78.49, 450), "huyen": (85.876, 300)}}
 INTERNAL_FIRST_YEAR = 2023
 
 
@@ -622,8 +624,10 @@ def _write_internal(ctx: SampleContext, year: int) -> None:
                     c.name, c.max_points, c.source, APPROXIMATE), strict=True):
                 method_cols[key].append(value)
         mean, sd = INTERNAL_MEANS[year][block]
-        totals = np.clip(np.round(rng.normal(mean, sd, len(units))), 7000, 9900).astype(np.int64)
-        totals += _even_shares(mean * len(units) - int(totals.sum()), len(units))
+        block_total = round(mean * 100 * len(units))  # hundredths, so the mean is exact
+        totals = np.clip(np.round(rng.normal(mean * 100, sd, len(units))), 7000, 9900
+                         ).astype(np.int64)
+        totals += _even_shares(block_total - int(totals.sum()), len(units))
         points, self_points = _split(rng, totals, criteria)
         n_c, n_u = len(criteria), len(units)
         flat_self = self_points.ravel()

@@ -34,7 +34,7 @@ from tests.dbt.raw_sample import CALENDAR_YEARS
 pytestmark = pytest.mark.e2e
 
 SELECTION = ["+marts.surveys", "+marts.par_index", "+assert_index_inputs_are_valid",
-             "+assert_par_2948_example_fields_sum_to_100"]
+             "+assert_par_methodologies_have_eight_fields_of_100_points"]
 LOADED_AT = dt.datetime(2026, 1, 5, 8, 0, 0)
 SIM_YEARS = range(2001, 2009)  # simulated SIPAS rounds for the coverage test
 SIM_RESPONDENTS = 80
@@ -367,6 +367,7 @@ def test_generated_sample_rounds_and_planted_errors(spec_sample) -> None:
         from marts.par_internal_index_yearly where year = 2024 group by all order by block
     """)
     assert means == [("huyen", 91.93, 7.05), ("so_nganh", 84.8, 8.04)]
-    assert rows(con, "select count(distinct rank), max(rank_of) from "
+    # ranked within the block: 18 departments, "of 18"
+    assert rows(con, "select count(rank), min(rank), max(rank_of) from "
                      "marts.par_internal_index_yearly where year = 2024 and block = 'so_nganh'"
-                ) == [(18, 18)]
+                ) == [(18, 1, 18)]

@@ -1,16 +1,17 @@
-{#- A pseudo-random number in (0, 1) from a deterministic hash of `key` (a string expression):
-    the same key gives the same number on every run, so bootstrap intervals rerun identically.
-    The one engine-specific part of the survey bootstrap. -#}
-{% macro uniform_from_hash(key) -%}
-    {{ return(adapter.dispatch('uniform_from_hash', 'chiso')(key)) }}
+{#- A pseudo-random number in (0, 1) from a deterministic hash of a list of column
+    expressions (integers or strings): the same values give the same number on every run, so
+    bootstrap intervals rerun identically. The one engine-specific part of the survey
+    bootstrap (DuckDB `hash`, Spark `xxhash64`, both variadic). -#}
+{% macro uniform_from_hash(expressions) -%}
+    {{ return(adapter.dispatch('uniform_from_hash', 'chiso')(expressions)) }}
 {%- endmacro %}
 
-{% macro default__uniform_from_hash(key) -%}
-    ((hash({{ key }}) % 4294967296) + 0.5) / 4294967296e0
+{% macro default__uniform_from_hash(expressions) -%}
+    ((hash({{ expressions | join(', ') }}) % 4294967296) + 0.5) / 4294967296e0
 {%- endmacro %}
 
-{% macro spark__uniform_from_hash(key) -%}
-    (pmod(xxhash64({{ key }}), 4294967296) + 0.5) / 4294967296e0
+{% macro spark__uniform_from_hash(expressions) -%}
+    (pmod(xxhash64({{ expressions | join(', ') }}), 4294967296) + 0.5) / 4294967296e0
 {%- endmacro %}
 
 {#- Replicate numbers 1..n without generate_series (portable): three cross-joined digits. -#}

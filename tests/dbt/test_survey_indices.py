@@ -199,14 +199,20 @@ def test_bootstrap_interval_covers_the_true_index_about_95_percent(hand_built) -
 def test_bootstrap_replicates_are_a_deterministic_function_of_the_seed(hand_built) -> None:
     con, _, _ = hand_built
     # replicate 7 of Hà Nội 2001 recomputed here from the respondents and the hash of
-    # (seed, survey, year, respondent, replicate): a rerun draws exactly the same numbers
+    # (seed, survey, year, respondent), then of (that, replicate): a rerun draws exactly the
+    # same numbers
     (recomputed,) = rows(con, """
-        select 100 * sum(w * points) / sum(w * weight_answered) from (
-            select points, weight_answered, sampling_weight * -ln(
-                ((hash('20251|sipas|2001|' || response_key || '|7') % 4294967296) + 0.5)
-                / 4294967296e0) as w
+        with respondents as (
+            select points, weight_answered, sampling_weight,
+                ((hash('20251', survey_code, survey_year, response_key) % 4294967296) + 0.5)
+                    / 4294967296e0 as respondent_hash
             from intermediate.int_survey__respondent_scores
             where survey_year = 2001 and unit_key = 'gso63:01'
+        )
+        select 100 * sum(w * points) / sum(w * weight_answered) from (
+            select points, weight_answered, sampling_weight * -ln(
+                ((hash(respondent_hash, 7) % 4294967296) + 0.5) / 4294967296e0) as w
+            from respondents
         )
     """)[0]
     (stored,) = rows(con, "select index_pct from intermediate.int_survey__bootstrap_replicates "

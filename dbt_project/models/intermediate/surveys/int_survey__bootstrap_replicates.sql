@@ -1,12 +1,12 @@
 -- one row per survey, year, unit, element and bootstrap replicate: the element index recomputed with each respondent's sampling weight times a seeded random multiplier (Bayesian bootstrap within each unit, the sampling stratum)
 with scores as (
 
-    -- one hash per respondent (the same on each of its element rows), so the per-replicate
-    -- hash below works on numbers and needs no join
+    -- one number per respondent (the same on each of its element rows), so the
+    -- per-replicate hash below hashes one integer and needs no join
     select survey_code, survey_year, unit_key, response_key, sampling_weight, element_code,
         points, weight_answered,
-        {{ uniform_from_hash(["'" ~ var('survey_bootstrap_seed') ~ "'", 'survey_code',
-                              'survey_year', 'response_key']) }} as respondent_hash
+        {{ hash_bucket(["'" ~ var('survey_bootstrap_seed') ~ "'", 'survey_code',
+                        'survey_year', 'response_key'], 2147483648) }} as respondent_number
     from {{ ref('int_survey__respondent_scores') }}
     where respondent_score is not null
 
@@ -31,7 +31,8 @@ reweighted as (
         -- an Exp(1) multiplier per respondent and replicate, the same for all of a
         -- respondent's elements: mean 1 and variance 1, as a Poisson(1) resampling count
         scores.sampling_weight
-            * -ln({{ uniform_from_hash(['scores.respondent_hash', 'replicates.replicate']) }})
+            * -ln({{ uniform_from_hash(
+                ['scores.respondent_number * 1024 + replicates.replicate']) }})
             as replicate_weight
     from scores
     cross join replicates

@@ -666,13 +666,18 @@ def _write_officials(ctx: SampleContext, year: int, provinces: tuple[Province, .
 
     # the PAR INDEX total is planned; the officials' survey must leave the appraised part a
     # feasible share of it, so each province's level is moved to the survey points it needs
+    # (a range ending before the round's usual fieldwork can survey the other code system than
+    # the PAR round scores: those provinces keep their drawn level)
     shift = np.zeros(n_prov)
-    if par_totals:
+    planned = np.array([c in par_totals for c in codes])
+    if planned.any():
         maxima = officials_survey_maxima()
         wanted = np.array([planned_survey_points(par_totals[c]) - _sipas_points(sipas, c)
-                           for c in codes])
+                           if c in par_totals else 0.0 for c in codes])
         wanted = np.clip(wanted, 0.45 * maxima.sum(), 0.99 * maxima.sum())
-        shift = _bisect(lambda s: fields(s) @ maxima / 100, wanted - 0.3, wanted + 0.3, n_prov)
+        lo = np.where(planned, wanted - 0.3, -np.inf)
+        hi = np.where(planned, wanted + 0.3, np.inf)
+        shift = _bisect(lambda s: fields(s) @ maxima / 100, lo, hi, n_prov)
     answers = _cut(latent + shift[prov, None])
     result = fields(shift)
     duration = np.clip(rng.lognormal(np.log(18 * 60), 0.3, n), 8 * 60, 40 * 60).astype(np.int64)

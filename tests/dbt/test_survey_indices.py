@@ -340,6 +340,18 @@ def test_par_2024_facts(spec_sample) -> None:
         ("Kon Tum", 88.27)]
     assert rows(con, "select round(avg(pct_of_max_published), 2) from marts.par_index_yearly "
                      "where year = 2023") == [(86.98,)]
+    # the eight fields add up to each province's total, and survey points are computed
+    assert rows(con, """
+        select count(*) from (
+            select f.province_key
+            from marts.par_index_fields_yearly as f
+            inner join marts.par_index_yearly as p using (year, province_key)
+            where f.year = 2024
+            group by f.province_key
+            having count(*) <> 8 or abs(sum(f.points) - max(p.total_points)) > 0.000001
+                or sum(f.survey_points) <> max(p.survey_points) or max(p.survey_points) <= 0
+        )
+    """) == [(0,)]
 
 
 def test_thai_binh_2022_and_sipas_2023_facts(spec_sample) -> None:

@@ -21,7 +21,9 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
+from rich.console import Console
 
+from chiso.index_report import print_index_report, rank_change_text, rank_text
 from foundation.calendar import calendar_table
 from foundation.reference import provinces_gso34, provinces_gso63
 from foundation.settings import DBT_PROJECT_DIR
@@ -392,3 +394,35 @@ def test_generated_sample_rounds_and_planted_errors(spec_sample) -> None:
     assert rows(con, "select count(rank), min(rank), max(rank_of) from "
                      "marts.par_internal_index_yearly where year = 2024 and block = 'so_nganh'"
                 ) == [(18, 1, 18)]
+
+
+def test_the_run_summary_prints_both_indices(spec_sample) -> None:
+    con, _ = spec_sample
+    console = Console(record=True, width=140)
+    print_index_report(con, console)
+    text = console.export_text()
+    # PAR 2025 is stopped by the planted scores: said so, and 2024 is shown instead
+    assert "Chỉ số CCHC (PAR INDEX) 2025: not computed (3 input error(s)" in text
+    assert "Chỉ số CCHC (PAR INDEX) 2024: 10 đầu, 5 cuối" in text
+    first_par = next(line for line in text.splitlines() if "1/63" in line)
+    assert "Thành phố Hải Phòng" in first_par and "96.17" in first_par and " A " in first_par
+    assert "Chỉ số hài lòng (SIPAS) 2025" in text and "1/34" in text and "mới" in text
+    assert text.count("…") >= 2  # top ten, a gap, bottom five, in both tables
+
+
+@pytest.mark.parametrize(("change", "noise", "new", "comparable", "expected"), [
+    (27, True, False, None, "+27*"),
+    (-3, False, False, None, "-3"),
+    (0, False, False, None, "="),
+    (None, None, True, 2, "mới (+2 so sánh)"),
+    (None, None, True, None, "mới"),
+    (None, None, False, None, ""),
+])
+def test_rank_change_text(change: int | None, noise: bool | None, new: bool,
+                          comparable: int | None, expected: str) -> None:
+    assert rank_change_text(change, noise, new, comparable) == expected
+
+
+def test_rank_text_reads_n_of_m_with_its_interval() -> None:
+    assert rank_text(13, 63, 9, 18) == "13/63 (9–18)"
+    assert rank_text(13, 63, None, None) == "13/63"

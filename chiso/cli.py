@@ -122,6 +122,22 @@ def run(
     print_run_summary(console, result, time.perf_counter() - started)
     if not result.success:
         raise typer.Exit(code=1)
+    _print_indices()
+
+
+def _print_indices() -> None:
+    """The last year's PAR INDEX and SIPAS, read from the warehouse once the run is done."""
+    import duckdb
+
+    from chiso.index_report import print_index_report
+
+    con = duckdb.connect(str(settings.warehouse_path()), read_only=True)
+    try:
+        print_index_report(con, console)
+    except duckdb.CatalogException:
+        console.print("[yellow]no survey index built yet (no survey or PAR files)[/yellow]")
+    finally:
+        con.close()
 
 
 @app.command("dagster-home")

@@ -71,7 +71,9 @@ def generate(config: SampleConfig, inbox: Path) -> GenerationSummary:
     exports.write_dossier_exports(ctx, dossiers, cat)
     _record_dossier_anomalies(ctx, dossiers, planted)
     self_reported.write_self_reported(ctx, dossiers, planted["mismatch_provinces"])
-    surveys.generate(ctx)
-    par_index.generate(ctx)
+    # the PAR INDEX plan comes first: the officials' survey is drawn to fit it, and the score
+    # sheets take their survey points from the surveys as the warehouse computes them
+    par_totals = par_index.plan_totals(ctx)
+    par_index.generate(ctx, par_totals, surveys.generate(ctx, par_totals))
     ctx.truth.write(inbox / GROUND_TRUTH)
     return GenerationSummary(inbox, ctx.truth, len(dossiers), time.perf_counter() - started)

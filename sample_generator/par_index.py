@@ -1,15 +1,20 @@
 """Sample PAR INDEX exports: the methodology, provincial scores per year, and one province's
 own internal index of its departments and districts.
 
-Totals per province are drawn first and calibrated to the published facts (SPEC 7), then split
-over the scored criteria: appraised criteria lose points in steps of 0.25 the way appraisal
-councils score, survey criteria absorb the rest to the cent, so every total is exact.
+Totals per province are planned first and calibrated to the published facts (SPEC 7). The
+survey criteria are not drawn here: their points follow from that year's SIPAS and officials'
+survey as the warehouse computes them (``max_points × index / 100``, rounded to the cent), and
+the appraised criteria take the rest: they lose points in steps of 0.25 the way appraisal
+councils score, the rate-based criteria (on-time and online shares) absorb the last cents, so
+every total the warehouse computes is the planned one exactly.
 """
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -17,11 +22,18 @@ import pyarrow as pa
 from foundation.reference import GSO63, Province, provinces_gso34, provinces_gso63
 from sample_generator.context import SampleContext
 
+if TYPE_CHECKING:
+    from sample_generator.surveys import SurveyResults
+
 FAMILY = "par_index"
 METHODOLOGY = "876/QĐ-BNV"
 METHODOLOGY_FILE = "par_index/methodology_876-QD-BNV.csv"
+# the 2021 round was scored under 1150/QĐ-BNV (2020); the sample reuses the 876 structure for it
+EARLIER_METHODOLOGY = "1150/QĐ-BNV"
+EARLIER_METHODOLOGY_FILE = "par_index/methodology_1150-QD-BNV.csv"
 APPRAISED, SURVEY = "tham_dinh", "dieu_tra_xhh"
-FIRST_YEAR = 2022  # first round under 876/QĐ-BNV
+FIRST_YEAR = 2021  # first round of the sample: changes exist from 2022 on
+FIRST_876_YEAR = 2022  # first round under 876/QĐ-BNV
 UNIT = 25  # appraisal councils score in quarter points (25 hundredths)
 APPROXIMATE = "approximate: maximum points not confirmed against the decision text"
 
@@ -113,6 +125,32 @@ CRITERIA = (
     _c("8.6", "Thực hiện chỉ tiêu phát triển kinh tế - xã hội khác", 2.5),
     _c("8.7", "Đánh giá của lãnh đạo, quản lý về tác động của CCHC", 3.0, SURVEY),
 )
+SIPAS_CRITERION = "8.1"  # SIPAS overall index × 8 points; each field's other survey criterion
+# takes the officials' survey index of that field (seed indices/par_survey_criteria.csv)
+RATE_CRITERIA = ("3.3.1", "3.3.2", "3.3.3", "7.3.1", "7.3.2", "7.3.3")  # points in cents
+
+
+def officials_survey_maxima() -> np.ndarray:
+    """Maximum points of the officials'-survey criterion of each field 1..8."""
+    out = np.zeros(8)
+    for c in CRITERIA:
+        if c.source == SURVEY and c.code != SIPAS_CRITERION:
+            out[c.field - 1] += c.max_points
+    return out
+
+
+def planned_survey_points(total_cents: int) -> float:
+    """Survey points a province with this planned total should get, so the appraised part
+    (67 points) loses about 60% of the deficit and the surveys the rest."""
+    return 0.4 * total_cents / 100 - 7.0
+
+
+def survey_points_cents(max_points: float, index: float) -> int:
+    """``round(max_points × index / 100, 2)`` half up, as the warehouse rounds it."""
+    value = Decimal(repr(max_points * index / 100)).quantize(Decimal("0.000001"), ROUND_HALF_UP)
+    return int(value.quantize(Decimal("0.01"), ROUND_HALF_UP) * 100)
+
+
 PARENT_NAMES = {
     "1.1": "Kế hoạch CCHC năm",
     "2.1": "Xây dựng, ban hành văn bản QPPL",
@@ -137,6 +175,7 @@ class YearPlan:
 
 
 HAI_PHONG, DAK_NONG, KON_TUM, THAI_BINH, NAM_DINH = "31", "67", "62", "34", "36"
+FACT_YEARS = (2021, 2022, 2023, 2024)  # rounds whose published facts the sample reproduces
 TAY_NGUYEN_OTHERS = ("64", "66", "68")  # Gia Lai, Đắk Lắk, Lâm Đồng: below Đắk Nông in 2024
 
 
@@ -162,51 +201,96 @@ def _plan(year: int, rng: np.random.Generator) -> YearPlan:
         # Thái Bình 43/63 (SPEC 7); the national mean is not a published fact here
         return YearPlan(anchors={1: int(rng.integers(9150, 9300))}, pins={THAI_BINH: 43},
                         mean=8570, last_bounds=(7400, 8300))
+    if year == 2021:
+        # Thái Bình 50/63: 43rd in 2022 was "up 7 places"
+        return YearPlan(anchors={1: int(rng.integers(9050, 9200))}, pins={THAI_BINH: 50},
+                        mean=8450, last_bounds=(7300, 8200))
     return YearPlan(anchors={1: int(rng.integers(9450, 9650))}, pins={}, mean=8890,
                     last_bounds=(8000, 8700))
 
 
-def generate(ctx: SampleContext) -> None:
-    _write_methodology(ctx)
-    years = list(range(FIRST_YEAR, max(ctx.config.end.year, FIRST_YEAR) + 1))
+def par_years(ctx: SampleContext) -> list[int]:
+    return list(range(FIRST_YEAR, max(ctx.config.end.year, FIRST_YEAR) + 1))
+
+
+def plan_totals(ctx: SampleContext) -> dict[int, dict[str, int]]:
+    """Each year's planned total per province, in hundredths of a point."""
+    years = par_years(ctx)
     base = _base_levels(ctx, years)
-    tables: dict[int, pa.Table] = {}
-    plans: dict[int, YearPlan] = {}
+    out: dict[int, dict[str, int]] = {}
     for year in years:
         codes = [p.code for p in provinces_for(year)]
+        rng = ctx.rng(f"par_index.plan.{year}")
+        out[year] = _year_totals(rng, codes, base[year], _plan(year, rng))
+    return out
+
+
+def generate(ctx: SampleContext, totals: dict[int, dict[str, int]],
+             surveys: SurveyResults) -> None:
+    _write_methodology(ctx)
+    tables: dict[int, pa.Table] = {}
+    plans: dict[int, YearPlan] = {}
+    for year, planned in totals.items():
+        codes = list(planned)
         rng = ctx.rng(f"par_index.scores.{year}")
-        plans[year] = _plan(year, rng)
-        tables[year] = _score_table(rng, year, codes, _year_totals(rng, codes, base[year],
-                                                                    plans[year]))
-    _inject_above_max(ctx, tables, plans)
+        plans[year] = _plan(year, ctx.rng(f"par_index.plan.{year}"))
+        survey_cents = _survey_cents(codes, surveys.sipas.get(year, {}),
+                                     surveys.officials.get(year, {}))
+        tables[year] = _score_table(rng, year, codes, planned, survey_cents)
+    _inject_above_max(ctx, tables, plans, totals)
     for year, table in tables.items():
+        version = METHODOLOGY if year >= FIRST_876_YEAR else EARLIER_METHODOLOGY
         ctx.write(table, f"par_index/scores_{year}.csv", FAMILY,
-                  note=f"PAR INDEX {year}, scored leaves of {METHODOLOGY}")
-    if 2024 in years:
-        _write_internal(ctx, 2024)
+                  note=f"PAR INDEX {year}, scored leaves of {version}; survey criteria left "
+                       "empty (computed from the year's surveys)")
+    for year in (2023, 2024):
+        if year in totals:
+            _write_internal(ctx, year)
+
+
+def _survey_cents(codes: list[str], sipas: dict[str, float],
+                  officials: dict[str, np.ndarray]) -> np.ndarray:
+    """Survey points (hundredths) per province and survey criterion, in CRITERIA order."""
+    survey = [c for c in CRITERIA if c.source == SURVEY]
+    out = np.zeros((len(codes), len(survey)), dtype=np.int64)
+    for i, code in enumerate(codes):  # ~63 provinces × 9 criteria
+        for j, c in enumerate(survey):
+            if c.code == SIPAS_CRITERION:
+                index = sipas.get(code, 80.0)
+            else:
+                fields = officials.get(code)
+                index = float(fields[c.field - 1]) if fields is not None else 80.0
+            out[i, j] = survey_points_cents(c.max_points, index)
+    return out
 
 
 # --- methodology ------------------------------------------------------------------------------
 
 
 def _write_methodology(ctx: SampleContext) -> None:
+    versions = [(METHODOLOGY, FIRST_876_YEAR, 2030, METHODOLOGY_FILE, APPROXIMATE)]
+    if FIRST_YEAR < FIRST_876_YEAR:
+        versions.append((EARLIER_METHODOLOGY, 2020, FIRST_876_YEAR - 1, EARLIER_METHODOLOGY_FILE,
+                         "approximate: the sample reuses the 876/QĐ-BNV criteria for this "
+                         "decision; not its real criteria"))
     n = len(CRITERIA)
-    table = pa.table({
-        "methodology_version": [METHODOLOGY] * n,
-        "valid_from_year": pa.array([FIRST_YEAR] * n, pa.int64()),
-        "valid_to_year": pa.array([2030] * n, pa.int64()),
-        "field_code": pa.array([c.field for c in CRITERIA], pa.int64()),
-        "field_name": [PAR_FIELDS[c.field] for c in CRITERIA],
-        "criterion_code": [c.code for c in CRITERIA],
-        "parent_code": [c.parent for c in CRITERIA],
-        "parent_name": [PARENT_NAMES.get(c.parent or "") for c in CRITERIA],
-        "criterion_name": [c.name for c in CRITERIA],
-        "max_points": pa.array([c.max_points for c in CRITERIA], pa.float64()),
-        "source": [c.source for c in CRITERIA],
-        "note": [APPROXIMATE] * n,
-    })
-    ctx.write(table, METHODOLOGY_FILE, FAMILY,
-              note="one row per scored leaf; max_points of the leaves sum to 100")
+    for version, first, last, path, note in versions:
+        table = pa.table({
+            "methodology_version": [version] * n,
+            "valid_from_year": pa.array([first] * n, pa.int64()),
+            "valid_to_year": pa.array([last] * n, pa.int64()),
+            "field_code": pa.array([c.field for c in CRITERIA], pa.int64()),
+            "field_name": [PAR_FIELDS[c.field] for c in CRITERIA],
+            "criterion_code": [c.code for c in CRITERIA],
+            "parent_code": [c.parent for c in CRITERIA],
+            "parent_name": [PARENT_NAMES.get(c.parent or "") for c in CRITERIA],
+            "criterion_name": [c.name for c in CRITERIA],
+            "max_points": pa.array([c.max_points for c in CRITERIA], pa.float64()),
+            "source": [c.source for c in CRITERIA],
+            "note": [note] * n,
+        })
+        ctx.write(table, path, FAMILY,
+                  note="one row per scored leaf; max_points of the leaves sum to 100")
 
 
 # --- totals -----------------------------------------------------------------------------------
@@ -377,45 +461,80 @@ def _evidence(rng: np.random.Generator, appraised: np.ndarray) -> pa.Array:
     return pa.array(refs, mask=~appraised)
 
 
-def _score_table(rng: np.random.Generator, year: int, codes: list[str], totals: dict[str, int]
-                 ) -> pa.Table:
-    points, self_points = _split(rng, np.array([totals[c] for c in codes]), CRITERIA)
-    n_c = len(CRITERIA)
-    appraised = np.tile([c.source == APPRAISED for c in CRITERIA], len(codes))
-    flat_self = self_points.ravel()
+def _split_appraised(rng: np.random.Generator, appraised_cents: np.ndarray,
+                     criteria: tuple[Criterion, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Appraised points per unit and appraised criterion (hundredths) summing exactly to each
+    unit's appraised total: quarter points lost over the criteria, the last cents off a
+    rate-based criterion; and the self-assessed points (claims above what the council gave)."""
+    n = len(appraised_cents)
+    max_c = np.array([round(c.max_points * 100) for c in criteria], dtype=np.int64)
+    deficit = np.clip(max_c.sum() - appraised_cents, 0, max_c.sum())
+    units, cents = deficit // UNIT, deficit % UNIT
+    difficulty = rng.gamma(2.0, 1.0, len(criteria))
+    w = max_c * difficulty * rng.gamma(2.0, 1.0, (n, len(criteria)))
+    w *= rng.random((n, len(criteria))) > 0.45
+    lost_units = _spread(rng, units, w, np.broadcast_to(max_c // UNIT, w.shape).copy())
+    points = max_c - lost_units * UNIT
+    rate = np.array([c.code in RATE_CRITERIA for c in criteria])
+    for i in np.flatnonzero(cents):  # the last cents of each unit, off its fullest rate cell
+        room = np.where(rate, points[i], -1)
+        j = int(np.argmax(room)) if room.max() >= cents[i] else int(np.argmax(points[i]))
+        points[i, j] -= cents[i]
+        lost_units[i, j] += 1  # the cell lost points, so it may carry a higher claim
+    claimed = np.where(rng.random(lost_units.shape) < 0.5,
+                       np.minimum(rng.integers(1, 4, lost_units.shape), lost_units), 0)
+    modest = (rng.random(lost_units.shape) < 0.03) & (points >= UNIT)
+    self_points = np.minimum(points + (claimed - modest) * UNIT, max_c)
+    return points, self_points
+
+
+def _score_table(rng: np.random.Generator, year: int, codes: list[str], totals: dict[str, int],
+                 survey_cents: np.ndarray) -> pa.Table:
+    """The year's score sheet: appraised criteria scored; survey criteria listed empty, their
+    points are the warehouse's to compute from the surveys."""
+    appraised_criteria = tuple(c for c in CRITERIA if c.source == APPRAISED)
+    target = np.array([totals[c] for c in codes]) - survey_cents.sum(axis=1)
+    points, self_points = _split_appraised(rng, target, appraised_criteria)
+    n_c, n_u = len(CRITERIA), len(codes)
+    is_appraised = np.array([c.source == APPRAISED for c in CRITERIA])
+    full = np.full((n_u, n_c), -1, dtype=np.int64)
+    full_self = full.copy()
+    full[:, is_appraised] = points
+    full_self[:, is_appraised] = self_points
+    flat, flat_self = full.ravel(), full_self.ravel()
     return pa.table({
-        "year": pa.array(np.full(len(codes) * n_c, year)),
+        "year": pa.array(np.full(n_u * n_c, year)),
         "MaTinh": pa.array(np.repeat(codes, n_c)),
-        "criterion_code": pa.array(np.tile([c.code for c in CRITERIA], len(codes))),
-        "max_points": pa.array(np.tile([c.max_points for c in CRITERIA], len(codes))),
+        "criterion_code": pa.array(np.tile([c.code for c in CRITERIA], n_u)),
+        "max_points": pa.array(np.tile([c.max_points for c in CRITERIA], n_u)),
         "self_assessed_points": pa.array(flat_self / 100, mask=flat_self < 0),
-        "appraised_points": pa.array(points.ravel() / 100),
-        "evidence_ref": _evidence(rng, appraised),
+        "appraised_points": pa.array(flat / 100, mask=flat < 0),
+        "evidence_ref": _evidence(rng, np.tile(is_appraised, n_u)),
     })
 
 
 def _inject_above_max(ctx: SampleContext, tables: dict[int, pa.Table],
-                      plans: dict[int, YearPlan]) -> None:
+                      plans: dict[int, YearPlan], totals: dict[int, dict[str, int]]) -> None:
     """Appraised points above the maximum (a slipped decimal, a wrong sub-total).
 
     Only cells that truly had full marks are corrupted, so capping at the maximum restores the
-    true value; and only in years without published facts to match (not 2023/2024), in
-    provinces ranked below every pinned rank, so withholding them moves no calibrated rank.
+    true value; and only in years without published facts to match (not 2021–2024: a score
+    above its maximum stops its year's index in the warehouse), in provinces ranked below every
+    pinned rank.
     """
     count = ctx.config.defects.par_above_max_count
     if count <= 0:
         return
     rng = ctx.rng("par_index.above_max")
-    years = [y for y in tables if y not in (2023, 2024)] or list(tables)
+    years = [y for y in tables if y not in FACT_YEARS] or list(tables)
     candidates: list[tuple[int, int]] = []
     for year in years:  # a few years
         table = tables[year]
         codes = table.column("MaTinh").to_numpy(zero_copy_only=False)
-        totals = _totals_by_code(table)
-        ranked = sorted(totals, key=lambda c: -totals[c])
+        ranked = sorted(totals[year], key=lambda c: -totals[year][c])
         eligible = set(ranked[max(plans[year].pins.values(), default=0):])
-        full = (table.column("appraised_points").to_numpy()
-                == table.column("max_points").to_numpy())
+        points = table.column("appraised_points").to_numpy(zero_copy_only=False)
+        full = points == table.column("max_points").to_numpy()
         self_ok = ~table.column("self_assessed_points").is_null().to_numpy(zero_copy_only=False)
         rows = np.flatnonzero(full & self_ok & np.isin(codes, list(eligible)))
         candidates += [(year, int(r)) for r in rows]
@@ -429,24 +548,19 @@ def _inject_above_max(ctx: SampleContext, tables: dict[int, pa.Table],
         slip = rng.random() < 0.5
         wrong = round(max_points * 10 if slip else max_points + float(rng.choice([0.25, 0.5, 1.0])),
                       2)
-        values = table.column("appraised_points").to_numpy().copy()
+        column = table.column("appraised_points").combine_chunks()
+        values = column.to_numpy(zero_copy_only=False).copy()
         values[row] = wrong
         index = table.column_names.index("appraised_points")
-        tables[year] = table.set_column(index, "appraised_points", pa.array(values))
+        tables[year] = table.set_column(index, "appraised_points",
+                                        pa.array(values, mask=column.is_null().to_numpy(
+                                            zero_copy_only=False)))
         ctx.truth.add_defect(
             "par_score_above_max", "consistency", f"par_index/scores_{year}.csv", [row + 1],
             year=year, province_code=table.column("MaTinh")[row].as_py(),
             code_system=GSO63 if year <= 2024 else "gso34",
             criterion_code=table.column("criterion_code")[row].as_py(),
             max_points=max_points, appraised_points=wrong, true_points=max_points)
-
-
-def _totals_by_code(table: pa.Table) -> dict[str, int]:
-    codes = table.column("MaTinh").to_numpy(zero_copy_only=False)
-    cents = np.round(table.column("appraised_points").to_numpy() * 100).astype(np.int64)
-    unique, inverse = np.unique(codes, return_inverse=True)
-    return dict(zip(unique.tolist(), np.bincount(inverse, cents).astype(np.int64).tolist(),
-                    strict=True))
 
 
 # --- a province's own index (Nam Định 2024) ---------------------------------------------------
@@ -468,8 +582,13 @@ DISTRICTS = (
     ("363", "Huyện Trực Ninh"), ("364", "Huyện Xuân Trường"), ("365", "Huyện Giao Thủy"),
     ("366", "Huyện Hải Hậu"),
 )
-# published means of Nam Định's 2024 internal index: departments 84.8, districts 91.93
-INTERNAL_MEANS = {"so_nganh": (8480, 400), "huyen": (9193, 250)}
+# published means of Nam Định's 2024 internal index (points, sd in hundredths): departments
+# 84.8, up 8.04% on 2023, districts 91.93, up 7.05%. 2023 means: 84.8 / 1.0804 = 78.49
+# (84.8 / 78.49 = 1.08039); 91.93 / 1.0705 = 85.876 (10 districts allow thousandths;
+# 91.93 / 85.876 = 1.07050, while 85.88 would read 7.04%)
+INTERNAL_MEANS = {2024: {"so_nganh": (84.8, 400), "huyen": (91.93, 250)},
+                  2023: {"so_nganh": (78.49, 450), "huyen": (85.876, 300)}}
+INTERNAL_FIRST_YEAR = 2023
 
 
 def internal_criteria(block: str) -> tuple[Criterion, ...]:
@@ -501,12 +620,14 @@ def _write_internal(ctx: SampleContext, year: int) -> None:
         criteria = internal_criteria(block)
         for c in criteria:
             for key, value in zip(method_cols, (
-                    NAM_DINH, block, year, c.field, PAR_FIELDS[c.field], c.code, c.name,
-                    c.max_points, c.source, APPROXIMATE), strict=True):
+                    NAM_DINH, block, INTERNAL_FIRST_YEAR, c.field, PAR_FIELDS[c.field], c.code,
+                    c.name, c.max_points, c.source, APPROXIMATE), strict=True):
                 method_cols[key].append(value)
-        mean, sd = INTERNAL_MEANS[block]
-        totals = np.clip(np.round(rng.normal(mean, sd, len(units))), 7000, 9900).astype(np.int64)
-        totals += _even_shares(mean * len(units) - int(totals.sum()), len(units))
+        mean, sd = INTERNAL_MEANS[year][block]
+        block_total = round(mean * 100 * len(units))  # hundredths, so the mean is exact
+        totals = np.clip(np.round(rng.normal(mean * 100, sd, len(units))), 7000, 9900
+                         ).astype(np.int64)
+        totals += _even_shares(block_total - int(totals.sum()), len(units))
         points, self_points = _split(rng, totals, criteria)
         n_c, n_u = len(criteria), len(units)
         flat_self = self_points.ravel()
@@ -523,8 +644,9 @@ def _write_internal(ctx: SampleContext, year: int) -> None:
             "evidence_ref": _evidence(rng, np.tile([c.source == APPRAISED for c in criteria],
                                                    n_u)),
         }))
-    ctx.write(pa.table(method_cols), INTERNAL_FILE, FAMILY,
-              note="Nam Định's own index, 100 points per block; criteria approximate")
+    if year == INTERNAL_FIRST_YEAR:
+        ctx.write(pa.table(method_cols), INTERNAL_FILE, FAMILY,
+                  note="Nam Định's own index, 100 points per block; criteria approximate")
     ctx.write(pa.concat_tables(parts), f"par_index/internal_{NAM_DINH}_{year}.xlsx", FAMILY,
               note="departments (so_nganh) and districts (huyen), ranked within each block")
 

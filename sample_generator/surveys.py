@@ -12,12 +12,13 @@ survey is an XLSX whose times are Excel serial numbers.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 
-from foundation.calendar import EPOCH
+from foundation.calendar import EPOCH, WorkingCalendar
 from foundation.reference import (
     GSO34,
     GSO63,
@@ -27,7 +28,13 @@ from foundation.reference import (
     provinces_gso63,
 )
 from sample_generator.context import SampleContext
-from sample_generator.par_index import PAR_FIELDS
+from sample_generator.par_index import (
+    FIRST_YEAR,
+    PAR_FIELDS,
+    THAI_BINH,
+    officials_survey_maxima,
+    planned_survey_points,
+)
 from sample_generator.writers import DMY, ISO_OFFSET, excel_serial, format_timestamps
 
 FAMILY = "surveys"
@@ -142,12 +149,37 @@ OFFICIAL_ROLES = {
 PHONE_PREFIX = np.array([3, 5, 7, 8, 9])  # Vietnamese mobile numbers: 03x, 05x, 07x, 08x, 09x
 
 
-def generate(ctx: SampleContext) -> None:
-    years = list(range(ctx.config.start.year, ctx.config.end.year + 1))
+@dataclass
+class SurveyResults:
+    """Each year's indices as the warehouse computes them from the written files (the same
+    rules, the same weights, out-of-scale answers left out), so the PAR INDEX sample can derive
+    its survey points from them instead of drawing them on their own."""
+
+    sipas: dict[int, dict[str, float]] = field(default_factory=dict)  # overall index, 0–100
+    officials: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)  # 8 fields, 0–100
+
+
+# SPEC 7 facts about SIPAS that the sample reproduces through the warehouse's computation
+SIPAS_RANK_TARGETS = {2021: {THAI_BINH: 40}, 2022: {THAI_BINH: 13}}  # 13th in 2022, up 27
+SIPAS_MEAN_TARGETS = {2023: 82.66}  # national mean of the provincial indices
+
+
+def survey_years(ctx: SampleContext) -> list[int]:
+    """Yearly rounds from 2021 so that year-on-year change exists before and across the merger
+    (the dossier range only decides the last round)."""
+    return list(range(min(FIRST_YEAR, ctx.config.start.year), ctx.config.end.year + 1))
+
+
+def generate(ctx: SampleContext, par_totals: dict[int, dict[str, int]] | None = None
+             ) -> SurveyResults:
+    years = survey_years(ctx)
+    results = SurveyResults()
     for year in years:
         provinces = _provinces_for(ctx, year)
-        _write_sipas(ctx, year, provinces, noisy=year == years[-1])
-        _write_officials(ctx, year, provinces)
+        results.sipas[year] = _write_sipas(ctx, year, provinces, noisy=year == years[-1])
+        results.officials[year] = _write_officials(
+            ctx, year, provinces, (par_totals or {}).get(year, {}), results.sipas[year])
+    return results
 
 
 # --- shared helpers ---------------------------------------------------------------------------
@@ -160,17 +192,34 @@ def _provinces_for(ctx: SampleContext, year: int) -> tuple[Province, ...]:
 
 
 def _fieldwork_days(ctx: SampleContext, year: int, first_month: int, last_month: int) -> np.ndarray:
-    """Working days of the fieldwork window, clipped to the configured range."""
+    """Working days of the fieldwork window, clipped to the configured range (rounds before the
+    range keep their usual window)."""
     cfg = ctx.config
     end_of_last = dt.date(year + last_month // 12, last_month % 12 + 1, 1) - dt.timedelta(1)
-    lo, hi = max(dt.date(year, first_month, 1), cfg.start), min(end_of_last, cfg.end)
+    start = cfg.start if year >= cfg.start.year else dt.date(year, 1, 1)
+    lo, hi = max(dt.date(year, first_month, 1), start), min(end_of_last, cfg.end)
     if lo > hi:  # the range misses the usual window: survey whatever part of the year it covers
-        lo, hi = max(dt.date(year, 1, 1), cfg.start), min(dt.date(year, 12, 31), cfg.end)
-    work = ctx.calendar.working_day_numbers
+        lo, hi = max(dt.date(year, 1, 1), start), min(dt.date(year, 12, 31), cfg.end)
+    work = _working_days(ctx, year)
     days = work[(work >= (lo - EPOCH).days) & (work <= (hi - EPOCH).days)]
     if len(days) == 0:
         raise ValueError(f"no working day for the {year} survey in the configured range")
     return days
+
+
+def _working_days(ctx: SampleContext, year: int) -> np.ndarray:
+    if ctx.calendar.first_year <= year <= ctx.calendar.last_year:
+        return ctx.calendar.working_day_numbers
+    return _calendar(year).working_day_numbers
+
+
+_CALENDARS: dict[int, WorkingCalendar] = {}
+
+
+def _calendar(year: int) -> WorkingCalendar:
+    if year not in _CALENDARS:
+        _CALENDARS[year] = WorkingCalendar(year, year)
+    return _CALENDARS[year]
 
 
 def _province_effects(ctx: SampleContext, name: str, centre: float, spread: float
@@ -216,13 +265,60 @@ def _times(rng: np.random.Generator, days: np.ndarray, province: np.ndarray, n_p
     return start, start + duration
 
 
-def _answers(rng: np.random.Generator, level: np.ndarray, group_of_q: np.ndarray,
-             group_offset: np.ndarray, respondent_sd: float) -> np.ndarray:
-    """Ordered-probit answers 1..5 for rows whose province level is ``level`` (n x groups)."""
+def _latent(rng: np.random.Generator, level: np.ndarray, group_of_q: np.ndarray,
+            group_offset: np.ndarray, respondent_sd: float) -> np.ndarray:
+    """Ordered-probit latent satisfaction for rows whose province level is ``level``."""
     n, q = level.shape[0], len(group_of_q)
-    latent = (level[:, group_of_q] + group_offset[group_of_q]
-              + rng.normal(0.0, respondent_sd, (n, 1)) + rng.normal(0.0, 0.8, (n, q)))
+    return (level[:, group_of_q] + group_offset[group_of_q]
+            + rng.normal(0.0, respondent_sd, (n, 1)) + rng.normal(0.0, 0.8, (n, q)))
+
+
+def _cut(latent: np.ndarray) -> np.ndarray:
     return (np.digitize(latent, CUTS) + SCALE_MIN).astype(np.int64)
+
+
+def element_indices(answers: np.ndarray, prov: np.ndarray, n_prov: int, weight: np.ndarray,
+                    element_of_q: np.ndarray, question_weight: np.ndarray, rule: str,
+                    n_elements: int) -> np.ndarray:
+    """Index (0–100) per province and element, as the warehouse computes it: the weighted
+    share of answers in the top two boxes (``top2_share``) or the rescaled mean
+    (``rescaled_mean``) over the element's valid answers, each answer weighted by its
+    question's weight and its respondent's sampling weight; out-of-scale answers left out."""
+    valid = (answers >= SCALE_MIN) & (answers <= SCALE_MAX)
+    if rule == "top2_share":
+        hit = (answers >= SCALE_MAX - 1).astype(np.float64)
+    else:
+        hit = (answers - SCALE_MIN) / (SCALE_MAX - SCALE_MIN)
+    y = np.where(valid, hit, 0.0) * question_weight
+    x = valid * question_weight
+    out = np.full((n_prov, n_elements), np.nan)
+    for e in range(n_elements):  # five SIPAS elements or eight PAR fields
+        cols = element_of_q == e
+        num = np.bincount(prov, weight * y[:, cols].sum(axis=1), n_prov)
+        den = np.bincount(prov, weight * x[:, cols].sum(axis=1), n_prov)
+        out[:, e] = np.divide(100.0 * num, den, out=np.full(n_prov, np.nan), where=den > 0)
+    return out
+
+
+def _bisect(score: Callable[[np.ndarray], np.ndarray], lo_target: np.ndarray,
+            hi_target: np.ndarray, size: int, iterations: int = 40) -> np.ndarray:
+    """Per-unit latent shifts that put each (monotone) score inside its target window, best
+    effort: a unit whose window cannot be met ends at the nearest shift found."""
+    lo, hi = np.full(size, -3.0), np.full(size, 3.0)
+    shift = np.zeros(size)
+    done = np.zeros(size, dtype=bool)
+    for _ in range(iterations):  # a bounded bisection
+        value = score(shift)
+        inside = (value >= lo_target) & (value <= hi_target)
+        done |= inside
+        if done.all():
+            break
+        low = ~done & (value < lo_target)
+        high = ~done & (value > hi_target)
+        lo = np.where(low, shift, lo)
+        hi = np.where(high, shift, hi)
+        shift = np.where(done, shift, (lo + hi) / 2)
+    return shift
 
 
 def _order(*keys: np.ndarray) -> np.ndarray:
@@ -256,7 +352,7 @@ def _write_sipas_questionnaire(ctx: SampleContext, year: int, questions: tuple[Q
 
 
 def _write_sipas(ctx: SampleContext, year: int, provinces: tuple[Province, ...], *, noisy: bool
-                 ) -> None:
+                 ) -> dict[str, float]:
     cfg = ctx.config
     questions = sipas_questions(year)
     _write_sipas_questionnaire(ctx, year, questions)
@@ -273,7 +369,7 @@ def _write_sipas(ctx: SampleContext, year: int, provinces: tuple[Province, ...],
     base = _levels_for(_province_effects(ctx, "sipas", 0.95, 0.22), provinces)
     level = (base + rng.normal(0.0, 0.08, n_prov))[:, None] + rng.normal(0.0, 0.15, (n_prov, 5))
     group_of_q = np.array([q.group - 1 for q in questions])
-    answers = _answers(rng, level[prov], group_of_q, ELEMENT_OFFSET, 0.55)
+    latent = _latent(rng, level[prov], group_of_q, ELEMENT_OFFSET, 0.55)
 
     # mode: web grows after 2024; web interviews have no interviewer
     web_share = 0.1 if year <= 2024 else 0.22
@@ -301,8 +397,8 @@ def _write_sipas(ctx: SampleContext, year: int, provinces: tuple[Province, ...],
     commune = communes[prov, unit]
 
     order = _order(prov, start, unit)
-    prov, answers, mode, start, end, commune = (
-        prov[order], answers[order], mode[order], start[order], end[order], commune[order])
+    prov, latent, mode, start, end, commune = (
+        prov[order], latent[order], mode[order], start[order], end[order], commune[order])
     seq = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes) + 1
 
     interviewer, n_interviewers = _assign_interviewers(rng, prov, n_prov, mode == "truc_tuyen")
@@ -311,6 +407,9 @@ def _write_sipas(ctx: SampleContext, year: int, provinces: tuple[Province, ...],
 
     weight = rng.lognormal(0.0, 0.3, n)  # post-stratification weight, mean 1 per province
     weight = np.round(weight / (np.bincount(prov, weight) / sizes)[prov], 4)
+    overall = _sipas_overall(ctx, year, questions, prov, n_prov, weight)
+    shift = _calibrate_sipas(year, codes, latent, prov, overall)
+    answers = _cut(latent + shift[prov, None])
 
     age = np.clip(rng.normal(43, 13, n), 18, 80).astype(np.int64)
     ethnic = np.empty(n, dtype=object)
@@ -333,6 +432,7 @@ def _write_sipas(ctx: SampleContext, year: int, provinces: tuple[Province, ...],
                               interviewer, 2)
     scale_rows, scale_codes, scale_values = _inject_out_of_scale(
         ctx, year, answers, questions, affected)
+    final = overall(answers, with_out_of_scale=False)
 
     columns: dict[str, pa.Array | np.ndarray] = {
         "MaKhaoSat": pa.array([f"SIPAS-{year}"] * n),
@@ -381,6 +481,62 @@ def _write_sipas(ctx: SampleContext, year: int, provinces: tuple[Province, ...],
             scale_min=SCALE_MIN, scale_max=SCALE_MAX)
     for kind, rows, details in noisy_defects:
         ctx.truth.add_defect(kind, "anomaly", relative, rows, **details)
+    return dict(zip(codes.tolist(), final.tolist(), strict=True))
+
+
+def _sipas_overall(ctx: SampleContext, year: int, questions: tuple[Question, ...],
+                   prov: np.ndarray, n_prov: int, weight: np.ndarray
+                   ) -> Callable[..., np.ndarray]:
+    """The overall index per province (mean of the five elements) of a set of answers; with
+    ``with_out_of_scale`` the year's planted out-of-scale cells are applied first (they fall on
+    the same cells whatever the answers, so calibration sees what the warehouse will see)."""
+    element_of_q = np.array([q.group - 1 for q in questions])
+    question_weight = np.array([ASPECT_WEIGHT[q.aspect] for q in questions])
+
+    def overall(answers: np.ndarray, *, with_out_of_scale: bool = True) -> np.ndarray:
+        if with_out_of_scale:
+            answers = answers.copy()
+            _inject_out_of_scale(ctx, year, answers, questions, np.zeros(len(answers), bool))
+        return element_indices(answers, prov, n_prov, weight, element_of_q, question_weight,
+                               INDEX_RULE, len(ELEMENTS)).mean(axis=1)
+
+    return overall
+
+
+def _calibrate_sipas(year: int, codes: np.ndarray, latent: np.ndarray, prov: np.ndarray,
+                     overall: Callable[..., np.ndarray]) -> np.ndarray:
+    """Latent shifts per province that reproduce the year's published SIPAS facts: the national
+    mean (one shift for all) and pinned ranks (one province moved between its neighbours)."""
+    n_prov = len(codes)
+    shift = np.zeros(n_prov)
+    if year in SIPAS_MEAN_TARGETS:
+        target = SIPAS_MEAN_TARGETS[year]
+        common = _bisect(lambda s: np.array([overall(_cut(latent + s[0])).mean()]),
+                         np.array([target - 0.002]), np.array([target + 0.002]), 1)
+        shift += common[0]
+    for code, rank in SIPAS_RANK_TARGETS.get(year, {}).items():
+        where = np.flatnonzero(codes == code)
+        if len(where) == 0:
+            continue
+        p = int(where[0])
+        values = np.round(overall(_cut(latent + shift[prov, None])), 2)
+        others = np.sort(np.delete(values, p))[::-1]
+        if rank - 1 > len(others) - 1:
+            continue
+        above = others[rank - 2] if rank >= 2 else others[0] + 2.0
+        below = others[rank - 1]
+        gap = above - below
+        lo_t, hi_t = below + max(0.01, gap / 4), above - max(0.01, gap / 4)
+        if hi_t < lo_t:
+            continue  # neighbours too close to fit between (a tiny sample): leave it
+
+        def of_one(s: np.ndarray, p: int = p) -> np.ndarray:
+            trial = shift.copy()
+            trial[p] += s[0]
+            return overall(_cut(latent + trial[prov, None]))[p:p + 1]
+
+        shift[p] += _bisect(of_one, np.array([lo_t]), np.array([hi_t]), 1)[0]
+    return shift
 
 
 def _assign_interviewers(rng: np.random.Generator, prov: np.ndarray, n_prov: int,
@@ -469,7 +625,12 @@ def _inject_out_of_scale(ctx: SampleContext, year: int, answers: np.ndarray,
 # --- officials' survey (PAR INDEX) ------------------------------------------------------------
 
 
-def _write_officials(ctx: SampleContext, year: int, provinces: tuple[Province, ...]) -> None:
+OFFICIALS_RULE = "rescaled_mean"  # the warehouse's rule for this survey (seed survey_index_rules)
+
+
+def _write_officials(ctx: SampleContext, year: int, provinces: tuple[Province, ...],
+                     par_totals: dict[str, int], sipas: dict[str, float]
+                     ) -> dict[str, np.ndarray]:
     cfg = ctx.config
     questions = OFFICIAL_QUESTIONS
     per_field = np.bincount([q.group for q in questions])
@@ -495,8 +656,30 @@ def _write_officials(ctx: SampleContext, year: int, provinces: tuple[Province, .
 
     base = _levels_for(_province_effects(ctx, "officials", 0.9, 0.3), provinces)
     level = (base + rng.normal(0.0, 0.1, n_prov))[:, None] + rng.normal(0.0, 0.2, (n_prov, 8))
-    answers = _answers(rng, level[prov], np.array([q.group - 1 for q in questions]),
-                       np.zeros(8), 0.5)
+    field_of_q = np.array([q.group - 1 for q in questions])
+    latent = _latent(rng, level[prov], field_of_q, np.zeros(8), 0.5)
+    question_weight = np.array([round(1.0 / per_field[q.group], 4) for q in questions])
+
+    def fields(shift: np.ndarray) -> np.ndarray:
+        return element_indices(_cut(latent + shift[prov, None]), prov, n_prov, np.ones(n),
+                               field_of_q, question_weight, OFFICIALS_RULE, 8)
+
+    # the PAR INDEX total is planned; the officials' survey must leave the appraised part a
+    # feasible share of it, so each province's level is moved to the survey points it needs
+    # (a range ending before the round's usual fieldwork can survey the other code system than
+    # the PAR round scores: those provinces keep their drawn level)
+    shift = np.zeros(n_prov)
+    planned = np.array([c in par_totals for c in codes])
+    if planned.any():
+        maxima = officials_survey_maxima()
+        wanted = np.array([planned_survey_points(par_totals[c]) - _sipas_points(sipas, c)
+                           if c in par_totals else 0.0 for c in codes])
+        wanted = np.clip(wanted, 0.45 * maxima.sum(), 0.99 * maxima.sum())
+        lo = np.where(planned, wanted - 0.3, -np.inf)
+        hi = np.where(planned, wanted + 0.3, np.inf)
+        shift = _bisect(lambda s: fields(s) @ maxima / 100, lo, hi, n_prov)
+    answers = _cut(latent + shift[prov, None])
+    result = fields(shift)
     duration = np.clip(rng.lognormal(np.log(18 * 60), 0.3, n), 8 * 60, 40 * 60).astype(np.int64)
     start, end = _times(rng, _fieldwork_days(ctx, year, 9, 11), prov, n_prov, duration)
     order = _order(prov, start)
@@ -525,3 +708,9 @@ def _write_officials(ctx: SampleContext, year: int, provinces: tuple[Province, .
     ctx.write(pa.table(columns), f"surveys/officials/can_bo_{year}.xlsx", FAMILY,
               timestamp_format="excel_serial",
               note="officials/leaders survey for PAR INDEX; times are Excel serial days, local")
+    return {str(c): result[i] for i, c in enumerate(codes)}
+
+
+def _sipas_points(sipas: dict[str, float], code: str) -> float:
+    """Points the SIPAS criterion (8.1, 8 points) will carry for a province."""
+    return 8.0 * sipas.get(code, 80.0) / 100

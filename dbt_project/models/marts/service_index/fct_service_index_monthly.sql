@@ -82,18 +82,12 @@ ranked as (
         -- agencies of their province; equal scores at the published precision share a rank
         -- (units without a total are ranked apart, then blanked, so that no engine's null
         -- ordering puts them ahead)
-        case when totals.total_score is not null then
-            rank() over (
-                partition by totals.period_start, totals.unit_type, totals.code_system,
-                    case when totals.unit_type = 'agency' then totals.province_key end,
-                    totals.total_score is null
-                order by round(totals.total_score, 2) desc
-            )
-        end as rank_in_scope,
-        count(totals.total_score) over (
-            partition by totals.period_start, totals.unit_type, totals.code_system,
-                case when totals.unit_type = 'agency' then totals.province_key end
-        ) as units_ranked
+        {%- set scope = ['totals.period_start', 'totals.unit_type', 'totals.code_system',
+                         "case when totals.unit_type = 'agency' then totals.province_key end"] %}
+        -- the one ranking of every index (macros/ranking.sql): at the published precision,
+        -- ties share the best rank, a unit without a total neither ranked nor counted
+        {{ competition_rank('totals.total_score', partition_by=scope) }} as rank_in_scope,
+        {{ ranked_count('totals.total_score', partition_by=scope) }} as units_ranked
 
     from totals
 

@@ -22,7 +22,7 @@ from foundation.reference import provinces_gso34, provinces_gso63
 from tests.publication.conftest import Home
 
 HERE = Path(__file__).parent
-README = Path(__file__).resolve().parents[2] / "publication" / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def _wait_for(path: Path, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -203,7 +203,7 @@ def _readme_sql() -> list[str]:
 
 
 def test_the_readme_example_queries_run(home: Home) -> None:
-    """Each ```sql block of publication/README.md runs on a publication holding its tables."""
+    """Each ```sql block of the README runs on a publication holding its tables."""
     home.publish("run-aaaa1111")
     queries = _readme_sql()
     ran = 0
@@ -218,7 +218,7 @@ def test_the_readme_example_queries_run(home: Home) -> None:
 
 
 def test_the_readme_connection_commands_run(home: Home, tmp_path: Path) -> None:
-    """The ```bash block of publication/README.md, as written, in a folder laid out like the
+    """The README's ```bash block on connecting, as written, in a folder laid out like the
     project (`var/` holding the publication, `.venv/` the project's environment)."""
     home.publish("run-aaaa1111")
     project = tmp_path / "project"

@@ -1,0 +1,37 @@
+{#- Robust statistics for the quality gate (SPEC 4). Ordered-set aggregates are written once
+    here so an engine without them can dispatch its own form. -#}
+{% macro quality_percentile(expr, fraction) -%}
+    {{ return(adapter.dispatch('quality_percentile')(expr, fraction)) }}
+{%- endmacro %}
+
+{% macro default__quality_percentile(expr, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expr }})
+{%- endmacro %}
+
+{% macro quality_median(expr) -%}
+    {{ quality_percentile(expr, 0.5) }}
+{%- endmacro %}
+
+{#- A unit's distance from the national distribution in robust standard deviations: the
+    spread between units (1.4826 × MAD) or, when units barely differ, the binomial sampling
+    error of a share at the national level (floored at 1%) for the unit's size — whichever is
+    larger, so a small unit is not flagged for the noise of its own sample. -#}
+{% macro robust_share_z(value, national_median, national_mad, units) -%}
+    ({{ value }} - {{ national_median }}) / nullif(greatest(
+        1.4826e0 * {{ national_mad }},
+        sqrt(greatest({{ national_median }}, 0.01e0) * (1 - least(greatest({{ national_median }}, 0.01e0), 0.99e0))
+             / nullif({{ units }}, 0))
+    ), 0)
+{%- endmacro %}
+
+{#- A robust z-score of a value that is not a share: (x − median) / (1.4826 × MAD), with the
+    given floor on the spread. -#}
+{% macro robust_z(value, national_median, national_mad, floor) -%}
+    ({{ value }} - {{ national_median }}) / nullif(greatest(1.4826e0 * {{ national_mad }}, {{ floor }}), 0)
+{%- endmacro %}
+
+{#- The excess of an observed count over its expectation beyond five standard errors, as a share
+    of the unit's count: > 0 only when the excess is both large and far outside chance. -#}
+{% macro excess_share_beyond_chance(observed, expected, standard_error, units) -%}
+    ({{ observed }} - {{ expected }} - 5 * {{ standard_error }}) / nullif({{ units }}, 0)
+{%- endmacro %}

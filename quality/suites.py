@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from foundation.settings import PROJECT_ROOT
-
 from quality.catalog import INDICES, LAYERS, SEVERITIES
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"

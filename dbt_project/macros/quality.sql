@@ -35,3 +35,47 @@
 {% macro excess_share_beyond_chance(observed, expected, standard_error, units) -%}
     ({{ observed }} - {{ expected }} - 5 * {{ standard_error }}) / nullif({{ units }}, 0)
 {%- endmacro %}
+
+{#- The quality runner (Python, `quality/`) writes these two tables; created empty here when
+    the runner has not run yet, so the publication status builds (everything published = nothing
+    checked is never the case: no results means no rows). Same columns as quality/results.py
+    and quality/decisions.py. -#}
+{% macro ensure_quality_tables() %}
+    create schema if not exists quality;
+    create table if not exists quality.quality_results (
+        run_id {{ dbt.type_string() }} not null,
+        run_at timestamp not null,
+        check_name {{ dbt.type_string() }} not null,
+        layer {{ dbt.type_string() }} not null,
+        index_code {{ dbt.type_string() }},
+        unit_type {{ dbt.type_string() }},
+        unit_key {{ dbt.type_string() }},
+        code_system {{ dbt.type_string() }},
+        period_type {{ dbt.type_string() }},
+        period_start date,
+        observed_value double,
+        reference_value double,
+        tested_value double,
+        threshold {{ dbt.type_string() }} not null,
+        severity {{ dbt.type_string() }} not null,
+        passed boolean not null,
+        message_vi {{ dbt.type_string() }},
+        evidence {{ dbt.type_string() }} not null
+    );
+    create table if not exists quality.steward_decisions (
+        decision_ref {{ dbt.type_string() }} not null,
+        source_file {{ dbt.type_string() }} not null,
+        source_line integer not null,
+        index_code {{ dbt.type_string() }} not null,
+        unit_type {{ dbt.type_string() }} not null,
+        unit_key {{ dbt.type_string() }} not null,
+        period_type {{ dbt.type_string() }} not null,
+        period_start date not null,
+        action {{ dbt.type_string() }} not null,
+        check_name {{ dbt.type_string() }},
+        decided_by {{ dbt.type_string() }} not null,
+        decided_at timestamp not null,
+        reason {{ dbt.type_string() }} not null,
+        loaded_run_id {{ dbt.type_string() }} not null
+    )
+{% endmacro %}

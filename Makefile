@@ -35,6 +35,7 @@ setup: .venv/.synced $(MANIFEST)
 demo: setup
 	$(VENV)/chiso generate
 	$(VENV)/chiso run
+	$(VENV)/chiso quality
 
 test: lint
 	$(VENV)/pytest

@@ -102,5 +102,38 @@ def run() -> None:
         raise typer.Exit(code=1)
 
 
+@app.command()
+def quality() -> None:
+    """Run the quality gate on the warehouse: checks, results, decisions, publication status and
+    the stewards' report (until the Dagster graph runs it as asset checks)."""
+    import os
+
+    from dbt.cli.main import dbtRunner
+
+    from quality.ground_truth import describe, score
+    from quality.runner import run_quality
+
+    run = run_quality()
+    os.environ.setdefault("CHISO_WAREHOUSE", str(settings.warehouse_path()))
+    built = dbtRunner().invoke(["build", "--select", "publication_status", "--quiet",
+                                "--project-dir", str(settings.DBT_PROJECT_DIR),
+                                "--profiles-dir", str(settings.DBT_PROJECT_DIR)])
+    failed = [c for c in run.checks if not c.passed]
+    console.print(f"quality run {run.run_id}: {len(run.checks)} checks, {len(failed)} failed; "
+                  f"{len({(r.index_code, r.unit_key, r.period_start) for r in run.blocked_units})} "
+                  "unit-periods withheld")
+    for check in failed:
+        console.print(f"  [{'red' if check.severity == 'error' else 'yellow'}]{check.name}"
+                      f"[/]: {check.metadata['failed_units'][:120]}")
+    console.print(f"stewards' report: {run.report}")
+    console.print(f"Data Docs: {run.data_docs}")
+    truth = settings.inbox_dir() / "_ground_truth.json"
+    if truth.exists():
+        console.print("flags against the sample's ground truth:\n" + describe(score(run.results,
+                                                                                    truth)))
+    if not built.success:
+        raise typer.Exit(code=1)
+
+
 if __name__ == "__main__":
     app()

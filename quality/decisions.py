@@ -79,7 +79,9 @@ def parse_file(path: Path, *, provinces: set[str], agencies: set[str], checks: s
     try:
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
+        # the construct that failed to close (context) is where a steward looks first
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = getattr(mark, "line", 0) + 1
         raise DecisionError(f"{path}:{line}: not valid YAML: {exc}") from exc
     if root is None:
         return []

@@ -3,6 +3,7 @@ Data Docs. Each suite validates one query; nothing is pulled into pandas."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 from dataclasses import dataclass, field
@@ -74,7 +75,22 @@ def validate(warehouse: Path, files: list[SuiteFile], gx_root: Path) -> Validati
         for expectation, er in zip(suite.expectations, result.results, strict=True):
             outcomes.append(_outcome(suite, expectation, er))
     context.build_data_docs()
+    _close_connections()
     return Validation(outcomes, gx_root / DATA_DOCS)
+
+
+def _close_connections() -> None:
+    """Close every connection GX kept open (the persisted ones of gx_duckdb): DuckDB refuses a
+    later connection to the file with another configuration (dbt's, ours) in this process."""
+    from great_expectations.execution_engine import SqlAlchemyExecutionEngine
+
+    for engine in [o for o in gc.get_objects() if isinstance(o, SqlAlchemyExecutionEngine)]:
+        connection = getattr(engine, "_connection", None)
+        if connection is not None:
+            connection.close()
+            engine._connection = None
+        engine.engine.dispose()
+    gc.collect()
 
 
 def _outcome(suite: Suite, expectation: Expectation, er: Any) -> Outcome:

@@ -126,8 +126,9 @@ def write_report(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.datetim
             meta = expectations[check].meta
             bad = [r for r in checked if not r.passed]
             cls = "pass" if not bad else ("fail" if meta["severity"] == "error" else "warn")
+            why = meta.get("reason_vi", meta["reason"])
             parts.append(f"<tr><td>{_e(meta['label_vi'])} <code>{_e(check)}</code>"
-                         f"<div class='reason'>{_e(meta['reason'])}</div></td>"
+                         f"<div class='reason'>{_e(why)}</div></td>"
                          f"<td>{_e(checked[0].threshold)}</td><td>{len(checked)}</td>"
                          f"<td class='{cls}'>{len(bad)}</td><td>{_e(meta['severity'])}</td></tr>")
         parts.append("</table>")
@@ -145,7 +146,7 @@ def write_report(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.datetim
                 f"<span class='{'fail' if r.severity == 'error' else 'warn'}'>{verdict}</span></h3>"
                 f"<p>{_e(r.message_vi)}</p><p class='reason'>Kiểm tra <code>{_e(r.check_name)}"
                 f"</code>: giá trị kiểm định {_e(format_value(r.tested_value, 'number'))}, ngưỡng "
-                f"{_e(r.threshold)}. {_e(meta['reason'])}</p>")
+                f"{_e(r.threshold)}. {_e(meta.get('reason_vi', meta['reason']))}</p>")
             parts.append("<details><summary>Dòng bằng chứng</summary><table><tr>"
                          + "".join(f"<th>{_e(c)}</th>" for c in columns) + "</tr>")
             for values in evidence_rows:

@@ -80,16 +80,25 @@ def validate(warehouse: Path, files: list[SuiteFile], gx_root: Path) -> Validati
 
 
 def _close_connections() -> None:
-    """Close every connection GX kept open (the persisted ones of gx_duckdb): DuckDB refuses a
-    later connection to the file with another configuration (dbt's, ours) in this process."""
+    """Close every connection GX kept open (the persisted ones of gx_duckdb, its datasources'
+    engines): DuckDB keeps the file locked while any connection of this process is open, and a
+    later writer (dbt in another process, ours with another configuration) is refused."""
+    import sqlalchemy
     from great_expectations.execution_engine import SqlAlchemyExecutionEngine
 
-    for engine in [o for o in gc.get_objects() if isinstance(o, SqlAlchemyExecutionEngine)]:
+    objects = gc.get_objects()
+    for engine in [o for o in objects if isinstance(o, SqlAlchemyExecutionEngine)]:
         connection = getattr(engine, "_connection", None)
         if connection is not None:
             connection.close()
             engine._connection = None
-        engine.engine.dispose()
+    for connection in [o for o in objects if isinstance(o, sqlalchemy.engine.Connection)]:
+        if connection.dialect.name == "duckdb" and not connection.closed:
+            connection.close()
+    for engine in [o for o in objects if isinstance(o, sqlalchemy.engine.Engine)]:
+        if engine.dialect.name == "duckdb":
+            engine.dispose()
+    del objects
     gc.collect()
 
 

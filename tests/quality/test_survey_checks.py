@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 
 QUESTIONS = [f"C{i:02d}" for i in range(1, 13)]  # 12 questions on 1–5
 PER_PROVINCE = 40
-HOMOGENEOUS = "gso34:25"  # honest, everybody very satisfied: answers 5 (p = 0.85) or 4
+HOMOGENEOUS = "gso34:25"  # honest, everybody very satisfied: mostly 5, some 4
 DEFECTS = {
     "gso34:01": "survey_straight_lining",
     "gso34:04": "survey_near_duplicates",
@@ -45,20 +45,21 @@ def honest(rng: np.random.Generator, n: int, level: float) -> np.ndarray:
     return np.digitize(latent, [-1.8, -1.0, 0.0, 1.3]) + 1
 
 
-def survey_rows(year: int, code_system: str, codes: list[str], rng: np.random.Generator
-                ) -> tuple[list[dict], list[dict]]:
+def survey_rows(year: int, code_system: str, codes: list[str], successors: dict[str, str],
+                rng: np.random.Generator) -> tuple[list[dict], list[dict]]:
     responses, answers = [], []
     start = dt.datetime(year, 9, 3, 8, 0)
     for code in codes:
         key = f"{code_system}:{code}"
         defect = DEFECTS.get(key) if year == 2025 else None
         n = 8 if defect == "survey_margin_of_error" else PER_PROVINCE
-        level = 0.9 + 0.3 * ((int(code) * 7919) % 11 - 5) / 5  # provinces differ a little
+        # provinces differ a little, the same across the merger (by the 2025 province)
+        level = 0.9 + 0.3 * ((int(successors.get(code, code)) * 7919) % 11 - 5) / 5
         if year == 2024 and code in {"06", "19"}:  # predecessors of gso34:19: a poor 2024
             level = -1.5
         block = honest(rng, n, level)
         if key == HOMOGENEOUS:
-            block = np.where(rng.random((n, len(QUESTIONS))) < 0.85, 5, 4)
+            block = honest(rng, n, 2.5)  # very satisfied: nine answers in ten are 5
         elif defect == "survey_straight_lining":
             block[: n // 2] = rng.choice([5, 4], n // 2)[:, None]
         elif defect == "survey_near_duplicates":
@@ -112,7 +113,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         _insert(con, "sipas_questionnaire", questionnaire, "surveys/q.csv")
         for year, system, provinces in ((2024, "gso63", provinces_gso63()),
                                         (2025, "gso34", provinces_gso34())):
-            responses, answers = survey_rows(year, system, [p.code for p in provinces], rng)
+            successors = {p.code: p.successor_code for p in provinces_gso63()} if year == 2024 \
+                else {}
+            responses, answers = survey_rows(year, system, [p.code for p in provinces],
+                                             successors, rng)
             _insert(con, "sipas_responses", responses, f"surveys/sipas_{year}.csv")
             _insert(con, "sipas_answers", answers, f"surveys/sipas_{year}.csv")
     finally:
@@ -160,8 +164,9 @@ def test_homogeneous_honest_province_fixed_85_flags_it_calibrated_does_not(built
                                    [[HOMOGENEOUS, *DEFECTS]]).fetchone()[0]
     finally:
         con.close()
-    # with 12 questions answered 5 (p = 0.85) or 4, two honest respondents agree on a question
-    # with p = 0.85² + 0.15² = 0.745, so among 39 others someone matches ≥ 11 of 12 almost always
+    # about nine answers in ten are 5 (latent level 2.5 against the 4|5 cut at 1.3, sd 1): two
+    # honest respondents agree on a question ~4 times in 5, so among 39 others someone matches
+    # at least 11 of 12 for most respondents
     assert fixed_share > 0.5 > 0.1 > honest_fixed
     assert threshold > 0.85  # the calibrated cut-off knows this province agrees by nature
     assert calibrated < 0.2

@@ -65,6 +65,19 @@ pairs as (
 
 ),
 
+permuted_shapes as (
+
+    -- straight lines the permutation produces by chance (a homogeneous province makes many)
+    select
+        response_key,
+        count(*) >= 5 and count(distinct answer) = 1 as is_null_straight_line,
+        var_samp(answer * 1e0) as null_answer_variance
+
+    from permuted
+    group by response_key
+
+),
+
 best_match as (
 
     select
@@ -86,10 +99,14 @@ select
     observed.province_key,
     observed.response_key,
     observed.max_identical_share,
-    permuted.max_identical_share as null_max_identical_share
+    permuted.max_identical_share as null_max_identical_share,
+    coalesce(permuted_shapes.is_null_straight_line, false) as is_null_straight_line,
+    permuted_shapes.null_answer_variance
 
 from best_match as observed
 left join best_match as permuted
     on permuted.answer_set = 'permuted'
     and permuted.response_key = observed.response_key
+left join permuted_shapes
+    on permuted_shapes.response_key = observed.response_key
 where observed.answer_set = 'observed'

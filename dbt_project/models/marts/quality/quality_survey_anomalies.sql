@@ -119,7 +119,16 @@ near_duplicate_provinces as (
         avg(case when near_duplicate_excess.identical_share_above_chance
                 > near_duplicate_cutoff.cutoff_above_chance then 1e0 else 0e0 end)
             as near_duplicate_share,
-        {{ quality_median('near_duplicate_excess.max_identical_share') }} as median_max_identical_share
+        {{ quality_median('near_duplicate_excess.max_identical_share') }} as median_max_identical_share,
+        -- exact duplicates (identical on every common question) and straight lines, observed
+        -- and under the permutation null of the province's own answer distributions
+        avg(case when near_duplicate_excess.max_identical_share >= 1 then 1e0 else 0e0 end)
+            as exact_match_share,
+        avg(case when near_duplicate_excess.null_max_identical_share >= 1 then 1e0 else 0e0 end)
+            as null_exact_match_share,
+        avg(case when near_duplicate_excess.is_null_straight_line then 1e0 else 0e0 end)
+            as null_straight_lining_share,
+        {{ quality_median('near_duplicate_excess.null_answer_variance') }} as null_answer_variance
 
     from near_duplicate_excess
     inner join near_duplicate_cutoff
@@ -199,6 +208,14 @@ with_parts as (
         near.near_duplicate_share,
         near.near_duplicate_threshold,
         near.median_max_identical_share,
+        near.exact_match_share - near.null_exact_match_share as duplicate_vector_excess_share,
+        metrics.straight_lining_share - near.null_straight_lining_share
+            as straight_lining_excess_share,
+        near.null_straight_lining_share,
+        -- within-respondent variance against the province's pooled spread (permutation null):
+        -- honest respondents vary less than the province, by-rote ones far less
+        metrics.median_answer_variance / nullif(near.null_answer_variance, 0)
+            as answer_variance_to_null,
         interviewers.interviewed_respondents,
         interviewers.top_interviewer_id,
         interviewers.top_interviewer_interviews * 1e0
@@ -223,11 +240,13 @@ national_medians as (
     select
         survey_id,
         {{ quality_median('straight_lining_share') }} as straight_lining_national_share,
+        {{ quality_median('straight_lining_excess_share') }} as straight_lining_national_excess,
         {{ quality_median('duplicate_vector_share') }} as duplicate_vector_national_share,
+        {{ quality_median('duplicate_vector_excess_share') }} as duplicate_vector_national_excess,
         {{ quality_median('near_duplicate_share') }} as near_duplicate_national_share,
         {{ quality_median('top_interviewer_share') }} as top_interviewer_national_share,
         {{ quality_median('short_interview_share') }} as short_interview_national_share,
-        {{ quality_median('median_answer_variance') }} as national_answer_variance,
+        {{ quality_median('answer_variance_to_null') }} as national_answer_variance,
         {{ quality_median('mean_item_correlation') }} as national_item_correlation
 
     from with_parts
@@ -239,9 +258,9 @@ national_spreads as (
 
     select
         parts.survey_id,
-        {{ quality_median('abs(parts.straight_lining_share - medians.straight_lining_national_share)') }}
+        {{ quality_median('abs(parts.straight_lining_excess_share - medians.straight_lining_national_excess)') }}
             as straight_lining_mad,
-        {{ quality_median('abs(parts.duplicate_vector_share - medians.duplicate_vector_national_share)') }}
+        {{ quality_median('abs(parts.duplicate_vector_excess_share - medians.duplicate_vector_national_excess)') }}
             as duplicate_vector_mad,
         {{ quality_median('abs(parts.near_duplicate_share - medians.near_duplicate_national_share)') }}
             as near_duplicate_mad,
@@ -364,12 +383,16 @@ select
     parts.margin_of_error_pct,
     parts.straight_lining_share,
     medians.straight_lining_national_share,
-    {{ robust_share_z('parts.straight_lining_share', 'medians.straight_lining_national_share',
+    parts.null_straight_lining_share,
+    parts.straight_lining_excess_share,
+    -- judged above the province's own chance level: a homogeneous province straight-lines often
+    {{ robust_share_z('parts.straight_lining_excess_share', 'medians.straight_lining_national_excess',
                       'spreads.straight_lining_mad', 'parts.respondents') }} as straight_lining_z,
     parts.duplicate_vector_respondents,
     parts.duplicate_vector_share,
     medians.duplicate_vector_national_share,
-    {{ robust_share_z('parts.duplicate_vector_share', 'medians.duplicate_vector_national_share',
+    parts.duplicate_vector_excess_share,
+    {{ robust_share_z('parts.duplicate_vector_excess_share', 'medians.duplicate_vector_national_excess',
                       'spreads.duplicate_vector_mad', 'parts.respondents') }} as duplicate_vector_z,
     parts.near_duplicate_threshold,
     parts.median_max_identical_share,
@@ -388,9 +411,9 @@ select
     medians.short_interview_national_share,
     {{ robust_share_z('parts.short_interview_share', 'medians.short_interview_national_share',
                       'spreads.short_interview_mad', 'parts.respondents') }} as short_interview_z,
-    parts.median_answer_variance,
+    parts.answer_variance_to_null,
     medians.national_answer_variance,
-    parts.median_answer_variance / nullif(medians.national_answer_variance, 0)
+    parts.answer_variance_to_null / nullif(medians.national_answer_variance, 0)
         as answer_variance_ratio,
     parts.mean_item_correlation,
     medians.national_item_correlation,

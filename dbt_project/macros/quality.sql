@@ -14,12 +14,12 @@
 
 {#- A unit's distance from the national distribution in robust standard deviations: the
     spread between units (1.4826 × MAD) or, when units barely differ, the binomial sampling
-    error of a share at the national level (floored at 1%) for the unit's size — whichever is
+    error of a share at the national level (floored at 1%, or `floor_share`) for the unit's size — whichever is
     larger, so a small unit is not flagged for the noise of its own sample. -#}
-{% macro robust_share_z(value, national_median, national_mad, units) -%}
+{% macro robust_share_z(value, national_median, national_mad, units, floor_share='0.01e0') -%}
     ({{ value }} - {{ national_median }}) / nullif(greatest(
         1.4826e0 * {{ national_mad }},
-        sqrt(greatest({{ national_median }}, 0.01e0) * (1 - least(greatest({{ national_median }}, 0.01e0), 0.99e0))
+        sqrt(greatest({{ national_median }}, {{ floor_share }}) * (1 - least(greatest({{ national_median }}, {{ floor_share }}), 0.99e0))
              / nullif({{ units }}, 0))
     ), 0)
 {%- endmacro %}

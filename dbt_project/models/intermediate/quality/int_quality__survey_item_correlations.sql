@@ -32,6 +32,7 @@ select
     count(*) as question_pairs
 
 from question_pairs
--- a pair answered identically by everyone has no correlation (null) and is left out
-where item_correlation is not null
+-- a pair answered identically by everyone has no correlation (null, or NaN on some engines;
+-- NaN is never between -1 and 1) and is left out
+where item_correlation between -1 and 1
 group by 1, 2

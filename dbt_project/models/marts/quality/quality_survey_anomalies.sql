@@ -95,15 +95,31 @@ near_duplicate_excess as (
 
 ),
 
-near_duplicate_cutoff as (
+near_duplicate_centre as (
 
-    -- calibrated for the survey (its questions and answer options): the 95th percentile, over
-    -- the whole country, of how far a respondent's best match exceeds the province's chance level
     select
         survey_id,
-        {{ quality_percentile('identical_share_above_chance', 0.95) }} as cutoff_above_chance
+        {{ quality_median('identical_share_above_chance') }} as median_above_chance
 
     from near_duplicate_excess
+    group by 1
+
+),
+
+near_duplicate_cutoff as (
+
+    -- calibrated for the survey (its questions and answer options) over the whole country: how
+    -- far a respondent's best match exceeds the province's chance level, median + 3 robust
+    -- standard deviations (1.4826 × MAD) — robust to the few provinces whose data are copied
+    select
+        excess.survey_id,
+        min(centre.median_above_chance) + 3 * 1.4826e0 * {{ quality_median(
+            'abs(excess.identical_share_above_chance - centre.median_above_chance)') }}
+            as cutoff_above_chance
+
+    from near_duplicate_excess as excess
+    inner join near_duplicate_centre as centre
+        on centre.survey_id = excess.survey_id
     group by 1
 
 ),
@@ -116,15 +132,15 @@ near_duplicate_provinces as (
         count(*) as matched_respondents,
         min(near_duplicate_excess.null_median_identical_share + near_duplicate_cutoff.cutoff_above_chance)
             as near_duplicate_threshold,
+        -- at or above the cutoff: shares are steps of 1 ÷ questions, so the cutoff is one of them
         avg(case when near_duplicate_excess.identical_share_above_chance
-                > near_duplicate_cutoff.cutoff_above_chance then 1e0 else 0e0 end)
+                >= near_duplicate_cutoff.cutoff_above_chance then 1e0 else 0e0 end)
             as near_duplicate_share,
         {{ quality_median('near_duplicate_excess.max_identical_share') }} as median_max_identical_share,
-        -- exact duplicates (identical on every common question) and straight lines, observed
-        -- and under the permutation null of the province's own answer distributions
-        avg(case when near_duplicate_excess.max_identical_share >= 1 then 1e0 else 0e0 end)
-            as exact_match_share,
-        avg(case when near_duplicate_excess.null_max_identical_share >= 1 then 1e0 else 0e0 end)
+        -- exact duplicates (identical on every common question, straight lines aside) and straight
+        -- lines under the permutation null of the province's own answer distributions
+        avg(case when near_duplicate_excess.null_max_identical_share >= 1
+                and not near_duplicate_excess.is_null_straight_line then 1e0 else 0e0 end)
             as null_exact_match_share,
         avg(case when near_duplicate_excess.is_null_straight_line then 1e0 else 0e0 end)
             as null_straight_lining_share,
@@ -208,7 +224,9 @@ with_parts as (
         near.near_duplicate_share,
         near.near_duplicate_threshold,
         near.median_max_identical_share,
-        near.exact_match_share - near.null_exact_match_share as duplicate_vector_excess_share,
+        -- straight lines are their own check: both sides leave them out
+        metrics.duplicate_vector_share - near.null_exact_match_share
+            as duplicate_vector_excess_share,
         metrics.straight_lining_share - near.null_straight_lining_share
             as straight_lining_excess_share,
         near.null_straight_lining_share,
@@ -398,8 +416,11 @@ select
     parts.median_max_identical_share,
     parts.near_duplicate_share,
     medians.near_duplicate_national_share,
+    -- near-duplicates come in pairs or more (a match flags both respondents), so the share's
+    -- sampling error is floored as for a 5% share, not 1%
     {{ robust_share_z('parts.near_duplicate_share', 'medians.near_duplicate_national_share',
-                      'spreads.near_duplicate_mad', 'parts.respondents') }} as near_duplicate_z,
+                      'spreads.near_duplicate_mad', 'parts.respondents', '0.05e0') }}
+        as near_duplicate_z,
     parts.interviewed_respondents,
     parts.top_interviewer_id,
     parts.top_interviewer_share,

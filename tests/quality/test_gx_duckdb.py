@@ -71,3 +71,29 @@ def test_sql_pushdown_passes_when_every_unit_is_within(tiny_warehouse: Path, tmp
     (outcome,) = validation.outcomes
     assert outcome.error is None and outcome.success is True
     assert outcome.unexpected_keys == []
+
+
+WITHOUT_WORKAROUND = """
+import sys
+from pathlib import Path
+import quality.validate as v
+v.register_duckdb = lambda: None  # GX as it ships
+from tests.quality.test_gx_duckdb import _suite
+(outcome,) = v.validate(Path(sys.argv[1]), [_suite(5.0)], Path(sys.argv[2])).outcomes
+print("ERROR" if outcome.error else "OK", outcome.error or "")
+"""
+
+
+def test_without_the_workaround_gx_cannot_validate_on_duckdb(tiny_warehouse: Path,
+                                                              tmp_path: Path) -> None:
+    """If this starts passing, GX has fixed DuckDB upstream: drop the workaround."""
+    import subprocess
+    import sys
+
+    from foundation.settings import PROJECT_ROOT
+
+    out = subprocess.run([sys.executable, "-c", WITHOUT_WORKAROUND, str(tiny_warehouse),
+                          str(tmp_path / "gx")], capture_output=True, text=True, check=True,
+                         cwd=PROJECT_ROOT).stdout
+    assert out.startswith("ERROR"), out
+    assert "list index out of range" in out

@@ -15,7 +15,7 @@ VENV := .venv/bin
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune -o -type f -print)
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: setup demo test test-fast lint ui clean
+.PHONY: setup demo test test-fast test-slow lint ui clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -41,7 +41,11 @@ test: lint
 
 # everything but the end-to-end tests (real dbt builds and Dagster runs)
 test-fast: lint
-	$(VENV)/pytest -m "not e2e"
+	$(VENV)/pytest -m "not e2e and not slow"
+
+# the measurements on demo-sized samples (minutes each): quality flags against the ground truth
+test-slow: setup
+	$(VENV)/pytest -m slow
 
 lint: setup
 	$(VENV)/ruff check .

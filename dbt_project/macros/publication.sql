@@ -1,0 +1,25 @@
+{#- What the quality gate decided for the rows of a table about to be published: per row (its
+    `keys`), whether any status of its unit overlapping its period withholds it, and the
+    checks that flagged it. A monthly row is withheld when its unit is withheld for that month
+    or for its year; a yearly row when withheld for its year. `rows` is a relation or CTE. -#}
+{% macro publication_flags(rows, keys, unit_key, period_start, period_end, index_codes) -%}
+    {%- set codes = "'" ~ (index_codes | join("', '")) ~ "'" -%}
+    select
+        {%- for key in keys %}
+        flagged_rows.{{ key }},
+        {%- endfor %}
+        max(case when status.publication_status = 'withheld' then 1 else 0 end) = 1
+            as is_withheld,
+        {{ dbt.listagg('status.quality_flags', "', '") }} as quality_flags
+
+    from {{ rows }} as flagged_rows
+    inner join {{ ref('publication_status') }} as status
+        on status.index_code in ({{ codes }})
+        and status.unit_key = flagged_rows.{{ unit_key }}
+        and status.period_start < flagged_rows.{{ period_end }}
+        and case status.period_type
+                when 'month' then {{ dbt.dateadd('month', 1, 'status.period_start') }}
+                else {{ dbt.dateadd('year', 1, 'status.period_start') }}
+            end > flagged_rows.{{ period_start }}
+    group by {% for key in keys %}flagged_rows.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
+{%- endmacro %}

@@ -1,0 +1,112 @@
+-- one row per respondent and question of both surveys, answers within their questionnaire's
+-- scale only (out-of-scale codes are a consistency flag, not an answer), with a permutation
+-- position: each question's answers shuffled across the respondents of one survey and province
+-- by a hash, which keeps every question's distribution in the province and breaks respondents
+with sipas_answers as (
+
+    select * from {{ ref('stg_surveys__sipas_answers') }}
+
+),
+
+sipas_responses as (
+
+    select * from {{ ref('stg_surveys__sipas_responses') }}
+
+),
+
+sipas_questions as (
+
+    select * from {{ ref('stg_surveys__sipas_questionnaire') }}
+
+),
+
+officials_answers as (
+
+    select * from {{ ref('stg_surveys__officials_answers') }}
+
+),
+
+officials_responses as (
+
+    select * from {{ ref('stg_surveys__officials_responses') }}
+
+),
+
+officials_questions as (
+
+    select * from {{ ref('stg_surveys__officials_questionnaire') }}
+
+),
+
+sipas as (
+
+    select
+        'sipas' as survey_family,
+        'sipas' as index_code,
+        responses.survey_id,
+        responses.survey_year,
+        responses.province_key,
+        responses.code_system,
+        answers.response_key,
+        answers.question_code,
+        answers.answer,
+        questions.scale_min,
+        questions.scale_max,
+        questions.weight as question_weight
+
+    from sipas_answers as answers
+    inner join sipas_responses as responses
+        on responses.response_key = answers.response_key
+    inner join sipas_questions as questions
+        on questions.survey_year = responses.survey_year
+        and questions.question_code = answers.question_code
+
+),
+
+officials as (
+
+    select
+        'officials' as survey_family,
+        'par_index' as index_code,
+        responses.survey_id,
+        responses.survey_year,
+        responses.province_key,
+        responses.code_system,
+        answers.response_key,
+        answers.question_code,
+        answers.answer,
+        questions.scale_min,
+        questions.scale_max,
+        questions.weight as question_weight
+
+    from officials_answers as answers
+    inner join officials_responses as responses
+        on responses.response_key = answers.response_key
+    inner join officials_questions as questions
+        on questions.survey_year = responses.survey_year
+        and questions.question_code = answers.question_code
+
+),
+
+answers_in_scale as (
+
+    select * from sipas
+    where answer between scale_min and scale_max
+    union all
+    select * from officials
+    where answer between scale_min and scale_max
+
+)
+
+select
+    *,
+    scale_max - scale_min + 1 as answer_options,
+    row_number() over (
+        partition by survey_id, province_key, question_code order by response_key
+    ) as respondent_position,
+    row_number() over (
+        partition by survey_id, province_key, question_code
+        order by {{ dbt.hash(dbt.concat(['response_key', "'|'", 'question_code'])) }}, response_key
+    ) as permuted_position
+
+from answers_in_scale

@@ -1,0 +1,77 @@
+-- one row per respondent of both surveys: interviewer, mode and length of the interview, and
+-- the shape of the answers (how many, how varied, satisfied share, the whole vector)
+with answers as (
+
+    select * from {{ ref('int_quality__survey_answers') }}
+
+),
+
+sipas_responses as (
+
+    select * from {{ ref('stg_surveys__sipas_responses') }}
+
+),
+
+officials_responses as (
+
+    select * from {{ ref('stg_surveys__officials_responses') }}
+
+),
+
+responses as (
+
+    select
+        response_key, survey_id, survey_year, province_key, code_system, interviewer_id, mode,
+        interview_seconds, coalesce(sampling_weight, 1e0) as sampling_weight
+    from sipas_responses
+    union all
+    select
+        response_key, survey_id, survey_year, province_key, code_system, interviewer_id,
+        'truc_tiep' as mode, interview_seconds, 1e0 as sampling_weight
+    from officials_responses
+
+),
+
+answer_shapes as (
+
+    select
+        response_key,
+        min(survey_family) as survey_family,
+        min(index_code) as index_code,
+        count(*) as answered,
+        count(distinct answer) as distinct_answers,
+        var_samp(answer * 1e0) as answer_variance,
+        -- satisfied = the top two options of the scale (4–5 on 1–5), over the index questions
+        avg(case when answer >= scale_max - 1 then 1e0 else 0e0 end)
+            filter (where question_weight > 0) as satisfied_share,
+        {{ dbt.listagg('cast(answer as ' ~ dbt.type_string() ~ ')', "','", 'order by question_code') }}
+            as answer_vector
+
+    from answers
+    group by response_key
+
+)
+
+select
+    responses.response_key,
+    answer_shapes.survey_family,
+    answer_shapes.index_code,
+    responses.survey_id,
+    responses.survey_year,
+    responses.province_key,
+    responses.code_system,
+    responses.interviewer_id,
+    responses.mode,
+    responses.interview_seconds,
+    responses.sampling_weight,
+    answer_shapes.answered,
+    answer_shapes.distinct_answers,
+    answer_shapes.answer_variance,
+    answer_shapes.satisfied_share,
+    answer_shapes.answer_vector,
+    -- straight-lining: one answer to every question (needs enough questions to mean anything)
+    answer_shapes.answered >= 5 and answer_shapes.distinct_answers = 1 as is_straight_line
+
+from responses
+inner join answer_shapes
+    on answer_shapes.response_key = responses.response_key

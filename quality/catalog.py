@@ -1,0 +1,14 @@
+"""The indices the quality gate judges, with their Vietnamese names (the report prints them)."""
+
+from __future__ import annotations
+
+INDICES: dict[str, str] = {
+    "sipas": "Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)",
+    "par_index": "Chỉ số cải cách hành chính (PAR INDEX)",
+    "dossier_indicators": "Chỉ tiêu giải quyết hồ sơ thủ tục hành chính",
+    "service_index": "Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ (766)",
+}
+
+UNIT_TYPES_VI = {"province": "tỉnh", "agency": "cơ quan"}
+LAYERS = ("contract", "consistency", "anomaly")
+SEVERITIES = ("error", "warn")

@@ -1,0 +1,150 @@
+"""One chart per flag, as inline SVG (matplotlib, readable offline). Each reads only the few
+aggregated rows it draws."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import duckdb
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none",
+                     "svg.hashsalt": "chiso"})  # fixed ids: same inputs, same bytes
+UNIT = "#c0392b"
+NATION = "#7f8c8d"
+
+
+def _svg(fig: Any) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def answer_distribution(con: duckdb.DuckDBPyConnection, survey_id: str, unit_key: str) -> str:
+    rows = con.execute("""
+        select answer,
+            count(*) filter (where province_key = ?) * 1e0
+                / nullif(sum(count(*) filter (where province_key = ?)) over (), 0) as unit_share,
+            count(*) * 1e0 / sum(count(*)) over () as national_share
+        from intermediate.int_quality__survey_answers
+        where survey_id = ?
+        group by answer order by answer""", [unit_key, unit_key, survey_id]).fetchall()
+    fig, ax = plt.subplots(figsize=(5.2, 2.6))
+    answers = [r[0] for r in rows]
+    ax.bar([a - 0.2 for a in answers], [100 * (r[1] or 0) for r in rows], 0.4, color=UNIT,
+           label=unit_key)
+    ax.bar([a + 0.2 for a in answers], [100 * r[2] for r in rows], 0.4, color=NATION,
+           label="cả nước")
+    ax.set_xlabel("mức trả lời")
+    ax.set_ylabel("% câu trả lời")
+    ax.set_title(f"Phân bố câu trả lời {survey_id}: {unit_key} so với cả nước")
+    ax.legend()
+    return _svg(fig)
+
+
+def interviewer_shares(con: duckdb.DuckDBPyConnection, survey_id: str, unit_key: str) -> str:
+    rows = con.execute("""
+        select interviewer_id, count(*) * 1e0 / sum(count(*)) over () as share
+        from intermediate.int_quality__survey_respondents
+        where survey_id = ? and province_key = ? and interviewer_id is not null
+        group by 1 order by 2 desc, 1""", [survey_id, unit_key]).fetchall()
+    fig, ax = plt.subplots(figsize=(5.2, 2.6))
+    ax.bar([r[0] for r in rows], [100 * r[1] for r in rows], color=UNIT)
+    ax.set_ylabel("% số phỏng vấn")
+    ax.set_title(f"Tỷ trọng phỏng vấn theo điều tra viên — {unit_key}")
+    ax.tick_params(axis="x", rotation=60)
+    return _svg(fig)
+
+
+def interview_lengths(con: duckdb.DuckDBPyConnection, survey_id: str, unit_key: str) -> str:
+    rows = con.execute("""
+        select least(floor(interview_seconds / 120e0), 25) * 2 as minutes,
+            count(*) filter (where province_key = ?) * 1e0
+                / nullif(sum(count(*) filter (where province_key = ?)) over (), 0),
+            count(*) * 1e0 / sum(count(*)) over ()
+        from intermediate.int_quality__survey_respondents
+        where survey_id = ? and interview_seconds is not null
+        group by 1 order by 1""", [unit_key, unit_key, survey_id]).fetchall()
+    fig, ax = plt.subplots(figsize=(5.2, 2.6))
+    ax.bar([r[0] - 0.45 for r in rows], [100 * (r[1] or 0) for r in rows], 0.9, color=UNIT,
+           label=unit_key)
+    ax.bar([r[0] + 0.45 for r in rows], [100 * r[2] for r in rows], 0.9, color=NATION,
+           label="cả nước")
+    ax.set_xlabel("thời lượng phỏng vấn (phút, nhóm 2 phút; 50 = từ 50 trở lên)")
+    ax.set_ylabel("% phỏng vấn")
+    ax.set_title(f"Thời lượng phỏng vấn — {unit_key}")
+    ax.legend()
+    return _svg(fig)
+
+
+def deadline_histogram(con: duckdb.DuckDBPyConnection, unit_key: str, year: int) -> str:
+    rows = con.execute("""
+        with distances as (
+            select agency_code,
+                date_diff('second', due_at, effective_ended_at) / 3600e0 as hours
+            from intermediate.int_dossier__lifecycle
+            where effective_ended_at is not null and due_at is not null
+                and year(processing_ended_at) = ?)
+        select ceil(hours) as hour_bin,
+            count(*) filter (where agency_code = ?) * 1e0
+                / nullif(sum(count(*) filter (where agency_code = ?)) over (), 0),
+            count(*) * 1e0 / sum(count(*)) over ()
+        from distances where hours > -24 and hours <= 24
+        group by 1 order by 1""", [year, unit_key, unit_key]).fetchall()
+    fig, ax = plt.subplots(figsize=(5.6, 2.6))
+    ax.axvspan(-1, 0, color="#f5b7b1", label="giờ sát hạn (bó)")
+    ax.step([r[0] for r in rows], [100 * (r[1] or 0) for r in rows], where="pre", color=UNIT,
+            label=unit_key)
+    ax.step([r[0] for r in rows], [100 * r[2] for r in rows], where="pre", color=NATION,
+            label="cả nước")
+    ax.set_xlabel("kết thúc − hạn trả (giờ, đã trừ thời gian chờ bổ sung)")
+    ax.set_ylabel("% hồ sơ trong ±24 giờ")
+    ax.set_title(f"Phân bố kết thúc quanh hạn trả — {unit_key}, {year}")
+    ax.legend(fontsize=7)
+    return _svg(fig)
+
+
+def daily_volume(con: duckdb.DuckDBPyConnection, unit_key: str, month_start: Any,
+                 gap_from: Any, gap_to: Any) -> str:
+    rows = con.execute("""
+        select calendar_date, dossiers, is_working_day
+        from intermediate.int_quality__dossier_daily_volumes
+        where province_key = ?
+            and calendar_date between cast(? as date) - interval 30 day
+                and cast(? as date) + interval 60 day
+        order by 1""", [unit_key, month_start, month_start]).fetchall()
+    fig, ax = plt.subplots(figsize=(6.0, 2.6))
+    ax.bar([r[0] for r in rows], [r[1] for r in rows],
+           color=[UNIT if r[2] else NATION for r in rows], width=0.9)
+    if gap_from is not None:
+        ax.axvspan(gap_from, gap_to, color="#f5b7b1", alpha=0.6, label="không có hồ sơ")
+        ax.legend(fontsize=7)
+    ax.set_ylabel("hồ sơ nộp mỗi ngày")
+    ax.set_title(f"Số hồ sơ theo ngày — {unit_key} (xám: ngày nghỉ)")
+    fig.autofmt_xdate()
+    return _svg(fig)
+
+
+def self_reported(con: duckdb.DuckDBPyConnection, unit_key: str) -> str:
+    rows = con.execute("""
+        select period_start, on_time_rate_reported_pct, on_time_rate_log_pct,
+            on_time_rate_log_upper_pct
+        from marts.quality_self_reported_rates where unit_key = ? order by 1""",
+                       [unit_key]).fetchall()
+    fig, ax = plt.subplots(figsize=(5.6, 2.6))
+    months = [r[0] for r in rows]
+    ax.plot(months, [r[1] for r in rows], marker="o", color=UNIT, label="tự báo cáo")
+    ax.plot(months, [r[2] for r in rows], marker="s", color=NATION, label="tính từ nhật ký")
+    ax.fill_between(months, [r[2] for r in rows], [r[3] for r in rows], color=NATION, alpha=0.2,
+                    label="khoảng tin cậy 99,9% (Wilson)")
+    ax.set_ylabel("tỷ lệ đúng hạn (%)")
+    ax.set_title(f"Tỷ lệ đúng hạn tự báo cáo và tính từ nhật ký — {unit_key}")
+    ax.legend(fontsize=7)
+    fig.autofmt_xdate()
+    return _svg(fig)

@@ -411,6 +411,50 @@ PAR_INTERNAL_SCORES = Contract(
     ),
 )
 
+# --- the national portal's evaluation export (SPEC 2.4b, 3.2) -----------------------------------
+# Nested JSON flattened by ingestion/portal_evaluation.py into one row per unit, month and
+# metric; the counts behind the portal's score, for reconciliation with chiso's own.
+
+PORTAL_METRIC_CODES = frozenset({
+    "PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL", "DOSSIER_SYNC",
+    "ORIGINAL_RESULT_AVAILABLE", "SO_HOA_GIAY_TO_GIAI_QUYET", "ELECTRONIC_CERTIFIED_COPY",
+    "REUSED_DIGITIZED_DATA", "SYNCED_WITH_DVCQG_PERSONAL_STORAGE",
+    "CITIZEN_DATA_CONNECTED_DOSSIER", "CITIZEN_DATA_CONNECTED_FORMALITY",
+    "PETITION_PROCESSING_ON_TIME", "PETITION_HANDLING_SATISFACTION",
+    "DOSSIER_RECEIVING_SATISFACTION",
+    # the tree groups' ratios and group scores, named by chiso (the portal gives them no code)
+    "PROGRESS", "ONLINE_PROVISION", "ONLINE_SUBMISSION", "ONLINE_SERVICE",
+    "PAYMENT_DOSSIER_ONLINE", "PAYMENT_PROCEDURE_INTEGRATED", "PAYMENT_PROCEDURE_WITH_DOSSIERS",
+    "PAYMENT",
+})
+
+PORTAL_EVALUATION = Contract(
+    family="portal_evaluation",
+    table="portal_evaluation",
+    description="The national portal's own evaluation of a unit and month, one row per metric.",
+    key=("year", "month", "unit_code", "metric_code"),
+    signature=frozenset({"unitCode", "code", "maxScore", "numerator", "denominator"}),
+    fields=(
+        Field("year", "year", "int", required=True),
+        Field("month", "month", "int", required=True),
+        Field("group", "group_code", "code", required=True,
+              allowed=frozenset({"PUBLICITY", "PROGRESS", "ONLINE_SERVICE", "DIGITIZATION",
+                                 "SATISFACTION", "PAYMENT"})),
+        Field("unitCode", "unit_code", "code", required=True),
+        Field("unitName", "unit_name", "text"),
+        Field("unitType", "unit_type", "code", required=True,
+              allowed=frozenset({"province", "agency"})),
+        Field("parentCode", "parent_code", "code"),
+        Field("code", "metric_code", "code", required=True, allowed=PORTAL_METRIC_CODES),
+        Field("name", "metric_name", "text"),
+        Field("numerator", "numerator", "float"),
+        Field("denominator", "denominator", "float"),
+        Field("ratio", "ratio", "float"),
+        Field("score", "score", "float"),
+        Field("maxScore", "max_score", "float"),
+    ),
+)
+
 CONTRACTS: tuple[Contract, ...] = (
     DOSSIER_RECORDS,
     DOSSIER_EVENTS,
@@ -425,6 +469,7 @@ CONTRACTS: tuple[Contract, ...] = (
     PAR_SCORES,
     PAR_INTERNAL_METHODOLOGY,
     PAR_INTERNAL_SCORES,
+    PORTAL_EVALUATION,
 )
 
 

@@ -27,6 +27,7 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
+from ingestion import portal_evaluation
 from ingestion.layout import clean_column, matching
 from ingestion.normalise import as_text
 from ingestion.pseudonymise import redact_message
@@ -79,6 +80,8 @@ def file_format(path: Path) -> str:
 
 def read_header(path: Path) -> list[str]:
     fmt = file_format(path)
+    if portal_evaluation.is_portal_evaluation(path):  # nested JSON, flattened to rows
+        return list(portal_evaluation.COLUMNS)
     if fmt == "parquet":
         return [clean_column(c) for c in _parquet_schema(path).names]
     if fmt == "xlsx":
@@ -154,7 +157,9 @@ def _check_unique(columns: list[str]) -> None:
 def read_file(path: Path, *, text_columns: Iterable[str] = ()) -> RawFile:
     """`text_columns`: columns the contract wants as text (JSON must not guess timestamps)."""
     fmt = file_format(path)
-    if fmt == "csv":
+    if portal_evaluation.is_portal_evaluation(path):
+        raw = read_portal_evaluation(path)
+    elif fmt == "csv":
         raw = read_csv(path)
     elif fmt == "jsonl":
         raw = read_jsonl(path, text_columns=set(text_columns))
@@ -164,6 +169,15 @@ def read_file(path: Path, *, text_columns: Iterable[str] = ()) -> RawFile:
         raw = read_xlsx(path)
     _check_unique(raw.columns)
     return raw
+
+
+def read_portal_evaluation(path: Path) -> RawFile:
+    try:
+        rows = portal_evaluation.read_rows(path)
+    except portal_evaluation.NotAnEvaluationExport as error:
+        raise UnreadableFile(f"portal evaluation export: {error}") from None
+    table, numbers = portal_evaluation.as_table(rows)
+    return RawFile("json", list(portal_evaluation.COLUMNS), table, numbers)
 
 
 def read_csv(path: Path) -> RawFile:

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import numpy as np
 
-from sample_generator import catalogue, exports, par_index, self_reported, surveys
+from sample_generator import (
+    catalogue,
+    exports,
+    par_index,
+    portal_export,
+    self_reported,
+    surveys,
+)
 from sample_generator.config import SampleConfig
 from sample_generator.context import SampleContext
 from sample_generator.dossiers import DAY, NAT, Dossiers, generate_dossiers
@@ -71,6 +78,7 @@ def generate(config: SampleConfig, inbox: Path) -> GenerationSummary:
     exports.write_dossier_exports(ctx, dossiers, cat)
     _record_dossier_anomalies(ctx, dossiers, planted)
     self_reported.write_self_reported(ctx, dossiers, planted["mismatch_provinces"])
+    portal_export.write_portal_export(ctx, dossiers, cat, agencies)
     surveys.generate(ctx)
     par_index.generate(ctx)
     ctx.truth.write(inbox / GROUND_TRUTH)

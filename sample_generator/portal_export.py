@@ -92,8 +92,10 @@ def _waits_until(d: Dossiers, moment: int) -> tuple[np.ndarray, np.ndarray]:
     return waits, made.sum(axis=1)
 
 
-def _counts(d: Dossiers, cat: Catalogue, start: int, end: int) -> dict[str, np.ndarray]:
-    """Per dossier, 0/1 for every count the portal takes in the month [start, end)."""
+def _counts(d: Dossiers, cat: Catalogue, start: int, end: int, cutoff: int
+            ) -> dict[str, np.ndarray]:
+    """Per dossier, 0/1 for every count the portal takes in the month [start, end); `cutoff`
+    ends what the synchronised data knows (a result returned later is not known yet)."""
     received = d.received != NAT
     closed = np.where(d.ended != NAT, np.maximum(d.ended, d.received), NAT)
     is_open_at_start = (closed == NAT) | (closed >= start)
@@ -108,9 +110,10 @@ def _counts(d: Dossiers, cat: Catalogue, start: int, end: int) -> dict[str, np.n
     unhappy = processed & (late | (d.rating == "khong_hai_long") | d.complaint.astype(bool))
     fee = cat.fee_bearing[d.procedure].astype(bool)
     online_procedure = np.isin(cat.online_level[d.procedure], ("toan_trinh", "mot_phan"))
+    result_known = (d.returned != NAT) & (d.returned <= cutoff)
     return {
         "received": new | carried, "onTime": (ended & on_time(d)) | within_due,
-        "new": new, "electronic": new & d.electronic_result.astype(bool),
+        "new": new, "electronic": new & d.electronic_result.astype(bool) & result_known,
         "digitised": new & d.digitised.astype(bool), "reused": new & d.reused.astype(bool),
         "processed": processed, "satisfied": processed & ~unhappy,
         "feeDossiers": new & fee, "paidOnlineDossiers": new & fee & (d.paid_online > 0),
@@ -226,8 +229,9 @@ def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
     fee_at_level = {lvl: int(((cat.levels & bit) > 0)[cat.fee_bearing.astype(bool)].sum())
                     for lvl, bit in level_bit.items()}
     mismatched: dict[str, list[str]] = {}
+    cutoff = ((ctx.config.end - EPOCH).days + 1) * DAY - 1  # as the dossier exports
     for month, start, end in _month_bounds(ctx):
-        per_dossier = _counts(d, cat, start, end)
+        per_dossier = _counts(d, cat, start, end, cutoff)
         period = {"year": int(str(month)[:4]), "month": int(str(month)[5:7])}
         provinces: dict[str, tuple[_Unit, list[_Unit]]] = {}
         for code in sorted(set(territory[per_dossier["received"]])):

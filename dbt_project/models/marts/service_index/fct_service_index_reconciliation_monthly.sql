@@ -60,7 +60,8 @@ criterion_rows as (
         from_log.denominator as log_denominator,
         from_log.rate as log_rate,
         from_log.score as log_score,
-        from_log.is_measured as is_measured_in_log
+        from_log.is_measured as is_measured_in_log,
+        coalesce(abs(published.score - rescored.score) > 0.015, false) as are_rules_different
 
     from rescored
     left join portal_published as published
@@ -114,7 +115,17 @@ group_rows as (
         cast(null as double) as log_numerator,
         cast(null as double) as log_denominator,
         cast(null as double) as log_rate,
-        bool_and(criterion_rows.is_measured_in_log) as is_measured_in_log
+        bool_and(criterion_rows.is_measured_in_log) as is_measured_in_log,
+        -- a group scored whole is compared whole; a sum of published (rounded) criterion scores
+        -- is compared criterion by criterion, the roundings adding up over the group
+        case when min(group_published.score) is not null
+            then coalesce(abs(min(group_published.score) - case
+                when min(group_formulas.group_formula) = 'sum_capped'
+                    then least(min(group_formulas.group_points),
+                               sum(criterion_rows.chiso_score_of_portal_counts))
+                else sum(criterion_rows.chiso_score_of_portal_counts) end) > 0.015, false)
+            else bool_or(criterion_rows.are_rules_different)
+        end as are_rules_different
 
     from criterion_rows
     inner join group_formulas
@@ -168,10 +179,12 @@ select
     cast(portal_score - chiso_score_of_portal_counts as double) as rule_score_difference,
     -- the portal's score minus chiso's from its log: everything together
     cast(portal_score - log_score as double) as score_difference,
+    -- the two sides counted different dossiers (a denominator), or judged them differently
+    cast(coalesce(portal_denominator <> log_denominator, false) as boolean)
+        as are_denominators_different,
     cast(coalesce(portal_numerator <> log_numerator or portal_denominator <> log_denominator,
                   false) as boolean) as are_counts_different,
     -- beyond the portal's published precision (2 decimals) and the 0.013 of the public rules
-    cast(coalesce(abs(portal_score - chiso_score_of_portal_counts) > 0.015, false) as boolean)
-        as are_rules_different
+    cast(are_rules_different as boolean) as are_rules_different
 
 from compared

@@ -129,3 +129,16 @@
     {{ safe_divide(parts[0], parts[1]) }} as {{ name }}{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
+
+{#- The portal's priority among the statuses that end processing (SPEC 3.1), lowest first:
+    processed (9), result returned (10), stopped (8) or refused / not accepted (3), withdrawn (7).
+    The status events carry the same order (int_dossier__events_ordered.ending_priority). -#}
+{% macro record_ending_priority(status_code) -%}
+    case {{ status_code }}
+        when '9' then 1
+        when '10' then 2
+        when '8' then 3
+        when '3' then 3
+        when '7' then 4
+    end
+{%- endmacro %}

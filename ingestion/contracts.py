@@ -455,6 +455,32 @@ PORTAL_EVALUATION = Contract(
     ),
 )
 
+# --- citizen petitions (phản ánh, kiến nghị; SPEC 2.4b) -----------------------------------------
+
+PETITIONS = Contract(
+    family="petitions",
+    table="petitions",
+    description="Citizen petitions (phản ánh, kiến nghị) to an agency, one row per petition.",
+    key=("petition_id",),
+    signature=frozenset({"MaPAKN", "PhanLoai", "HanXuLy"}),
+    fields=(
+        Field("MaPAKN", "petition_id", "code", required=True),
+        Field("MaDonVi", "agency_code", "code", required=True),
+        Field("NgayTiepNhan", "received_at", "timestamp", required=True),
+        Field("PhanLoai", "classification", "code",
+              allowed=frozenset({"quy_dinh_hanh_chinh", "hanh_vi_can_bo", "khac"}),
+              description="about regulations and procedures, about staff, other"),
+        Field("HanXuLy", "due_at", "timestamp"),
+        Field("NgayXuLy", "handled_at", "timestamp",
+              description="when it was answered (handled or refused)"),
+        Field("KetQua", "outcome", "code",
+              allowed=frozenset({"da_xu_ly", "tu_choi", "yeu_cau_bo_sung", "dang_xu_ly"})),
+        Field("NgayCongKhai", "published_at", "timestamp"),
+        Field("DanhGia", "rating", "code",
+              allowed=frozenset({"rat_hai_long", "hai_long", "khong_hai_long"})),
+    ),
+)
+
 CONTRACTS: tuple[Contract, ...] = (
     DOSSIER_RECORDS,
     DOSSIER_EVENTS,
@@ -470,6 +496,7 @@ CONTRACTS: tuple[Contract, ...] = (
     PAR_INTERNAL_METHODOLOGY,
     PAR_INTERNAL_SCORES,
     PORTAL_EVALUATION,
+    PETITIONS,
 )
 
 

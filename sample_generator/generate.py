@@ -13,6 +13,7 @@ from sample_generator import (
     catalogue,
     exports,
     par_index,
+    petitions,
     portal_export,
     self_reported,
     surveys,
@@ -78,7 +79,9 @@ def generate(config: SampleConfig, inbox: Path) -> GenerationSummary:
     exports.write_dossier_exports(ctx, dossiers, cat)
     _record_dossier_anomalies(ctx, dossiers, planted)
     self_reported.write_self_reported(ctx, dossiers, planted["mismatch_provinces"])
-    portal_export.write_portal_export(ctx, dossiers, cat, agencies)
+    handling = np.unique(dossiers.agency[dossiers.received != NAT])
+    answered = petitions.generate_petitions(ctx, agencies, handling)
+    portal_export.write_portal_export(ctx, dossiers, cat, agencies, answered)
     surveys.generate(ctx)
     par_index.generate(ctx)
     ctx.truth.write(inbox / GROUND_TRUTH)

@@ -2,9 +2,9 @@
 lượng phục vụ", SPEC 2.4b): one JSON file per group and month from 2025-07, for every gso34
 agency and province, with the counts the portal saw and the score it gave.
 
-The counts are the dossiers' own (what the portal would count from the same synchronised
-dossiers); the criteria the dossier log does not measure (publicity, petitions, certified
-copies, population-database use, procedure counts) get counts of their own. The scores are
+The counts are the dossiers' and petitions' own (what the portal would count from the same
+synchronised data); the criteria chiso's inputs do not measure (publicity, certified copies,
+population-database use, procedure counts) get counts of their own. The scores are
 computed here by the portal's rules as issue 9 quotes them, written out independently of
 chiso's configuration so that scoring the exported counts with that configuration is a real
 check, and rounded to 2 decimals as the portal publishes them. A few agencies (and so their
@@ -25,6 +25,7 @@ from foundation.reference import GSO34, MERGER_DATE, provinces_gso34, provinces_
 from sample_generator.catalogue import Agencies, Catalogue
 from sample_generator.context import SampleContext
 from sample_generator.dossiers import DAY, NAT, Dossiers
+from sample_generator.petitions import PetitionCounts
 from sample_generator.self_reported import on_time
 from sample_generator.truth import WrittenFile
 
@@ -129,7 +130,8 @@ class _Unit:
     """One unit's counts in one month, the invented ones drawn once."""
 
     def __init__(self, code: str, name: str, unit_type: str, counts: dict[str, int],
-                 rng: np.random.Generator, fee_procedures: int) -> None:
+                 rng: np.random.Generator, fee_procedures: int,
+                 petitions: tuple[int, int, int, int]) -> None:
         self.code, self.name, self.unit_type, self.c = code, name, unit_type, counts
         n = counts["new"]
         procedures = int(rng.integers(0, 30))
@@ -137,8 +139,8 @@ class _Unit:
                           for code_, name_, pts in PUBLICITY[:3]]
         self.publicity.append((*PUBLICITY[3], *self._part(rng, n)))
         self.invented = [(c, nm, pts, *self._part(rng, n)) for c, nm, pts in DIGITISATION_INVENTED]
-        petitions = int(rng.integers(0, 6))
-        self.petitions = [self._part(rng, petitions), self._part(rng, petitions)]
+        # the petitions handled in the month: (on time, handled), (satisfied, rated)
+        self.petitions = [(petitions[0], petitions[1]), (petitions[2], petitions[3])]
         integrated = int(rng.integers(0, fee_procedures + 1))
         self.procedures = (integrated, fee_procedures,
                            min(fee_procedures, int(rng.integers(0, fee_procedures + 1))))
@@ -213,7 +215,7 @@ def _write_json(ctx: SampleContext, relative: str, document: dict[str, Any], row
 
 
 def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
-                        agencies: Agencies) -> None:
+                        agencies: Agencies, petitions: PetitionCounts) -> None:
     rng = ctx.rng("portal-export")
     new_agencies = np.flatnonzero(agencies.code_system == GSO34)
     if not len(new_agencies) or not _month_bounds(ctx):
@@ -234,11 +236,21 @@ def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
         per_dossier = _counts(d, cat, start, end, cutoff)
         period = {"year": int(str(month)[:4]), "month": int(str(month)[5:7])}
         provinces: dict[str, tuple[_Unit, list[_Unit]]] = {}
+        month_text = str(month)
+        province_petitions: dict[str, list[int]] = {}
+        # a province's petitions: every agency of its territory, old ones mapped forward
+        for i in range(len(agencies.code)):
+            got = petitions.get((str(agencies.code[i]), month_text), (0, 0, 0, 0))
+            code = str(agencies.province_code[i])
+            code = code if agencies.code_system[i] == GSO34 else successor[code]
+            total = province_petitions.setdefault(code, [0, 0, 0, 0])
+            province_petitions[code] = [a + b for a, b in zip(total, got, strict=True)]
         for code in sorted(set(territory[per_dossier["received"]])):
             mine = territory == code
             counts = {k: int(v[mine].sum()) for k, v in per_dossier.items()}
             fee = max(fee_at_level.values())
-            provinces[code] = (_Unit(code, names34[code], "province", counts, rng, fee), [])
+            got = tuple(province_petitions.get(code, [0, 0, 0, 0]))
+            provinces[code] = (_Unit(code, names34[code], "province", counts, rng, fee, got), [])
         for i in new_agencies:
             agency, province = str(agencies.code[i]), str(agencies.province_code[i])
             mine = d.agency == agency
@@ -256,7 +268,8 @@ def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
                 mismatched.setdefault(agency, []).append(str(month))
                 mismatched.setdefault(province, []).append(str(month))
             unit = _Unit(agency, f"Đơn vị {agency}", "agency", counts, rng,
-                         fee_at_level[str(agencies.level[i])])
+                         fee_at_level[str(agencies.level[i])],
+                         petitions.get((agency, month_text), (0, 0, 0, 0)))
             provinces[province][1].append(unit)
         _write_month(ctx, str(month), period, provinces)
     for unit, months in sorted(mismatched.items()):

@@ -87,6 +87,25 @@ def test_every_export_row_is_loaded_or_quarantined(con: duckdb.DuckDBPyConnectio
     assert written > 0 and loaded + quarantined == written and quarantined == 0
 
 
+def test_petitions_are_measured_from_the_log(con: duckdb.DuckDBPyConnection) -> None:
+    """The petitions family feeds the two petition criteria: the log's counts equal the
+    portal's for every unit the portal evaluated (the generator's portal counts the same
+    petitions), and months without petitions score the rule's full 6."""
+    measured, equal, empty_full = con.execute("""
+        select count(*) filter (where is_measured_in_log),
+            count(*) filter (where log_denominator = portal_denominator
+                             and log_numerator = portal_numerator),
+            count(*) filter (where log_denominator = 0 and log_score = 6)
+        from marts.fct_service_index_reconciliation_monthly
+        where criterion_code in ('HL1', 'HL2')
+    """).fetchone()
+    total = con.execute("""
+        select count(*) from marts.fct_service_index_reconciliation_monthly
+        where criterion_code in ('HL1', 'HL2')
+    """).fetchone()[0]
+    assert total > 0 and measured == total and equal == total and empty_full > 0
+
+
 def test_scoring_the_portals_counts_reproduces_its_scores(con: duckdb.DuckDBPyConnection
                                                           ) -> None:
     worst = con.execute("""

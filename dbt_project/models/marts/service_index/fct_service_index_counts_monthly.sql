@@ -1,6 +1,6 @@
 -- the (numerator, denominator) of every service index criterion per unit and month, from each
--- source that counts it: chiso's own dossier log (`log`, the rates of macro dossier_rates()) and
--- the national portal's evaluation export (`portal`). The scoring step scores both alike.
+-- source that counts it: chiso's own log (`log`: the dossier rates of macro dossier_rates() and
+-- the petitions answered in the month) and the national portal's evaluation export (`portal`). The scoring step scores both alike.
 {{ config(unique_key=['period_start', 'unit_type', 'code_system', 'unit_key', 'count_source', 'criterion_code']) }}
 
 with indicators as (
@@ -26,7 +26,116 @@ criteria as (
 
 ),
 
-log_rates as (
+petitions as (
+
+    select * from {{ ref('int_petitions__judged') }}
+
+),
+
+agencies as (
+
+    select * from {{ ref('int_reference__agencies') }}
+
+),
+
+crosswalk as (
+
+    select * from {{ ref('int_reference__province_crosswalk') }}
+
+),
+
+petition_reporting_units as (
+
+    -- the units an agency's petitions count in, from the agency reference (an agency may
+    -- answer petitions without handling a dossier): itself, its province under its own code
+    -- system, and its gso34 province (an old province mapped forward)
+    select agency_key as agency_code, 'agency' as unit_type, code_system, agency_key as unit_key,
+        false as is_gso63_series
+    from agencies
+
+    union all
+
+    select agency_key, 'province', code_system, province_key, code_system = 'gso63'
+    from agencies
+
+    union all
+
+    select agencies.agency_key, 'province', 'gso34', crosswalk.gso34_province_key, false
+    from agencies
+    inner join crosswalk
+        on crosswalk.gso63_province_key = agencies.province_key
+
+),
+
+petitions_loaded as (
+
+    -- without any petition loaded chiso does not measure them (never "none, so full marks")
+    select count(*) > 0 as has_petitions from petitions
+
+),
+
+petition_agency_months as (
+
+    -- petitions answered (handled or refused) in the month, by the agency that answered
+    select
+        cast(date_trunc('month', handled_at) as date) as period_start,
+        agency_code,
+        count(*) filter (where is_answered_on_time) as answered_on_time,
+        count(*) as answered,
+        count(*) filter (where is_satisfied) as satisfied,
+        count(*) filter (where is_rated) as rated
+
+    from petitions
+    where is_answered
+    group by cast(date_trunc('month', handled_at) as date), agency_code
+
+),
+
+petition_unit_months as (
+
+    -- each agency's petitions in every unit it reports to, as its dossiers are
+    select
+        months.period_start,
+        units.unit_type,
+        units.code_system,
+        units.unit_key,
+        sum(months.answered_on_time) as answered_on_time,
+        sum(months.answered) as answered,
+        sum(months.satisfied) as satisfied,
+        sum(months.rated) as rated
+
+    from petition_agency_months as months
+    inner join petition_reporting_units as units
+        on units.agency_code = months.agency_code
+    where not units.is_gso63_series or months.period_start < date '{{ var("merger_date") }}'
+    group by months.period_start, units.unit_type, units.code_system, units.unit_key
+
+),
+
+petition_rates as (
+
+    {%- for metric, parts in {'petition_on_time_rate': ('answered_on_time', 'answered'),
+                              'petition_satisfaction_rate': ('satisfied', 'rated')}.items() %}
+    select
+        indicators.period_start, indicators.unit_type, indicators.code_system, indicators.unit_key,
+        '{{ metric }}' as rate_metric,
+        case when loaded.has_petitions
+            then cast(coalesce(months.{{ parts[0] }}, 0) as double) end as numerator,
+        case when loaded.has_petitions
+            then cast(coalesce(months.{{ parts[1] }}, 0) as double) end as denominator
+    from indicators
+    cross join petitions_loaded as loaded
+    left join petition_unit_months as months
+        on months.period_start = indicators.period_start
+        and months.unit_type = indicators.unit_type
+        and months.code_system = indicators.code_system
+        and months.unit_key = indicators.unit_key
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+dossier_rates as (
 
     -- each rate the configuration may name, as numerator and denominator
     {%- for metric, parts in dossier_rates().items() %}
@@ -38,6 +147,14 @@ log_rates as (
     from indicators
     {{ 'union all' if not loop.last }}
     {%- endfor %}
+
+),
+
+log_rates as (
+
+    select * from dossier_rates
+    union all
+    select * from petition_rates
 
 ),
 

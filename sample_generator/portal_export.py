@@ -114,7 +114,7 @@ def _counts(d: Dossiers, cat: Catalogue, start: int, end: int, cutoff: int
     result_known = (d.returned != NAT) & (d.returned <= cutoff)
     return {
         "received": new | carried, "onTime": (ended & on_time(d)) | within_due,
-        "new": new, "electronic": new & d.electronic_result.astype(bool) & result_known,
+        "new": new, "electronic": processed & d.electronic_result.astype(bool) & result_known,
         "digitised": new & d.digitised.astype(bool), "reused": new & d.reused.astype(bool),
         "processed": processed, "satisfied": processed & ~unhappy,
         "feeDossiers": new & fee, "paidOnlineDossiers": new & fee & (d.paid_online > 0),
@@ -162,8 +162,8 @@ def _metric_groups(unit: _Unit) -> dict[str, list[dict[str, Any]]]:
     publicity = [_metric(code, name, pts, n, d, linear(pts, n, d))
                  for code, name, pts, n, d in unit.publicity]
     digitisation = [
-        _metric("ORIGINAL_RESULT_AVAILABLE", "Kết quả điện tử", 6, c["electronic"], c["new"],
-                linear(6, c["electronic"], c["new"])),
+        _metric("ORIGINAL_RESULT_AVAILABLE", "Kết quả điện tử", 6, c["electronic"],
+                c["processed"], linear(6, c["electronic"], c["processed"])),
         _metric("SO_HOA_GIAY_TO_GIAI_QUYET", "Số hóa hồ sơ, kết quả", 4, c["digitised"],
                 c["new"], linear(4, c["digitised"], c["new"])),
         _metric("REUSED_DIGITIZED_DATA", "Tái sử dụng dữ liệu số hóa", 2, c["reused"], c["new"],

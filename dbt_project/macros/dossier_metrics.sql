@@ -71,7 +71,6 @@
          'where': "is_closed_in_period and end_judgement in ('early', 'on_time')"},
         {'name': 'in_progress_within_due_count',
          'where': "not is_closed_in_period and open_judgement in ('not_yet_due', 'due_soon')"},
-        {'name': 'received_electronic_result_count', 'where': received ~ ' and has_electronic_result'},
         {'name': 'processed_late_or_complaint_count',
          'where': processed ~ " and (end_judgement = 'late' or has_complaint or is_dissatisfied)"},
     ]) }}
@@ -110,7 +109,6 @@
         'digitisation_rate': ('received_digitised_count', 'received_count'),
         'reuse_rate': ('received_reused_count', 'received_count'),
         'electronic_result_rate': ('processed_electronic_result_count', 'processed_count'),
-        'received_electronic_result_rate': ('received_electronic_result_count', 'received_count'),
         'complaint_or_dissatisfied_rate': ('processed_complaint_or_dissatisfied_count', 'processed_count'),
         'handling_satisfaction_rate': (
             'greatest(processed_count - processed_late_count - processed_complaint_or_dissatisfied_count, 0)',

@@ -415,6 +415,76 @@ PAR_INTERNAL_SCORES = Contract(
     ),
 )
 
+# --- the national portal's evaluation export (SPEC 2.4b, 3.2) -----------------------------------
+# Nested JSON flattened by ingestion/portal_evaluation.py into one row per unit, month and
+# metric; the counts behind the portal's score, for reconciliation with chiso's own.
+
+PORTAL_METRIC_CODES = frozenset({
+    "PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL", "DOSSIER_SYNC",
+    "ORIGINAL_RESULT_AVAILABLE", "SO_HOA_GIAY_TO_GIAI_QUYET", "ELECTRONIC_CERTIFIED_COPY",
+    "REUSED_DIGITIZED_DATA", "SYNCED_WITH_DVCQG_PERSONAL_STORAGE",
+    "CITIZEN_DATA_CONNECTED_DOSSIER", "CITIZEN_DATA_CONNECTED_FORMALITY",
+    "PETITION_PROCESSING_ON_TIME", "PETITION_HANDLING_SATISFACTION",
+    "DOSSIER_RECEIVING_SATISFACTION",
+    # the tree groups' ratios and group scores, named by chiso (the portal gives them no code)
+    "PROGRESS", "ONLINE_PROVISION", "ONLINE_SUBMISSION", "ONLINE_SERVICE",
+    "PAYMENT_DOSSIER_ONLINE", "PAYMENT_PROCEDURE_INTEGRATED", "PAYMENT_PROCEDURE_WITH_DOSSIERS",
+    "PAYMENT",
+})
+
+PORTAL_EVALUATION = Contract(
+    family="portal_evaluation",
+    table="portal_evaluation",
+    description="The national portal's own evaluation of a unit and month, one row per metric.",
+    key=("year", "month", "unit_code", "metric_code"),
+    signature=frozenset({"unitCode", "code", "maxScore", "numerator", "denominator"}),
+    fields=(
+        Field("year", "year", "int", required=True),
+        Field("month", "month", "int", required=True),
+        Field("group", "group_code", "code", required=True,
+              allowed=frozenset({"PUBLICITY", "PROGRESS", "ONLINE_SERVICE", "DIGITIZATION",
+                                 "SATISFACTION", "PAYMENT"})),
+        Field("unitCode", "unit_code", "code", required=True),
+        Field("unitName", "unit_name", "text"),
+        Field("unitType", "unit_type", "code", required=True,
+              allowed=frozenset({"province", "agency"})),
+        Field("parentCode", "parent_code", "code"),
+        Field("code", "metric_code", "code", required=True, allowed=PORTAL_METRIC_CODES),
+        Field("name", "metric_name", "text"),
+        Field("numerator", "numerator", "float"),
+        Field("denominator", "denominator", "float"),
+        Field("ratio", "ratio", "float"),
+        Field("score", "score", "float"),
+        Field("maxScore", "max_score", "float"),
+    ),
+)
+
+# --- citizen petitions (phản ánh, kiến nghị; SPEC 2.4b) -----------------------------------------
+
+PETITIONS = Contract(
+    family="petitions",
+    table="petitions",
+    description="Citizen petitions (phản ánh, kiến nghị) to an agency, one row per petition.",
+    key=("petition_id",),
+    signature=frozenset({"MaPAKN", "PhanLoai", "HanXuLy"}),
+    fields=(
+        Field("MaPAKN", "petition_id", "code", required=True),
+        Field("MaDonVi", "agency_code", "code", required=True),
+        Field("NgayTiepNhan", "received_at", "timestamp", required=True),
+        Field("PhanLoai", "classification", "code",
+              allowed=frozenset({"quy_dinh_hanh_chinh", "hanh_vi_can_bo", "khac"}),
+              description="about regulations and procedures, about staff, other"),
+        Field("HanXuLy", "due_at", "timestamp"),
+        Field("NgayXuLy", "handled_at", "timestamp",
+              description="when it was answered (handled or refused)"),
+        Field("KetQua", "outcome", "code",
+              allowed=frozenset({"da_xu_ly", "tu_choi", "yeu_cau_bo_sung", "dang_xu_ly"})),
+        Field("NgayCongKhai", "published_at", "timestamp"),
+        Field("DanhGia", "rating", "code",
+              allowed=frozenset({"rat_hai_long", "hai_long", "khong_hai_long"})),
+    ),
+)
+
 CONTRACTS: tuple[Contract, ...] = (
     DOSSIER_RECORDS,
     DOSSIER_EVENTS,
@@ -429,6 +499,8 @@ CONTRACTS: tuple[Contract, ...] = (
     PAR_SCORES,
     PAR_INTERNAL_METHODOLOGY,
     PAR_INTERNAL_SCORES,
+    PORTAL_EVALUATION,
+    PETITIONS,
 )
 
 

@@ -32,7 +32,7 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from ingestion import sources
+from ingestion import portal_evaluation, sources
 from ingestion.layout import canonical_columns, clean_column, detect_family, header_row
 from ingestion.normalise import as_text
 from ingestion.pseudonymise import redact_message
@@ -82,6 +82,8 @@ def read_header(blob: Blob) -> list[str]:
     if blob.kind == "parquet":
         return [clean_column(c) for c in _parquet_schema(blob).names]
     head = _text_start(blob.head(1 << 20))
+    if portal_evaluation.looks_like_evaluation(head):  # nested JSON, flattened to rows
+        return list(portal_evaluation.COLUMNS)
     if blob.kind == "csv":
         _, line = _csv_header_line(head)
         return _csv_header(line)
@@ -162,7 +164,10 @@ def read_file(blob: Blob, *, text_columns: Iterable[str] = (),
     (JSON must not guess timestamps); `widths`: code columns padded when sent as numbers."""
     for attempt in range(2):
         try:
-            if blob.kind == "csv":
+            if blob.kind != "parquet" and portal_evaluation.looks_like_evaluation(
+                    blob.head(4096)):
+                raw = read_portal_evaluation(blob)
+            elif blob.kind == "csv":
                 raw = read_csv(blob)
             elif blob.kind == "jsonl":
                 raw = read_jsonl(blob, text_columns=set(text_columns), widths=widths or {})
@@ -177,6 +182,16 @@ def read_file(blob: Blob, *, text_columns: Iterable[str] = (),
             sources.transcode(blob)  # the invalid bytes came after the sniffed head
     check_unique(raw.columns)
     return raw
+
+
+def read_portal_evaluation(blob: Blob) -> RawFile:
+    """The portal's evaluation export: one JSON document, flattened to (unit, metric) rows."""
+    try:
+        rows = portal_evaluation.rows_from_bytes(blob.read())
+    except portal_evaluation.NotAnEvaluationExport as error:
+        raise UnreadableFile(f"portal evaluation export: {error}") from None
+    table, numbers = portal_evaluation.as_table(rows)
+    return RawFile("json", list(portal_evaluation.COLUMNS), table, numbers)
 
 
 def read_csv(blob: Blob) -> RawFile:

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import numpy as np
 
-from sample_generator import catalogue, exports, par_index, self_reported, surveys
+from sample_generator import (
+    catalogue,
+    exports,
+    par_index,
+    petitions,
+    portal_export,
+    self_reported,
+    surveys,
+)
 from sample_generator.config import SampleConfig
 from sample_generator.context import SampleContext
 from sample_generator.dossiers import DAY, NAT, Dossiers, generate_dossiers
@@ -75,5 +83,9 @@ def generate(config: SampleConfig, inbox: Path) -> GenerationSummary:
     # sheets take their survey points from the surveys as the warehouse computes them
     par_totals = par_index.plan_totals(ctx)
     par_index.generate(ctx, par_totals, surveys.generate(ctx, par_totals))
+    # petitions and the portal's own evaluation export, after the calibrated survey rounds
+    handling = np.unique(dossiers.agency[dossiers.received != NAT])
+    answered = petitions.generate_petitions(ctx, agencies, handling)
+    portal_export.write_portal_export(ctx, dossiers, cat, agencies, answered)
     ctx.truth.write(inbox / GROUND_TRUTH)
     return GenerationSummary(inbox, ctx.truth, len(dossiers), time.perf_counter() - started)

@@ -10,6 +10,10 @@
 
 {#- The counts: name and the condition a dossier's period row meets to be counted. Flows are
     counted over the period, stocks at its start (carried over) and end (in progress). -#}
+{#- The portal's counts (SPEC 3.2) are among them: `ended_*` judge every ended dossier whatever
+    its outcome (processed, returned, stopped, refused, withdrawn), `in_progress_within_due_count`
+    the dossiers still open and not yet due, `processed_late_or_complaint_count` each dossier
+    once whether late, disliked or complained about. -#}
 {% macro dossier_counts() %}
     {%- set processed = "is_closed_in_period and outcome = 'processed'" -%}
     {%- set received = "is_received_in_period" -%}
@@ -62,6 +66,13 @@
          'where': processed ~ ' and has_supplement_on_due_day'},
         {'name': 'processed_closed_at_due_minute_count', 'where': processed ~ ' and is_closed_at_due_minute'},
         {'name': 'processed_timed_count', 'where': processed ~ ' and legal_time_used_share is not null'},
+        {'name': 'ended_count', 'where': 'is_closed_in_period'},
+        {'name': 'ended_on_time_count',
+         'where': "is_closed_in_period and end_judgement in ('early', 'on_time')"},
+        {'name': 'in_progress_within_due_count',
+         'where': "not is_closed_in_period and open_judgement in ('not_yet_due', 'due_soon')"},
+        {'name': 'processed_late_or_complaint_count',
+         'where': processed ~ " and (end_judgement = 'late' or has_complaint or is_dissatisfied)"},
     ]) }}
 {% endmacro %}
 
@@ -87,6 +98,8 @@
         'late_rate': ('processed_late_count', judged),
         'late_with_apology_share': ('late_with_apology_count', 'late_apology_known_count'),
         'on_time_over_received_rate': (on_time, 'received_count'),
+        'progress_on_time_rate': (
+            'ended_on_time_count + in_progress_within_due_count', 'to_process_count'),
         'in_progress_overdue_share': ('in_progress_overdue_count', 'in_progress_end_count'),
         'online_share': ('received_online_count', 'received_count'),
         'full_online_share': ('received_full_online_count', 'received_count'),
@@ -100,6 +113,8 @@
         'handling_satisfaction_rate': (
             'greatest(processed_count - processed_late_count - processed_complaint_or_dissatisfied_count, 0)',
             'processed_count'),
+        'dossier_satisfaction_rate': (
+            'processed_count - processed_late_or_complaint_count', 'processed_count'),
         'closed_at_due_minute_share': ('processed_closed_at_due_minute_count', 'processed_count'),
         'supplement_on_last_day_share': ('processed_supplement_on_last_day_count', 'processed_count'),
         'avg_legal_time_used_share': ('processed_legal_time_used_share_sum', 'processed_timed_count'),
@@ -111,4 +126,17 @@
     {%- for name, parts in dossier_rates().items() %}
     {{ safe_divide(parts[0], parts[1]) }} as {{ name }}{{ ',' if not loop.last }}
     {%- endfor %}
+{%- endmacro %}
+
+{#- The portal's priority among the statuses that end processing (SPEC 3.1), lowest first:
+    processed (9), result returned (10), stopped (8) or refused / not accepted (3), withdrawn (7).
+    The status events carry the same order (int_dossier__events_ordered.ending_priority). -#}
+{% macro record_ending_priority(status_code) -%}
+    case {{ status_code }}
+        when '9' then 1
+        when '10' then 2
+        when '8' then 3
+        when '3' then 3
+        when '7' then 4
+    end
 {%- endmacro %}

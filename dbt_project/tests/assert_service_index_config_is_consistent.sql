@@ -1,5 +1,6 @@
--- the service index configuration adds up: one value of group points per group, criteria summing
--- to their group, groups summing to 100 per version, versions not overlapping in time, and a
+-- the service index configuration adds up: one value of group points and one formula per group,
+-- criterion caps summing to their group (at least to it for a capped formula), groups summing to
+-- 100 per version, a portal metric code at most once per version, versions not overlapping in time, and a
 -- band from 0 in every version
 with criteria as (
 
@@ -19,8 +20,10 @@ groups as (
         version,
         group_code,
         count(distinct group_points) as group_point_values,
+        count(distinct group_formula) as group_formulas,
+        min(group_formula) as group_formula,
         min(group_points) as group_points,
-        sum(points) as criterion_points
+        sum(cap) as criterion_points
 
     from criteria
     group by version, group_code
@@ -45,8 +48,23 @@ from groups where group_point_values <> 1
 
 union all
 
+select 'one formula per group', version || ' ' || group_code
+from groups where group_formulas <> 1
+
+union all
+
 select 'criteria do not sum to the group', version || ' ' || group_code
-from groups where abs(criterion_points - group_points) > 1e-9
+from groups
+where (group_formula <> 'sum_capped' and abs(criterion_points - group_points) > 1e-9)
+    or (group_formula = 'sum_capped' and criterion_points < group_points - 1e-9)
+
+union all
+
+select 'portal metric code twice', version || ' ' || portal_metric_code
+from criteria
+where portal_metric_code is not null
+group by version, portal_metric_code
+having count(*) > 1
 
 union all
 

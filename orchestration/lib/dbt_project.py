@@ -24,7 +24,8 @@ if not MANIFEST.exists():
 # the domain of each dbt folder: the asset graph groups by domain, not by layer
 DOMAIN_OF_FOLDER = {
     "dossier_portal": "dossiers", "dossiers": "dossiers", "csdl_tthc": "dossiers",
-    "self_reported": "dossiers", "service_index": "dossiers",
+    "self_reported": "dossiers", "service_index": "dossiers", "petitions": "dossiers",
+    "portal_evaluation": "dossiers",
     "surveys": "surveys", "par_index": "indices", "indices": "indices",
     "reference": "reference", "core": "reference",
     "ingestion_audit": "ingestion", "quality": "quality", "published": "publication",

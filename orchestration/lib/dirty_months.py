@@ -29,6 +29,7 @@ REFERENCE_RELATIONS = (
     "intermediate.int_reference__province_crosswalk",
     "seeds.service_index_criteria",
     "seeds.service_index_bands",
+    "seeds.petition_deadlines",
 )
 # what happened (the data's last month), and what a row mentions at all (its earliest month)
 RECORD_EVENTS = ("submitted_at", "received_at", "processing_ended_at", "result_returned_at",

@@ -36,4 +36,22 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
             {k: (v if v != "" else None) for k, v in zip(header, row, strict=False)}
             for row in sheet[1:]
         ]
+    if suffix == ".json":  # the portal's evaluation export: one row per unit and metric
+        return _portal_evaluation_rows(json.loads(path.read_text(encoding="utf-8")))
     raise ValueError(f"cannot read {path}")
+
+
+# rows a node of each tree group stands for: its ratios, and the group's own score row
+_TREE_ROWS = {"PROGRESS": 1, "ONLINE_SERVICE": 3, "PAYMENT": 4}
+
+
+def _portal_evaluation_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    data = document["data"]
+    if data["group"] not in _TREE_ROWS:
+        return [metric for unit in data["units"] for metric in unit["metrics"]]
+
+    def nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
+        return [node] + [n for child in node.get("children") or [] for n in nodes(child)]
+
+    found = nodes(data["parent"]) + [n for c in data.get("children") or [] for n in nodes(c)]
+    return [node for node in found for _ in range(_TREE_ROWS[data["group"]])]

@@ -37,6 +37,15 @@ classified as (
             when 'RUT_HO_SO' then 'withdrawn'
             when 'DUNG_XU_LY' then 'stopped'
         end as ending_outcome,
+        -- when several end it, the portal's priority (SPEC 3.1): processed, then result
+        -- returned, then stopped or refused, then withdrawn
+        case event_type
+            when 'DA_XU_LY' then 1
+            when 'DA_TRA_KET_QUA' then 2
+            when 'DUNG_XU_LY' then 3
+            when 'TU_CHOI' then 3
+            when 'RUT_HO_SO' then 4
+        end as ending_priority,
         _loaded_at
 
     from events
@@ -57,6 +66,7 @@ select
     agency_code,
     new_due_at,
     ending_outcome,
+    ending_priority,
     ending_outcome is not null as is_ending_event,
     _loaded_at
 

@@ -59,11 +59,14 @@ record_facts as (
         -- the due date first given to the applicant (a later version may carry a new one)
         min_by(due_at, version) filter (where due_at is not null) as due_at_given,
         least(min(processing_ended_at), min(result_returned_at)) as record_end_field_at,
+        min(processing_ended_at) as record_processing_ended_at,
+        min(result_returned_at) as record_result_returned_at,
         -- a version in an ending status whose end date field is empty still ends processing
         min(updated_at) filter (where status_code in ('3', '7', '8', '9', '10')) as record_end_status_at,
-        min_by(status_code, version) filter (where status_code in ('3', '7', '8', '9', '10'))
-            as record_end_status,
-        min(result_returned_at) as record_result_returned_at,
+        -- the portal's priority among ending statuses: processed, returned, stopped or
+        -- refused, withdrawn (the earliest version within the best)
+        min_by(status_code, {{ record_ending_priority('status_code') }} * 1000000 + version)
+            filter (where status_code in ('3', '7', '8', '9', '10')) as record_end_status,
         max(updated_at) as last_record_update_at,
         max(_loaded_at) as records_loaded_at
 
@@ -72,56 +75,115 @@ record_facts as (
 
 ),
 
+event_endings as (
+
+    -- each ending a dossier's events show, by the portal's priority
+    select
+        dossier_id,
+        ending_priority,
+        min(event_at) as ended_at,
+        min_by(ending_outcome, event_seq) as outcome
+
+    from events
+    where is_ending_event
+    group by dossier_id, ending_priority
+
+),
+
+event_best_ending as (
+
+    select dossier_id, ending_priority, ended_at, outcome
+    from (
+        select
+            *,
+            row_number() over (partition by dossier_id order by ending_priority) as ending_rank
+        from event_endings
+    ) as ranked
+    where ending_rank = 1
+
+),
+
 event_facts as (
 
     select
-        dossier_id,
+        events.dossier_id,
         count(*) as events_seen,
-        min(event_at) filter (where event_type = 'TIEP_NHAN') as event_received_at,
-        min(event_at) filter (where is_ending_event) as event_ended_at,
-        min_by(ending_outcome, event_seq) filter (where is_ending_event) as event_outcome,
-        min(event_at) filter (where event_type = 'DA_TRA_KET_QUA') as event_result_returned_at,
-        min(event_at) filter (where event_type = 'XIN_LOI_HEN_LAI') as apology_at,
-        min_by(new_due_at, event_seq) filter (where event_type = 'XIN_LOI_HEN_LAI')
+        -- the agency that first handled it (a dossier known only by its events has no record)
+        min_by(events.agency_code, events.event_seq) as event_agency_code,
+        min(events.event_at) as first_event_at,
+        min(events.event_at) filter (where events.event_type = 'TIEP_NHAN') as event_received_at,
+        min(best.ended_at) as event_ended_at,
+        min(best.outcome) as event_outcome,
+        min(best.ending_priority) as event_ending_priority,
+        min(events.event_at) filter (where events.event_type = 'DA_TRA_KET_QUA')
+            as event_result_returned_at,
+        min(events.event_at) filter (where events.event_type = 'XIN_LOI_HEN_LAI') as apology_at,
+        min_by(events.new_due_at, events.event_seq) filter (where events.event_type = 'XIN_LOI_HEN_LAI')
             as apology_new_due_at,
-        max(event_at) as last_event_at,
-        max(_loaded_at) as events_loaded_at
+        max(events.event_at) as last_event_at,
+        max(events._loaded_at) as events_loaded_at
 
     from events
-    group by dossier_id
+    left join event_best_ending as best
+        on best.dossier_id = events.dossier_id
+    group by events.dossier_id
+
+),
+
+dossier_ids as (
+
+    -- every dossier either source knows: systems that export the processing history alone
+    -- send no record versions
+    select dossier_id from latest_records
+    union
+    select dossier_id from event_facts
 
 ),
 
 dossiers as (
 
     select
-        latest.dossier_id,
+        dossier_ids.dossier_id,
         latest.procedure_code,
         latest.field_code,
-        latest.agency_code,
-        latest.province_key,
-        latest.code_system,
-        latest.level,
+        coalesce(latest.agency_code, event_facts.event_agency_code) as agency_code,
+        coalesce(latest.province_key, event_agency.province_key) as province_key,
+        coalesce(latest.code_system, event_agency.code_system) as code_system,
+        coalesce(latest.level, event_agency.level) as level,
         latest.channel_code,
         latest.status_code as latest_status_code,
-        latest.versions_seen,
+        coalesce(latest.versions_seen, 0) as versions_seen,
         coalesce(event_facts.events_seen, 0) as events_seen,
         case when event_facts.dossier_id is not null then 'events' else 'records' end
             as lifecycle_source,
-        latest.submitted_at,
+        coalesce(latest.submitted_at, event_facts.first_event_at) as submitted_at,
         -- every moment is the earliest evidence of it in either source
         least(event_facts.event_received_at, record_facts.record_received_at) as received_at,
         record_facts.due_at_given,
         event_facts.event_ended_at,
         event_facts.event_outcome,
-        coalesce(record_facts.record_end_field_at, record_facts.record_end_status_at)
-            as record_ended_at,
+        event_facts.event_ending_priority,
+        -- a processed dossier ends at its processing-end field, a returned one at its result
+        case
+            when record_facts.record_end_status = '9'
+                then coalesce(record_facts.record_processing_ended_at,
+                              record_facts.record_end_field_at, record_facts.record_end_status_at)
+            when record_facts.record_end_status = '10'
+                then coalesce(record_facts.record_end_field_at, record_facts.record_end_status_at)
+            else coalesce(record_facts.record_end_field_at, record_facts.record_end_status_at)
+        end as record_ended_at,
         case record_facts.record_end_status
             when '3' then 'refused'
             when '7' then 'withdrawn'
             when '8' then 'stopped'
             else 'processed'
         end as record_outcome,
+        case
+            when record_facts.record_end_status is not null
+                then {{ record_ending_priority('record_facts.record_end_status') }}
+            -- an end date field without an ending status: processed
+            when record_facts.record_end_field_at is not null then 1
+        end as record_ending_priority,
         least(event_facts.event_result_returned_at, record_facts.record_result_returned_at)
             as result_returned_at,
         event_facts.apology_at,
@@ -137,24 +199,40 @@ dossiers as (
         latest.rating_code,
         latest.has_complaint
 
-    from latest_records as latest
+    from dossier_ids
+    left join latest_records as latest
+        on latest.dossier_id = dossier_ids.dossier_id
     left join record_facts
-        on record_facts.dossier_id = latest.dossier_id
+        on record_facts.dossier_id = dossier_ids.dossier_id
     left join event_facts
-        on event_facts.dossier_id = latest.dossier_id
+        on event_facts.dossier_id = dossier_ids.dossier_id
+    left join agencies as event_agency
+        on latest.dossier_id is null
+        and event_agency.agency_key = event_facts.event_agency_code
 
 ),
 
 with_end as (
 
+    -- the end of processing: the portal's priority first (processed, then returned, then
+    -- stopped or refused, then withdrawn), then the earliest evidence of it in either source
     select
         *,
-        least(event_ended_at, record_ended_at) as processing_ended_at,
         case
-            when event_ended_at is not null
-                and (record_ended_at is null or event_ended_at <= record_ended_at)
-                then event_outcome
-            when record_ended_at is not null then record_outcome
+            when event_ending_priority is null then record_ended_at
+            when record_ending_priority is null then event_ended_at
+            when event_ending_priority < record_ending_priority then event_ended_at
+            when record_ending_priority < event_ending_priority then record_ended_at
+            else least(event_ended_at, record_ended_at)
+        end as processing_ended_at,
+        case
+            when event_ending_priority is null then
+                case when record_ended_at is not null then record_outcome end
+            when record_ending_priority is null then event_outcome
+            when event_ending_priority < record_ending_priority then event_outcome
+            when record_ending_priority < event_ending_priority then record_outcome
+            when event_ended_at <= record_ended_at then event_outcome
+            else record_outcome
         end as outcome
 
     from dossiers
@@ -171,6 +249,7 @@ with_due as (
         procedures.is_full_online as is_full_online_procedure,
         procedures.is_fee_bearing,
         receipt_day.working_day_number as received_working_day_number,
+        receipt_day.is_working_day as received_on_working_day,
         -- due = the N-th working day after the day of receipt at the same clock time; receipt
         -- plus N days, hours or calendar months for the other units
         case procedures.legal_time_unit
@@ -282,12 +361,21 @@ judged as (
             else 'on_time'
         end as end_judgement,
         case dossiers.legal_time_unit
+            -- working days: whole working days between the two days plus the clock difference;
+            -- a moment on a non-working day counts as the end of the last working day before
+            -- it (its day's number is that day's), so nothing on a weekend or holiday counts
+            -- and the time is never negative (received Friday 15:20, ended Sunday 07:30: the
+            -- rest of Friday, 0.36 working days)
             when 'ngay_lam_viec' then
                 (end_day.working_day_number - dossiers.received_working_day_number)
-                + ({{ dbt.datediff('cast(cast(dossiers.effective_ended_at as date) as timestamp)',
-                                    'dossiers.effective_ended_at', 'second') }}
-                   - {{ dbt.datediff('cast(cast(dossiers.received_at as date) as timestamp)',
-                                      'dossiers.received_at', 'second') }}) / 86400.0
+                + ((case when end_day.is_working_day
+                        then {{ dbt.datediff('cast(cast(dossiers.effective_ended_at as date) as timestamp)',
+                                             'dossiers.effective_ended_at', 'second') }}
+                        else 86400 end)
+                   - (case when dossiers.received_on_working_day
+                        then {{ dbt.datediff('cast(cast(dossiers.received_at as date) as timestamp)',
+                                             'dossiers.received_at', 'second') }}
+                        else 86400 end)) / 86400e0
             when 'gio' then
                 {{ dbt.datediff('dossiers.received_at', 'dossiers.effective_ended_at', 'second') }} / 3600.0
             when 'ngay' then
@@ -380,8 +468,11 @@ select
     dossiers.effective_ended_at,
     dossiers.end_judgement,
     -- decimals, so that sums over dossiers do not depend on the order they are added in
-    cast(round(dossiers.processing_time_in_unit, 6) as decimal(18, 6)) as processing_time_in_unit,
-    cast(round(dossiers.processing_time_in_unit / nullif(dossiers.legal_time_value, 0), 6)
+    -- never negative: an end logged before the receipt (a clock error) has used no time
+    cast(round(case when dossiers.processing_time_in_unit < 0 then 0
+        else dossiers.processing_time_in_unit end, 6) as decimal(18, 6)) as processing_time_in_unit,
+    cast(round(case when dossiers.processing_time_in_unit < 0 then 0
+        else dossiers.processing_time_in_unit end / nullif(dossiers.legal_time_value, 0), 6)
         as decimal(18, 6)) as legal_time_used_share,
     date_trunc('minute', dossiers.processing_ended_at) = date_trunc('minute', dossiers.due_at)
         as is_closed_at_due_minute,

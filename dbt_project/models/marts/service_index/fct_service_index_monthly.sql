@@ -1,11 +1,12 @@
--- the real-time service index per unit and month: points per group, total out of 100, rank
--- among the units of the same kind and code system, and band
+-- the real-time service index per unit and month, as chiso scores its own log: points per group,
+-- total out of 100, rank among the units of the same kind and code system, and band
 {{ config(unique_key=['period_start', 'unit_type', 'code_system', 'unit_key']) }}
 
 with criteria as (
 
     select * from {{ ref('fct_service_index_criteria_monthly') }}
-    where {{ partition_overlaps('period_start', 'period_end') }}
+    where count_source = 'log'
+        and {{ partition_overlaps('period_start', 'period_end') }}
 
 ),
 
@@ -27,15 +28,19 @@ groups as (
 
     select
         period_start, period_end, unit_type, code_system, unit_key, province_key,
-        is_mapped_forward, version, group_code,
+        is_mapped_forward, version, total_formula, group_code,
         min(group_points) as group_points,
-        sum(score) as group_score,
-        -- a group none of whose criteria could be scored or given drops out of the total
-        bool_or(is_applicable or is_points_given) as is_group_applicable
+        -- a formula over several rates whose parts may add up to more is capped at the group
+        case when min(group_formula) = 'sum_capped' then least(min(group_points), sum(score))
+            else sum(score) end as group_score,
+        -- a group none of whose criteria could be scored or given drops out of a rescaled total
+        bool_or(is_applicable or is_points_given) as is_group_applicable,
+        -- in a plain-sum total, the points of criteria the log does not count at all
+        coalesce(sum(cap) filter (where score is null and total_formula = 'sum'), 0) as unmeasured_points
 
     from criteria
     group by period_start, period_end, unit_type, code_system, unit_key, province_key,
-        is_mapped_forward, version, group_code
+        is_mapped_forward, version, total_formula, group_code
 
 ),
 
@@ -43,7 +48,7 @@ units as (
 
     select
         period_start, period_end, unit_type, code_system, unit_key, province_key,
-        is_mapped_forward, version,
+        is_mapped_forward, version, total_formula,
         sum(group_score) filter (where group_code = 'CK') as publicity_points,
         sum(group_score) filter (where group_code = 'TD') as progress_points,
         sum(group_score) filter (where group_code = 'SH') as digitisation_points,
@@ -52,12 +57,14 @@ units as (
         sum(group_score) filter (where group_code = 'TT') as online_payment_points,
         sum(group_score) filter (where is_group_applicable) as scored_points,
         sum(group_points) filter (where is_group_applicable) as applicable_points,
+        coalesce(sum(group_score), 0) as summed_points,
         sum(group_points) as max_points,
+        sum(unmeasured_points) as unmeasured_points,
         count(*) filter (where not is_group_applicable) as groups_not_applicable
 
     from groups
     group by period_start, period_end, unit_type, code_system, unit_key, province_key,
-        is_mapped_forward, version
+        is_mapped_forward, version, total_formula
 
 ),
 
@@ -65,8 +72,10 @@ totals as (
 
     select
         *,
-        -- out of 100; a group that cannot be scored at all is left out and the rest rescaled
-        cast(round({{ safe_divide('scored_points * max_points', 'applicable_points') }}, 6)
+        -- out of 100. `rescale` (766-2022): a group that cannot be scored at all is left out and
+        -- the rest rescaled; `sum` (portal-2025): the plain sum, nothing dropped or rescaled
+        cast(round(case when total_formula = 'sum' then summed_points
+            else {{ safe_divide('scored_points * max_points', 'applicable_points') }} end, 6)
             as decimal(12, 6)) as total_score
 
     from units
@@ -129,6 +138,7 @@ select
     cast(banded.satisfaction_points as decimal(12, 6)) as satisfaction_points,
     cast(banded.online_payment_points as decimal(12, 6)) as online_payment_points,
     cast(banded.groups_not_applicable as integer) as groups_not_applicable,
+    cast(banded.unmeasured_points as double) as unmeasured_points,
     cast(banded.total_score as decimal(12, 6)) as total_score,
     cast(banded.total_score_rounded as decimal(5, 2)) as total_score_rounded,
     cast(case when banded.unit_type = 'agency' then 'province' else 'national' end as varchar)

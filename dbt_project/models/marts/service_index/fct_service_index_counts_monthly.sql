@@ -1,0 +1,273 @@
+-- the (numerator, denominator) of every service index criterion per unit and month, from each
+-- source that counts it: chiso's own log (`log`: the dossier rates of macro dossier_rates() and
+-- the petitions answered in the month) and the national portal's evaluation export (`portal`). The scoring step scores both alike.
+{{ config(unique_key=['period_start', 'unit_type', 'code_system', 'unit_key', 'count_source', 'criterion_code']) }}
+
+with indicators as (
+
+    -- provinces under both code systems and agencies; the index is monthly
+    select * from {{ ref('fct_dossier_indicators_by_period') }}
+    where period_type = 'month'
+        and unit_type in ('province', 'agency')
+        and {{ partition_overlaps('period_start', 'period_end') }}
+
+),
+
+portal_metrics as (
+
+    select * from {{ ref('stg_portal_evaluation__metrics') }}
+    where {{ partition_overlaps('period_start', 'period_end') }}
+
+),
+
+criteria as (
+
+    select * from {{ ref('service_index_criteria') }}
+
+),
+
+petitions as (
+
+    select * from {{ ref('int_petitions__judged') }}
+
+),
+
+agencies as (
+
+    select * from {{ ref('int_reference__agencies') }}
+
+),
+
+crosswalk as (
+
+    select * from {{ ref('int_reference__province_crosswalk') }}
+
+),
+
+petition_reporting_units as (
+
+    -- the units an agency's petitions count in, from the agency reference (an agency may
+    -- answer petitions without handling a dossier): itself, its province under its own code
+    -- system, and its gso34 province (an old province mapped forward)
+    select agency_key as agency_code, 'agency' as unit_type, code_system, agency_key as unit_key,
+        false as is_gso63_series
+    from agencies
+
+    union all
+
+    select agency_key, 'province', code_system, province_key, code_system = 'gso63'
+    from agencies
+
+    union all
+
+    select agencies.agency_key, 'province', 'gso34', crosswalk.gso34_province_key, false
+    from agencies
+    inner join crosswalk
+        on crosswalk.gso63_province_key = agencies.province_key
+
+),
+
+petitions_loaded as (
+
+    -- without any petition loaded chiso does not measure them (never "none, so full marks")
+    select count(*) > 0 as has_petitions from petitions
+
+),
+
+petition_agency_months as (
+
+    -- petitions answered (handled or refused) in the month, by the agency that answered
+    select
+        cast(date_trunc('month', handled_at) as date) as period_start,
+        agency_code,
+        count(*) filter (where is_answered_on_time) as answered_on_time,
+        count(*) as answered,
+        count(*) filter (where is_satisfied) as satisfied,
+        count(*) filter (where is_rated) as rated
+
+    from petitions
+    where is_answered
+    group by cast(date_trunc('month', handled_at) as date), agency_code
+
+),
+
+petition_unit_months as (
+
+    -- each agency's petitions in every unit it reports to, as its dossiers are
+    select
+        months.period_start,
+        units.unit_type,
+        units.code_system,
+        units.unit_key,
+        sum(months.answered_on_time) as answered_on_time,
+        sum(months.answered) as answered,
+        sum(months.satisfied) as satisfied,
+        sum(months.rated) as rated
+
+    from petition_agency_months as months
+    inner join petition_reporting_units as units
+        on units.agency_code = months.agency_code
+    where not units.is_gso63_series or months.period_start < date '{{ var("merger_date") }}'
+    group by months.period_start, units.unit_type, units.code_system, units.unit_key
+
+),
+
+petition_rates as (
+
+    {%- for metric, parts in {'petition_on_time_rate': ('answered_on_time', 'answered'),
+                              'petition_satisfaction_rate': ('satisfied', 'rated')}.items() %}
+    select
+        indicators.period_start, indicators.unit_type, indicators.code_system, indicators.unit_key,
+        '{{ metric }}' as rate_metric,
+        case when loaded.has_petitions
+            then cast(coalesce(months.{{ parts[0] }}, 0) as double) end as numerator,
+        case when loaded.has_petitions
+            then cast(coalesce(months.{{ parts[1] }}, 0) as double) end as denominator
+    from indicators
+    cross join petitions_loaded as loaded
+    left join petition_unit_months as months
+        on months.period_start = indicators.period_start
+        and months.unit_type = indicators.unit_type
+        and months.code_system = indicators.code_system
+        and months.unit_key = indicators.unit_key
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+dossier_rates as (
+
+    -- each rate the configuration may name, as numerator and denominator
+    {%- for metric, parts in dossier_rates().items() %}
+    select
+        period_start, unit_type, code_system, unit_key,
+        '{{ metric }}' as rate_metric,
+        cast({{ parts[0] }} as double) as numerator,
+        cast({{ parts[1] }} as double) as denominator
+    from indicators
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+log_rates as (
+
+    select * from dossier_rates
+    union all
+    select * from petition_rates
+
+),
+
+log_counts as (
+
+    -- every criterion of the version in force for the month; a criterion no rate of the log
+    -- measures has no counts from it
+    select
+        indicators.period_start,
+        indicators.period_end,
+        indicators.unit_type,
+        indicators.code_system,
+        indicators.unit_key,
+        indicators.province_key,
+        indicators.is_mapped_forward,
+        'log' as count_source,
+        criteria.version,
+        criteria.criterion_code,
+        log_rates.numerator,
+        log_rates.denominator
+
+    from indicators
+    inner join criteria
+        on indicators.period_start >= criteria.valid_from
+        and (criteria.valid_to is null or indicators.period_start <= criteria.valid_to)
+    left join log_rates
+        on log_rates.period_start = indicators.period_start
+        and log_rates.unit_type = indicators.unit_type
+        and log_rates.code_system = indicators.code_system
+        and log_rates.unit_key = indicators.unit_key
+        and log_rates.rate_metric = criteria.rate_metric
+
+),
+
+portal_units as (
+
+    select distinct
+        period_start,
+        period_end,
+        unit_type,
+        code_system,
+        unit_key,
+        -- an agency's province is its parent in the portal's tree
+        case when unit_type = 'province' then unit_key
+            else {{ province_key('code_system', clean_province_code('parent_code')) }}
+        end as province_key
+
+    from portal_metrics
+    -- a group score row carries no counts of its own
+    where metric_code not in ('ONLINE_SERVICE', 'PAYMENT')
+
+),
+
+portal_units_single_province as (
+
+    select
+        period_start, period_end, unit_type, code_system, unit_key,
+        max(province_key) as province_key
+    from portal_units
+    group by period_start, period_end, unit_type, code_system, unit_key
+
+),
+
+portal_counts as (
+
+    select
+        units.period_start,
+        units.period_end,
+        units.unit_type,
+        units.code_system,
+        units.unit_key,
+        units.province_key,
+        false as is_mapped_forward,
+        'portal' as count_source,
+        criteria.version,
+        criteria.criterion_code,
+        portal_metrics.numerator,
+        portal_metrics.denominator
+
+    from portal_units_single_province as units
+    inner join criteria
+        on units.period_start >= criteria.valid_from
+        and (criteria.valid_to is null or units.period_start <= criteria.valid_to)
+    left join portal_metrics
+        on portal_metrics.period_start = units.period_start
+        and portal_metrics.unit_type = units.unit_type
+        and portal_metrics.unit_key = units.unit_key
+        and portal_metrics.metric_code = criteria.portal_metric_code
+
+),
+
+counts as (
+
+    select * from log_counts
+    union all
+    select * from portal_counts
+
+)
+
+select
+    cast(period_start as date) as period_start,
+    cast(period_end as date) as period_end,
+    cast(unit_type as {{ dbt.type_string() }}) as unit_type,
+    cast(code_system as {{ dbt.type_string() }}) as code_system,
+    cast(unit_key as {{ dbt.type_string() }}) as unit_key,
+    cast(province_key as {{ dbt.type_string() }}) as province_key,
+    cast(is_mapped_forward as boolean) as is_mapped_forward,
+    cast(count_source as {{ dbt.type_string() }}) as count_source,
+    cast(version as {{ dbt.type_string() }}) as version,
+    cast(criterion_code as {{ dbt.type_string() }}) as criterion_code,
+    cast(numerator as double) as numerator,
+    cast(denominator as double) as denominator,
+    -- counted: the source gives the criterion a denominator (zero included)
+    cast(denominator is not null as boolean) as is_measured
+
+from counts

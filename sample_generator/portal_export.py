@@ -1,0 +1,307 @@
+"""The national portal's own evaluation of the sample's units (dichvucong.gov.vn "đánh giá chất
+lượng phục vụ", SPEC 2.4b): one JSON file per group and month from 2025-07, for every gso34
+agency and province, with the counts the portal saw and the score it gave.
+
+The counts are the dossiers' and petitions' own (what the portal would count from the same
+synchronised data); the criteria chiso's inputs do not measure (publicity, certified copies,
+population-database use, procedure counts) get counts of their own. The scores are
+computed here by the portal's rules as issue 9 quotes them, written out independently of
+chiso's configuration so that scoring the exported counts with that configuration is a real
+check, and rounded to 2 decimals as the portal publishes them. A few agencies (and so their
+provinces) get progress counts that differ from their log: the portal counted dossiers their
+export lacks, more of them late (ground truth `portal_count_mismatch`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from foundation.calendar import EPOCH
+from foundation.reference import GSO34, MERGER_DATE, provinces_gso34, provinces_gso63
+from sample_generator.catalogue import Agencies, Catalogue
+from sample_generator.context import SampleContext
+from sample_generator.dossiers import DAY, NAT, Dossiers
+from sample_generator.petitions import PetitionCounts
+from sample_generator.self_reported import on_time
+from sample_generator.truth import WrittenFile
+
+MISMATCH_AGENCIES = 3
+PUBLICITY = (("PUBLISH_ON_TIME", "Công bố TTHC đúng hạn", 6.0),
+             ("PUBLIC_UPDATE_ON_TIME", "Cập nhật, công khai TTHC đúng hạn", 4.0),
+             ("PUBLIC_CONTENT_FULL", "Công khai đầy đủ nội dung TTHC", 2.0),
+             ("DOSSIER_SYNC", "Đồng bộ hồ sơ thời gian thực", 6.0))
+DIGITISATION_INVENTED = (("ELECTRONIC_CERTIFIED_COPY", "Cấp bản sao điện tử", 2.0),
+                         ("SYNCED_WITH_DVCQG_PERSONAL_STORAGE", "Chia sẻ kho dữ liệu", 4.0),
+                         ("CITIZEN_DATA_CONNECTED_DOSSIER", "Hồ sơ dùng dữ liệu dân cư", 2.0),
+                         ("CITIZEN_DATA_CONNECTED_FORMALITY", "Thủ tục kết nối CSDL dân cư",
+                          2.0))
+
+
+# --- the portal's rules (issue 9), one function each ----------------------------------------
+
+def linear(points: float, numerator: float, denominator: float, *, scale: float = 1.0,
+           empty: float = 0.0) -> float:
+    """min(points, points × rate ÷ scale); `empty` when there is nothing to count."""
+    if denominator <= 0:
+        return empty
+    return min(points, points * (numerator / denominator) / scale)
+
+
+def payment(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> float:
+    """6A + min(2, 2.5B) + 2.5C, at most 10."""
+    def rate(pair: tuple[float, float]) -> float:
+        return pair[0] / pair[1] if pair[1] > 0 else 0.0
+    return min(10.0, 6 * rate(a) + min(2.0, 2.5 * rate(b)) + 2.5 * rate(c))
+
+
+def online_services(provision: tuple[float, float], submission: tuple[float, float]) -> float:
+    """chiso's assumption (no published rule): 6 at 80% of dossiers on online procedures, 6 at
+    50% submitted online, linear below; a criterion with nothing to count leaves its points to
+    the other."""
+    parts = [(6.0, 0.8, provision), (6.0, 0.5, submission)]
+    scored = [(p, t, n, d) for p, t, (n, d) in parts if d > 0]
+    if not scored:
+        return 0.0
+    points = sum(p for p, *_ in scored)
+    return sum(linear(p, n, d, scale=t) for p, t, n, d in scored) * 12.0 / points
+
+
+# --- counts from the dossiers ------------------------------------------------------------------
+
+def _month_bounds(ctx: SampleContext) -> list[tuple[np.datetime64, int, int]]:
+    months = np.arange(np.datetime64(MERGER_DATE, "M"),
+                       np.datetime64(ctx.config.end, "M") + 1)
+    out = []
+    for month in months:
+        start = (month.astype("datetime64[D]") - np.datetime64(EPOCH)).astype(int) * DAY
+        end = ((month + 1).astype("datetime64[D]") - np.datetime64(EPOCH)).astype(int) * DAY
+        if month >= np.datetime64(ctx.config.start, "M"):
+            out.append((month, int(start), int(end)))
+    return out
+
+
+def _waits_until(d: Dossiers, moment: int) -> tuple[np.ndarray, np.ndarray]:
+    """Supplement time with the applicant up to `moment`, and requests made by then."""
+    requested = d.supplement_requested
+    made = (requested != NAT) & (requested < moment)
+    resumed = np.where(d.supplement_completed != NAT, d.supplement_completed, moment)
+    waits = np.where(made, np.minimum(resumed, moment) - requested, 0).sum(axis=1)
+    return waits, made.sum(axis=1)
+
+
+def _counts(d: Dossiers, cat: Catalogue, start: int, end: int, cutoff: int
+            ) -> dict[str, np.ndarray]:
+    """Per dossier, 0/1 for every count the portal takes in the month [start, end); `cutoff`
+    ends what the synchronised data knows (a result returned later is not known yet)."""
+    received = d.received != NAT
+    closed = np.where(d.ended != NAT, np.maximum(d.ended, d.received), NAT)
+    is_open_at_start = (closed == NAT) | (closed >= start)
+    new = received & (d.received >= start) & (d.received < end)
+    carried = received & (d.received < start) & is_open_at_start
+    ended = (new | carried) & (closed != NAT) & (closed < end)
+    open_end = (new | carried) & ~ended
+    waits, requests = _waits_until(d, end)
+    within_due = open_end & (requests < 2) & (end <= d.due + waits)
+    processed = ended & (d.outcome == 0)
+    late = processed & ~on_time(d)
+    unhappy = processed & (late | (d.rating == "khong_hai_long") | d.complaint.astype(bool))
+    fee = cat.fee_bearing[d.procedure].astype(bool)
+    online_procedure = np.isin(cat.online_level[d.procedure], ("toan_trinh", "mot_phan"))
+    result_known = (d.returned != NAT) & (d.returned <= cutoff)
+    return {
+        "received": new | carried, "onTime": (ended & on_time(d)) | within_due,
+        "new": new, "electronic": processed & d.electronic_result.astype(bool) & result_known,
+        "digitised": new & d.digitised.astype(bool), "reused": new & d.reused.astype(bool),
+        "processed": processed, "satisfied": processed & ~unhappy,
+        "feeDossiers": new & fee, "paidOnlineDossiers": new & fee & (d.paid_online > 0),
+        "onlineProcedureDossiers": new & online_procedure, "onlineDossiers": new & (d.channel == 2),
+    }
+
+
+def _round(value: float) -> float:
+    return round(value + 1e-12, 2)
+
+
+class _Unit:
+    """One unit's counts in one month, the invented ones drawn once."""
+
+    def __init__(self, code: str, name: str, unit_type: str, counts: dict[str, int],
+                 rng: np.random.Generator, fee_procedures: int,
+                 petitions: tuple[int, int, int, int]) -> None:
+        self.code, self.name, self.unit_type, self.c = code, name, unit_type, counts
+        n = counts["new"]
+        procedures = int(rng.integers(0, 30))
+        self.publicity = [(code_, name_, pts, *self._part(rng, procedures))
+                          for code_, name_, pts in PUBLICITY[:3]]
+        self.publicity.append((*PUBLICITY[3], *self._part(rng, n)))
+        self.invented = [(c, nm, pts, *self._part(rng, n)) for c, nm, pts in DIGITISATION_INVENTED]
+        # the petitions handled in the month: (on time, handled), (satisfied, rated)
+        self.petitions = [(petitions[0], petitions[1]), (petitions[2], petitions[3])]
+        integrated = int(rng.integers(0, fee_procedures + 1))
+        self.procedures = (integrated, fee_procedures,
+                           min(fee_procedures, int(rng.integers(0, fee_procedures + 1))))
+
+    @staticmethod
+    def _part(rng: np.random.Generator, total: int) -> tuple[int, int]:
+        return int(rng.binomial(total, rng.uniform(0.6, 1.0))) if total else 0, total
+
+
+def _metric(code: str, name: str, points: float, numerator: int, denominator: int,
+            score: float) -> dict[str, Any]:
+    ratio = round(numerator / denominator, 4) if denominator else None
+    return {"code": code, "name": name, "numerator": numerator, "denominator": denominator,
+            "ratio": ratio, "score": _round(score), "maxScore": points}
+
+
+def _metric_groups(unit: _Unit) -> dict[str, list[dict[str, Any]]]:
+    c = unit.c
+    publicity = [_metric(code, name, pts, n, d, linear(pts, n, d))
+                 for code, name, pts, n, d in unit.publicity]
+    digitisation = [
+        _metric("ORIGINAL_RESULT_AVAILABLE", "Kết quả điện tử", 6, c["electronic"],
+                c["processed"], linear(6, c["electronic"], c["processed"])),
+        _metric("SO_HOA_GIAY_TO_GIAI_QUYET", "Số hóa hồ sơ, kết quả", 4, c["digitised"],
+                c["new"], linear(4, c["digitised"], c["new"])),
+        _metric("REUSED_DIGITIZED_DATA", "Tái sử dụng dữ liệu số hóa", 2, c["reused"], c["new"],
+                linear(2, c["reused"], c["new"], scale=0.8)),
+    ] + [_metric(code, name, pts, n, d, linear(pts, n, d))
+         for code, name, pts, n, d in unit.invented]
+    (on_time_n, on_time_d), (liked_n, liked_d) = unit.petitions
+    satisfaction = [
+        _metric("PETITION_PROCESSING_ON_TIME", "PAKN xử lý đúng hạn", 6, on_time_n, on_time_d,
+                linear(6, on_time_n, on_time_d, empty=6)),
+        _metric("PETITION_HANDLING_SATISFACTION", "Hài lòng xử lý PAKN", 6, liked_n, liked_d,
+                linear(6, liked_n, liked_d, empty=6)),
+        _metric("DOSSIER_RECEIVING_SATISFACTION", "Hài lòng tiếp nhận, giải quyết hồ sơ", 6,
+                c["satisfied"], c["processed"],
+                linear(6, c["satisfied"], c["processed"], scale=0.9)),
+    ]
+    return {"PUBLICITY": publicity, "DIGITIZATION": digitisation, "SATISFACTION": satisfaction}
+
+
+def _tree_node(group: str, unit: _Unit) -> dict[str, Any]:
+    c = unit.c
+    node: dict[str, Any] = {"unitCode": unit.code, "unitName": unit.name,
+                            "unitType": unit.unit_type}
+    if group == "PROGRESS":
+        node |= {"received": c["received"], "onTime": c["onTime"],
+                 "score": _round(linear(20, c["onTime"], c["received"])), "maxScore": 20}
+    elif group == "ONLINE_SERVICE":
+        node |= {"received": c["new"], "onlineProcedureDossiers": c["onlineProcedureDossiers"],
+                 "onlineDossiers": c["onlineDossiers"], "maxScore": 12,
+                 "score": _round(online_services((c["onlineProcedureDossiers"], c["new"]),
+                                                 (c["onlineDossiers"], c["new"])))}
+    else:
+        integrated, fee_procedures, with_dossiers = unit.procedures
+        node |= {"feeDossiers": c["feeDossiers"], "paidOnlineDossiers": c["paidOnlineDossiers"],
+                 "feeProcedures": fee_procedures, "integratedFeeProcedures": integrated,
+                 "feeProceduresWithDossiers": with_dossiers, "maxScore": 10,
+                 "score": _round(payment((c["paidOnlineDossiers"], c["feeDossiers"]),
+                                         (integrated, fee_procedures),
+                                         (with_dossiers, fee_procedures)))}
+    return node
+
+
+def _write_json(ctx: SampleContext, relative: str, document: dict[str, Any], rows: int) -> None:
+    path = ctx.inbox / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    ctx.truth.add_file(WrittenFile(path=relative, family="portal_evaluation", format="json",
+                                   rows=rows, note="Đánh giá chất lượng phục vụ (Cổng DVCQG)"))
+
+
+def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
+                        agencies: Agencies, petitions: PetitionCounts) -> None:
+    rng = ctx.rng("portal-export")
+    new_agencies = np.flatnonzero(agencies.code_system == GSO34)
+    if not len(new_agencies) or not _month_bounds(ctx):
+        return
+    liars = set(rng.choice(agencies.code[new_agencies],
+                           min(MISMATCH_AGENCIES, len(new_agencies)), replace=False).tolist())
+    names34 = {p.code: p.name for p in provinces_gso34()}
+    successor = {p.code: p.successor_code for p in provinces_gso63()}
+    # a dossier counts in its agency and in its territory's new province (old ones mapped forward)
+    territory = np.array([c if s == GSO34 else successor[c]
+                          for c, s in zip(d.province_code, d.code_system, strict=True)])
+    level_bit = {"tinh": 1, "huyen": 2, "xa": 4}
+    fee_at_level = {lvl: int(((cat.levels & bit) > 0)[cat.fee_bearing.astype(bool)].sum())
+                    for lvl, bit in level_bit.items()}
+    mismatched: dict[str, list[str]] = {}
+    cutoff = ((ctx.config.end - EPOCH).days + 1) * DAY - 1  # as the dossier exports
+    for month, start, end in _month_bounds(ctx):
+        per_dossier = _counts(d, cat, start, end, cutoff)
+        period = {"year": int(str(month)[:4]), "month": int(str(month)[5:7])}
+        provinces: dict[str, tuple[_Unit, list[_Unit]]] = {}
+        month_text = str(month)
+        province_petitions: dict[str, list[int]] = {}
+        # a province's petitions: every agency of its territory, old ones mapped forward
+        for i in range(len(agencies.code)):
+            got = petitions.get((str(agencies.code[i]), month_text), (0, 0, 0, 0))
+            code = str(agencies.province_code[i])
+            code = code if agencies.code_system[i] == GSO34 else successor[code]
+            total = province_petitions.setdefault(code, [0, 0, 0, 0])
+            province_petitions[code] = [a + b for a, b in zip(total, got, strict=True)]
+        for code in sorted(set(territory[per_dossier["received"]])):
+            mine = territory == code
+            counts = {k: int(v[mine].sum()) for k, v in per_dossier.items()}
+            fee = max(fee_at_level.values())
+            got = tuple(province_petitions.get(code, [0, 0, 0, 0]))
+            provinces[code] = (_Unit(code, names34[code], "province", counts, rng, fee, got), [])
+        for i in new_agencies:
+            agency, province = str(agencies.code[i]), str(agencies.province_code[i])
+            mine = d.agency == agency
+            counts = {k: int(v[mine].sum()) for k, v in per_dossier.items()}
+            if province not in provinces or counts["received"] == 0:
+                continue
+            if agency in liars:
+                # the portal counted a quarter more dossiers, and none of the extra on time
+                extra = max(2, counts["received"] // 4)
+                counts["received"] += extra
+                counts["onTime"] = max(0, counts["onTime"] - extra // 2)
+                province_counts = provinces[province][0].c
+                province_counts["received"] += extra
+                province_counts["onTime"] = max(0, province_counts["onTime"] - extra // 2)
+                mismatched.setdefault(agency, []).append(str(month))
+                mismatched.setdefault(province, []).append(str(month))
+            unit = _Unit(agency, f"Đơn vị {agency}", "agency", counts, rng,
+                         fee_at_level[str(agencies.level[i])],
+                         petitions.get((agency, month_text), (0, 0, 0, 0)))
+            provinces[province][1].append(unit)
+        _write_month(ctx, str(month), period, provinces)
+    for unit, months in sorted(mismatched.items()):
+        ctx.truth.add_defect("portal_count_mismatch", "anomaly", None, [], unit_code=unit,
+                             unit_type="agency" if unit in liars else "province",
+                             metric_code="PROGRESS", months=sorted(set(months)))
+
+
+def _write_month(ctx: SampleContext, month: str, period: dict[str, int],
+                 provinces: dict[str, tuple[_Unit, list[_Unit]]]) -> None:
+    folder = f"portal_evaluation/{month}"
+    units = [u for parent, children in provinces.values() for u in (parent, *children)]
+    metric_groups = {u.code: _metric_groups(u) for u in units}
+    for group in ("PUBLICITY", "DIGITIZATION", "SATISFACTION"):
+        listed = []
+        for parent, children in provinces.values():
+            for unit in (parent, *children):
+                listed.append({"unitCode": unit.code, "unitName": unit.name,
+                               "unitType": unit.unit_type,
+                               "parentCode": None if unit is parent else parent.code,
+                               "metrics": metric_groups[unit.code][group]})
+        rows = sum(len(u["metrics"]) for u in listed)
+        _write_json(ctx, f"{folder}/{group.lower()}.json",
+                    {"code": 200, "message": "OK", "data": {**period, "group": group,
+                                                            "units": listed}}, rows)
+    per_node: dict[str, int] = {"PROGRESS": 1, "ONLINE_SERVICE": 3, "PAYMENT": 4}
+    node: Callable[[str, _Unit], dict[str, Any]] = _tree_node
+    for group, rows_per_node in per_node.items():
+        # one file per province tree would be the portal's own paging; one file per month here
+        for parent, children in provinces.values():
+            tree = {"parent": node(group, parent), "children": [node(group, c) for c in children]}
+            _write_json(ctx, f"{folder}/{group.lower()}_{parent.code}.json",
+                        {"code": 200, "message": "OK", "data": {**period, "group": group,
+                                                                **tree}},
+                        rows_per_node * (1 + len(children)))

@@ -139,9 +139,13 @@ def self_reported(con: duckdb.DuckDBPyConnection, unit_key: str) -> str:
                        [unit_key]).fetchall()
     fig, ax = plt.subplots(figsize=(5.6, 2.6))
     months = [r[0] for r in rows]
-    ax.plot(months, [r[1] for r in rows], marker="o", color=UNIT, label="tự báo cáo")
-    ax.plot(months, [r[2] for r in rows], marker="s", color=NATION, label="tính từ nhật ký")
-    ax.fill_between(months, [r[2] for r in rows], [r[3] for r in rows], color=NATION, alpha=0.2,
+
+    def values(i: int) -> list[float]:  # a month without dossiers has no rate: a gap, not 0
+        return [float("nan") if r[i] is None else float(r[i]) for r in rows]
+
+    ax.plot(months, values(1), marker="o", color=UNIT, label="tự báo cáo")
+    ax.plot(months, values(2), marker="s", color=NATION, label="tính từ nhật ký")
+    ax.fill_between(months, values(2), values(3), color=NATION, alpha=0.2,
                     label="khoảng tin cậy 99,9% (Wilson)")
     ax.set_ylabel("tỷ lệ đúng hạn (%)")
     ax.set_title(f"Tỷ lệ đúng hạn tự báo cáo và tính từ nhật ký — {unit_key}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import logging
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -29,6 +30,8 @@ font-size:.85em;text-align:left;vertical-align:top}th{background:#f4f4f4}
 .flag{border:1px solid #e6b0aa;background:#fdf2f1;padding:.5em 1em;margin:1em 0}
 .reason{color:#555;font-size:.85em}svg{max-width:100%;height:auto}code{font-size:.8em}
 """
+
+log = logging.getLogger(__name__)
 
 
 def _e(value: Any) -> str:
@@ -81,6 +84,16 @@ def _chart(con: duckdb.DuckDBPyConnection, kind: str | None, result: Result,
     except duckdb.Error as exc:  # a chart never hides a flag
         return f"<p class='reason'>Không vẽ được biểu đồ: {_e(exc)}</p>"
     return ""
+
+
+def _safe_chart(con: duckdb.DuckDBPyConnection, kind: str | None, result: Result,
+                evidence: dict[str, Any], row: dict[str, Any]) -> str:
+    """A chart that cannot be drawn is said so on the page; it never stops the gate."""
+    try:
+        return _chart(con, kind, result, evidence, row)
+    except Exception as error:
+        log.warning("chart %s for %s not drawn: %s", kind, result.unit_key, error)
+        return f"<p class='reason'>Không vẽ được biểu đồ ({_e(type(error).__name__)}).</p>"
 
 
 def _expectations(files: list[SuiteFile]) -> dict[str, Expectation]:
@@ -160,7 +173,7 @@ def write_report(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.datetim
                          json.dumps(evidence.get("keys", {})))
             if chart_key not in drawn:  # one index's chart serves the other indices' flags
                 # a table-wide check (no unit keys) has no per-unit chart to draw
-                drawn[chart_key] = (_chart(con, meta.get("chart"), r, evidence, row)
+                drawn[chart_key] = (_safe_chart(con, meta.get("chart"), r, evidence, row)
                                     if evidence.get("keys") else "")
             parts.append(drawn[chart_key])
             parts.append("</div>")

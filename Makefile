@@ -36,12 +36,15 @@ demo: setup
 	$(VENV)/chiso generate
 	$(VENV)/chiso run
 
+# two workers: the shared pipeline run on one, the other modules beside it (tests/conftest.py)
+PYTEST_WORKERS := -n 2 --dist loadgroup
+
 test: lint
-	$(VENV)/pytest
+	$(VENV)/pytest $(PYTEST_WORKERS)
 
 # everything but the end-to-end tests (real dbt builds and Dagster runs)
 test-fast: lint
-	$(VENV)/pytest -m "not e2e and not slow"
+	$(VENV)/pytest $(PYTEST_WORKERS) -m "not e2e and not slow"
 
 # the measurements on demo-sized samples (minutes each): quality flags against the ground truth
 test-slow: setup

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import json
 import shutil
 from dataclasses import dataclass
@@ -26,6 +27,29 @@ SMALL_SAMPLE = SampleConfig(
     officials_per_province=8,
     procedures=120,
 )
+
+
+@functools.cache
+def _mentions_the_pipeline_run(module_file: str) -> bool:
+    return "pipeline_runs" in Path(module_file).read_text(encoding="utf-8")
+
+
+def _shares_the_pipeline_run(item: pytest.Item) -> bool:
+    """Whether a test's module uses the session's pipeline run, as a fixture or through
+    `request.getfixturevalue` (which the fixture closure does not show)."""
+    return isinstance(item, pytest.Function) and (
+        "pipeline_runs" in item.fixturenames or _mentions_the_pipeline_run(item.module.__file__))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` runs two workers (`pytest -n 2 --dist loadgroup`). The modules that share the
+    session's pipeline run (`pipeline_runs`, minutes) go to one worker together, so it is built
+    once; every other module goes whole to whichever worker is free, so its module fixtures are
+    built once too."""
+    shared = {item.module.__name__ for item in items if _shares_the_pipeline_run(item)}
+    for item in items:
+        module = item.module.__name__ if isinstance(item, pytest.Function) else item.nodeid
+        item.add_marker(pytest.mark.xdist_group("pipeline" if module in shared else module))
 
 
 @pytest.fixture(scope="session")

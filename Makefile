@@ -37,7 +37,7 @@ demo: setup
 	$(VENV)/chiso run
 
 # two workers: the shared pipeline run on one, the other modules beside it (tests/conftest.py)
-PYTEST_WORKERS := -n 2 --dist loadgroup
+PYTEST_WORKERS := -n 2 --dist loadscope
 
 test: lint
 	$(VENV)/pytest $(PYTEST_WORKERS)

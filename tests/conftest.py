@@ -13,6 +13,7 @@ import dagster as dg
 import duckdb
 import pytest
 from dagster._core.events import DagsterEventType
+from xdist.scheduler import LoadScopeScheduling
 
 from sample_generator.config import SampleConfig
 from sample_generator.generate import GROUND_TRUTH, generate
@@ -30,26 +31,25 @@ SMALL_SAMPLE = SampleConfig(
 
 
 @functools.cache
-def _mentions_the_pipeline_run(module_file: str) -> bool:
-    return "pipeline_runs" in Path(module_file).read_text(encoding="utf-8")
+def _uses_the_pipeline_run(module_file: Path) -> bool:
+    """Whether a test module uses the session's pipeline run, as a fixture or through
+    `request.getfixturevalue`."""
+    return "pipeline_runs" in module_file.read_text(encoding="utf-8")
 
 
-def _shares_the_pipeline_run(item: pytest.Item) -> bool:
-    """Whether a test's module uses the session's pipeline run, as a fixture or through
-    `request.getfixturevalue` (which the fixture closure does not show)."""
-    return isinstance(item, pytest.Function) and (
-        "pipeline_runs" in item.fixturenames or _mentions_the_pipeline_run(item.module.__file__))
+class PipelineModulesTogether(LoadScopeScheduling):
+    """`make test` runs two workers (`pytest -n 2 --dist loadscope`). Each module goes whole to
+    one worker, so its module fixtures are built once; the modules that share the session's
+    pipeline run (minutes) count as one module, so that run is built once."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::", 1)[0]
+        path = self.config.rootpath / module
+        return "pipeline_runs" if path.is_file() and _uses_the_pipeline_run(path) else module
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`make test` runs two workers (`pytest -n 2 --dist loadgroup`). The modules that share the
-    session's pipeline run (`pipeline_runs`, minutes) go to one worker together, so it is built
-    once; every other module goes whole to whichever worker is free, so its module fixtures are
-    built once too."""
-    shared = {item.module.__name__ for item in items if _shares_the_pipeline_run(item)}
-    for item in items:
-        module = item.module.__name__ if isinstance(item, pytest.Function) else item.nodeid
-        item.add_marker(pytest.mark.xdist_group("pipeline" if module in shared else module))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
+    return PipelineModulesTogether(config, log) if config.getvalue("dist") == "loadscope" else None
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,9 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# a .venv that has the `spark` extra keeps it (`make test-spark` installed it)
 .venv/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --python $(PYTHON) $(if $(wildcard .venv/.synced-spark),--extra spark)
 	touch $@
 
 # the dbt manifest is a build artefact: Dagster reads it, never parses the project itself

@@ -2,8 +2,9 @@
 compared row for row: DuckDB's warehouse against Spark's tables, as multisets of rows.
 
 A row matches when every column is equal; floating-point columns may instead agree to within
-`RELATIVE_TOLERANCE` (the last bits of a double depend on the order a sum was added up in and on
-the maths library, neither of which SQL fixes). Each relation says how many rows are
+`RELATIVE_TOLERANCE` of their size, or `ABSOLUTE_TOLERANCE` for values near zero (the last bits
+of a double depend on the order a sum was added up in and on the maths library, neither of
+which SQL fixes). Each relation says how many rows are
 identical, how many agree only within that tolerance (and in which columns, by how much), and
 how many have no counterpart on the other engine: those are the unexplained differences."""
 
@@ -20,6 +21,9 @@ import pyarrow.compute as pc
 
 # far above a double's rounding noise (about 1e-16 per operation), far below any real difference
 RELATIVE_TOLERANCE = 1e-9
+# a difference of two equal numbers (a score minus itself, a change of 0%) leaves a residue of
+# about ±1e-15 whose sign and size follow the summation order: below this it is zero
+ABSOLUTE_TOLERANCE = 1e-12
 APPROXIMATE_TYPES = ("FLOAT", "DOUBLE", "REAL")
 EXAMPLES = 3
 
@@ -74,7 +78,8 @@ class Comparison:
         if self.tolerance_rows:
             columns = ", ".join(f"{c} ≤ {d:.1e}" for c, d in sorted(self.tolerance_columns.items()))
             return (f"identical but {self.tolerance_rows} rows whose doubles differ in their last "
-                    f"bits (relative difference {columns}): floating-point rounding")
+                    f"bits (difference relative to max(|x|, 1): {columns}): floating-point "
+                    "rounding")
         return "identical"
 
 
@@ -176,8 +181,9 @@ def compare_tables(con: duckdb.DuckDBPyConnection, relation: Relation, duckdb_ta
                       + ["d._pair = s._pair"])
     compared = [c for c in columns if c not in key]
     equal = {c: f"d.{_quote(c)} is not distinct from s.{_quote(c)}" for c in compared}
-    close = {c: (f"({equal[c]} or abs(d.{_quote(c)} - s.{_quote(c)}) <= {RELATIVE_TOLERANCE} "
-                 f"* greatest(abs(d.{_quote(c)}), abs(s.{_quote(c)})))")
+    close = {c: (f"({equal[c]} or abs(d.{_quote(c)} - s.{_quote(c)}) <= greatest("
+                 f"{RELATIVE_TOLERANCE} * greatest(abs(d.{_quote(c)}), abs(s.{_quote(c)})), "
+                 f"{ABSOLUTE_TOLERANCE}))")
              for c in compared if c in approximate}
     agrees = [close.get(c, equal[c]) for c in compared]
     con.execute(
@@ -197,7 +203,7 @@ def compare_tables(con: duckdb.DuckDBPyConnection, relation: Relation, duckdb_ta
     if tolerated:
         relative = ", ".join(
             f"max(case when d.{q} is distinct from s.{q} then abs(d.{q} - s.{q}) "
-            f"/ nullif(greatest(abs(d.{q}), abs(s.{q})), 0) end)"
+            f"/ greatest(abs(d.{q}), abs(s.{q}), 1) end)"
             for q in (_quote(c) for c in close))
         maxima = con.execute(
             f"select {relative} from _dn as d inner join _sn as s on {on} "

@@ -72,6 +72,17 @@ def test_doubles_that_differ_in_their_last_bits_agree_and_say_so(
     assert "floating-point rounding" in result.verdict
 
 
+def test_the_residue_of_a_difference_of_equal_numbers_is_rounding_and_a_real_one_is_not(
+        tmp_path: Path) -> None:
+    # a score minus itself: 1.8e-15 on one engine, 0 on the other
+    duckdb_rows = [("A", 1, 1.7763568394002505e-15, True), ("B", 2, 0.0, False)]
+    spark = [("A", 1, 0.0, True), ("B", 2, 1e-9, False)]
+    result = _compare(tmp_path, duckdb_rows, _spark(spark))
+    assert (result.tolerance_rows, result.differing_rows) == (1, 1)
+    assert result.differing_columns == {"share": 1}
+    assert result.examples == ["at unit_key='B': share: duckdb 0.0, spark 1e-09"]
+
+
 def test_a_double_beyond_rounding_noise_is_a_difference(tmp_path: Path) -> None:
     spark = [("A", 1, 0.300001, True), *ROWS[1:]]
     result = _compare(tmp_path, ROWS, _spark(spark))

@@ -116,7 +116,7 @@ def years(first: int, last: int) -> dp.PeriodRange:
 @pytest.fixture
 def surveys(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     """SIPAS respondents of 2022 and 2023, PAR INDEX scores of 2023 and a methodology in force
-    from 2022 on (no end year), all loaded on 2024-03-01."""
+    from 2020 on (no end year), all loaded on 2024-03-01."""
     con = duckdb.connect(str(tmp_path / "s.duckdb"))
     con.execute("create schema raw")
     con.execute("create table raw.sipas_responses (respondent_id varchar, survey_year integer, "
@@ -128,7 +128,7 @@ def surveys(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con.execute("insert into raw.sipas_responses values ('r1', 2022, '2024-03-01'), "
                 "('r2', 2023, '2024-03-01')")
     con.execute("insert into raw.par_scores values ('01', 2023, '2024-03-01')")
-    con.execute("insert into raw.par_methodology values ('1.1', 2022, null, '2024-03-01')")
+    con.execute("insert into raw.par_methodology values ('1.1', 2020, null, '2024-03-01')")
     return con
 
 
@@ -142,7 +142,8 @@ def test_the_survey_tables_come_from_the_manifest() -> None:
 
 def test_the_first_yearly_build_covers_every_year_with_scores_or_respondents(
         surveys, manifest) -> None:
-    # the open-ended methodology does not make every year up to now a year of data
+    # the methodology in force from 2020 on does not make 2020 (nor every year up to now) a
+    # year of data
     assert rebuild(surveys, manifest, SURVEY_INPUTS, FIRST_YEAR) == years(2022, 2023)
     assert rebuild(surveys, manifest, SURVEY_INPUTS, FIRST_YEAR) is None
 

@@ -46,5 +46,8 @@ def published_file(context: dg.AssetExecutionContext,
         "publication": result.name, "run_id": context.run.run_id, "path": str(result.path),
         "exports": str(result.exports_dir), "code_version": result.code_version,
         "tables": dg.MetadataValue.json(result.tables),
+        # stale: no input brought new rows for CHISO_STALE_AFTER_DAYS (the dashboard says so)
+        "is_stale": result.freshness.is_stale,
+        "data_loaded_through": str(result.freshness.data_loaded_through),
         **{f"seconds_{k}": round(v, 2) for k, v in result.seconds.items()},
     })

@@ -51,8 +51,9 @@ def year_bounds(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, str] |
 def data_years(con: duckdb.DuckDBPyConnection, loaded_after: dt.datetime | None = None
                ) -> tuple[dt.date, dt.date] | None:
     """The first and last year the survey and assessment rows speak of (only rows loaded after
-    the given time, when one is given). The last is the last year with scores or respondents:
-    a methodology in force until 2030 does not make 2030 a year of data."""
+    the given time, when one is given): those with scores or respondents; a methodology in
+    force from 2020 to 2030 does not make those years years of data (only when nothing but a
+    methodology came do its years count)."""
     where = "where _loaded_at > ?" if loaded_after else ""
     parts = [f"select {bounds[0]} as first_year, {bounds[1]} as last_year, "
              f"{'true' if bounds[0] == bounds[1] else 'false'} as is_data_year "
@@ -62,8 +63,9 @@ def data_years(con: duckdb.DuckDBPyConnection, loaded_after: dt.datetime | None 
     if not parts:
         return None
     row = con.execute(
-        "select min(first_year), coalesce(max(last_year) filter (where is_data_year), "
-        f"max(last_year)) from ({' union all '.join(parts)})",
+        "select coalesce(min(first_year) filter (where is_data_year), min(first_year)), "
+        "coalesce(max(last_year) filter (where is_data_year), max(last_year)) "
+        f"from ({' union all '.join(parts)})",
         [loaded_after] * len(parts) if loaded_after else []).fetchone()
     return None if row[0] is None else (dt.date(row[0], 1, 1), dt.date(row[1], 1, 1))
 

@@ -58,7 +58,7 @@ def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource,
 
 @dataclass(frozen=True)
 class PeriodicModels:
-    """A group of dbt models partitioned by month or by year."""
+    """A group of dbt models built by month or by year."""
 
     inputs: dirty_periods.Inputs
     first: dt.date  # the first day of the first partition

@@ -206,6 +206,31 @@ def test_a_file_that_fails_entirely_is_set_aside_with_its_reason(tmp_path: Path)
         "x/broken.xlsx: unreadable spreadsheet: not a zip file\n"
 
 
+def test_a_corrupt_export_lands_in_rejected_with_the_loaders_reason(tmp_path: Path) -> None:
+    """Through the real loader: a truncated workbook is rejected, set aside with its reason, and
+    its record stays in the load manifest (nothing is lost); a good file stays in the inbox."""
+    from ingestion.loader import load_inbox
+    from ingestion.schema import create_raw_schema
+
+    inbox, rejected = tmp_path / "inbox", tmp_path / "rejected"
+    (inbox / "dossiers").mkdir(parents=True)
+    (inbox / "dossiers" / "ho_so_2025-03.xlsx").write_bytes(b"PK\x03\x04 cut short in transit")
+    (inbox / "notes.txt").write_text("", encoding="utf-8")  # empty: rejected too
+    con = duckdb.connect()
+    create_raw_schema(con)
+    results = load_inbox(con, inbox, pii_key=b"chiso-test-key--" * 2)
+    moved = set_aside_rejected(inbox, rejected, results)
+    assert sorted(moved) == [rejected / "dossiers" / "ho_so_2025-03.xlsx", rejected / "notes.txt"]
+    assert list(inbox.rglob("*.*")) == []
+    recorded = dict(con.execute("select source_file, reason from raw.load_manifest "
+                                "where status = 'rejected'").fetchall())
+    for path in moved:
+        name = path.relative_to(rejected).as_posix()
+        assert recorded[name]  # the manifest says why
+        assert path.with_name(path.name + ".reason.txt").read_text(encoding="utf-8") == \
+            f"{name}: {recorded[name]}\n"
+
+
 def test_a_failed_run_writes_an_alert_and_posts_it(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     received: list[dict] = []

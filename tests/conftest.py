@@ -70,8 +70,10 @@ def write_impossible_export(inbox: Path) -> Path:
     return target
 
 
-# rows marked before the backfills (a value no build writes): a backfill replaces the rows of
-# the periods it rebuilds, and leaves every other row as it was, marks included
+# rows marked before the backfills (a name no build writes, and no data test reads): a
+# backfill replaces the rows of the periods it rebuilds, and leaves every other row as it was,
+# marks included
+MARK = "marked before the backfills"
 MARKED_MONTHS = ("2025-03-01", "2025-05-01")  # the backfill rebuilds March and April
 MARKED_YEARS = (2022, 2023, 2024, 2025)  # the backfill rebuilds 2023, and 2024's change
 MARKED_REPLICATE_YEARS = (2023, 2024)  # bootstrap replicates are year-local: 2024's stay
@@ -82,11 +84,11 @@ BACKFILLED_YEAR = 2023
 def mark_rows(warehouse: Path) -> None:
     con = duckdb.connect(str(warehouse))
     try:
-        con.execute("update marts.fct_dossier_indicators_by_period set received_count = -1 "
+        con.execute("update marts.fct_dossier_indicators_by_period set unit_name = ? "
                     "where period_type = 'month' and unit_type = 'national' and period_start "
-                    "in (select unnest(?::date[]))", [list(MARKED_MONTHS)])
-        con.execute("update marts.sipas_index_yearly set respondents = -1 where element_code = "
-                    "'overall' and survey_year in (select unnest(?))", [list(MARKED_YEARS)])
+                    "in (select unnest(?::date[]))", [MARK, list(MARKED_MONTHS)])
+        con.execute("update marts.sipas_index_yearly set province_name = ? where element_code "
+                    "= 'overall' and survey_year in (select unnest(?))", [MARK, list(MARKED_YEARS)])
         con.execute("update intermediate.int_survey__bootstrap_replicates set index_pct = -1 "
                     "where replicate = 1 and survey_year in (select unnest(?))",
                     [list(MARKED_REPLICATE_YEARS)])

@@ -19,6 +19,7 @@ from tests.conftest import (
     HELD_BACK_MONTH,
     IMPOSSIBLE_EXPORT,
     IMPOSSIBLE_IDS,
+    MARK,
     MARKED_MONTHS,
     MARKED_REPLICATE_YEARS,
     MARKED_YEARS,
@@ -171,7 +172,7 @@ def test_a_two_month_backfill_rebuilds_those_months_and_leaves_a_third(
     try:
         marked = con.execute("select distinct strftime(period_start, '%Y-%m-01') "
                              "from marts.fct_dossier_indicators_by_period "
-                             "where received_count = -1").fetchall()
+                             "where unit_name = ?", [MARK]).fetchall()
     finally:
         con.close()
     assert {m for (m,) in marked} == set(MARKED_MONTHS) - set(BACKFILLED_MONTHS)
@@ -218,8 +219,9 @@ def test_a_yearly_backfill_rebuilds_that_year_and_the_next_years_change(
         assert years <= allowed, (table, years)
     con = duckdb.connect(str(pipeline_runs.warehouse), read_only=True)
     try:
-        marked = {y for (y,) in con.execute("select distinct survey_year from "
-                                            "marts.sipas_index_yearly where respondents = -1")}
+        marked = {y for (y,) in con.execute("select distinct survey_year from marts."
+                                            "sipas_index_yearly where province_name = ?",
+                                            [MARK]).fetchall()}
         marked_replicates = {y for (y,) in con.execute(
             "select distinct survey_year from intermediate.int_survey__bootstrap_replicates "
             "where index_pct = -1")}

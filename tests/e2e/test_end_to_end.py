@@ -224,7 +224,7 @@ def test_a_yearly_backfill_rebuilds_that_year_and_the_next_years_change(
                                             [MARK]).fetchall()}
         marked_replicates = {y for (y,) in con.execute(
             "select distinct survey_year from intermediate.int_survey__bootstrap_replicates "
-            "where index_pct = -1")}
+            "where index_pct = -1").fetchall()}
         rank_changes = con.execute(
             "select count(*), count(rank_change) from marts.sipas_index_yearly "
             "where survey_year = ? and element_code = 'overall'",

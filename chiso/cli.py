@@ -70,34 +70,41 @@ def generate(
     )
 
 
-def _month_key(value: str | None, option: str) -> str | None:
+def _period_key(value: str | None, option: str) -> str | None:
+    """A month (YYYY-MM) as its partition key `YYYY-MM-01`, a year (YYYY) as `YYYY`."""
     if value is None:
         return None
-    try:
-        return dt.datetime.strptime(value, "%Y-%m").date().isoformat()
-    except ValueError:
-        raise typer.BadParameter(f"{option} takes a month as YYYY-MM, got {value!r}") from None
+    for pattern, key in (("%Y-%m", "%Y-%m-%d"), ("%Y", "%Y")):
+        try:
+            return dt.datetime.strptime(value, pattern).strftime(key)
+        except ValueError:
+            continue
+    raise typer.BadParameter(f"{option} takes a month (YYYY-MM) or a year (YYYY), got {value!r}")
 
 
 @app.command()
 def run(
-    month_from: Annotated[str | None, typer.Option(
-        "--from", help="First month to rebuild (YYYY-MM); with --to, exactly those months.")]
-    = None,
-    month_to: Annotated[str | None, typer.Option(
-        "--to", help="Last month to rebuild (YYYY-MM).")] = None,
+    period_from: Annotated[str | None, typer.Option(
+        "--from", help="First month (YYYY-MM) or year (YYYY) to rebuild; with --to, exactly "
+                       "those months (dossier marts) or years (survey indices).")] = None,
+    period_to: Annotated[str | None, typer.Option(
+        "--to", help="Last month (YYYY-MM) or year (YYYY) to rebuild.")] = None,
 ) -> None:
-    """Run the pipeline job (the one the schedule, the sensor and the UI run): load the inbox,
-    build the warehouse, and rebuild the months new data touched (or --from/--to)."""
+    """Run the pipeline job (the one the schedules, the sensor and the UI run): load the inbox,
+    build the warehouse, rebuild the months and years new data touched (or --from/--to), check
+    and publish."""
     import time
 
     from chiso import runtime
 
-    first, last = _month_key(month_from, "--from"), _month_key(month_to, "--to")
+    first, last = _period_key(period_from, "--from"), _period_key(period_to, "--to")
     if (first is None) != (last is None):
         raise typer.BadParameter("--from and --to go together")
-    if first is not None and last is not None and first > last:
-        raise typer.BadParameter(f"--from {month_from} is after --to {month_to}")
+    if first is not None and last is not None:
+        if len(first) != len(last):
+            raise typer.BadParameter("--from and --to are both months or both years")
+        if first > last:
+            raise typer.BadParameter(f"--from {period_from} is after --to {period_to}")
     runtime.ensure_dagster_home()
     key_file = runtime.ensure_pii_key()
     if key_file:
@@ -116,9 +123,11 @@ def run(
                       f"{' …' if len(stale) > 3 else ''}: run `make setup` first[/red]")
         raise typer.Exit(code=2)
     started = time.perf_counter()
-    months = (first, last) if first is not None and last is not None else None
+    asked = (first, last) if first is not None and last is not None else None
+    months = asked if asked is not None and len(asked[0]) > 4 else None
+    years = (int(asked[0]), int(asked[1])) if asked is not None and months is None else None
     with dg.DagsterInstance.get() as instance:
-        result = run_pipeline(defs, instance, months=months)
+        result = run_pipeline(defs, instance, months=months, years=years)
     print_run_summary(console, result, time.perf_counter() - started)
     if not result.success:
         raise typer.Exit(code=1)

@@ -1,5 +1,5 @@
-"""What a pipeline run did, read from its events: per source family, the monthly partitions it
-refreshed, and the steps that failed."""
+"""What a pipeline run did, read from its events: per source family, the months and years it
+rebuilt, and the steps that failed."""
 
 from __future__ import annotations
 
@@ -27,17 +27,15 @@ def family_rows(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, float]
     return rows
 
 
-def rebuilt_months(result: dg.ExecuteInProcessResult) -> str:
-    """The months the run rebuilt: what the monthly build recorded (`chiso/rebuilt_months`),
-    else the partitions it materialised (an exact range)."""
-    spans = {e.materialization.metadata["chiso/rebuilt_months"].value
+def rebuilt(result: dg.ExecuteInProcessResult, grain: str) -> str:
+    """The months (grain "month") or years ("year") the run rebuilt, as its partitioned build
+    recorded them (`chiso/rebuilt_months`, `chiso/rebuilt_years`)."""
+    key = f"chiso/rebuilt_{grain}s"
+    spans = {str(e.materialization.metadata[key].value)
              for e in result.get_asset_materialization_events()
-             if "chiso/rebuilt_months" in e.materialization.metadata}
-    if spans:
-        return ", ".join(sorted(str(s) for s in spans))
-    months = sorted({e.partition[:7] for e in result.get_asset_materialization_events()
-                     if e.partition is not None})
-    return f"{months[0]}..{months[-1]}" if months else "none"
+             if key in e.materialization.metadata}
+    spans.discard("none")
+    return ", ".join(sorted(spans)) or "none"
 
 
 def print_run_summary(console: Console, result: dg.ExecuteInProcessResult,
@@ -57,10 +55,10 @@ def print_run_summary(console: Console, result: dg.ExecuteInProcessResult,
                       f"known (not in the table above): `chiso inbox` says why[/yellow]")
     models = len({e.asset_key for e in result.get_asset_materialization_events()
                   if e.asset_key and e.asset_key.path[0] not in ("raw", "publication")})
-    span = rebuilt_months(result)
     status = "[green]succeeded[/green]" if result.success else "[red]FAILED[/red]"
     console.print(f"chiso_pipeline: run {result.run_id[:8]} {status}; {models} dbt models "
-                  f"materialised; monthly marts rebuilt for {span}")
+                  f"materialised; monthly marts rebuilt for {rebuilt(result, 'month')}, "
+                  f"survey indices for {rebuilt(result, 'year')}")
     for step in (e.step_key for e in result.all_events if e.is_step_failure):
         console.print(f"[red]step failed: {step}[/red] (see the run in the Dagster UI)")
     for event in result.get_asset_materialization_events():

@@ -12,9 +12,12 @@ DAGSTER_YAML = """\
 # chiso: Dagster's local storage lives under CHISO_HOME; no telemetry (no network here)
 telemetry:
   enabled: false
-# DuckDB has one writer: runs that write the warehouse wait in the queue, one at a time
+# DuckDB has one writer and every run writes the warehouse: runs wait in the queue, one at a
+# time (backfills from the UI run Dagster's implicit asset job, which carries none of our tags:
+# the limit is on all runs; the tag limit says why)
 concurrency:
   runs:
+    max_concurrent_runs: 1
     tag_concurrency_limits:
       - key: chiso/writes
         value: warehouse

@@ -38,6 +38,11 @@ def publications_kept() -> int:
     return int(os.environ.get("CHISO_PUBLICATIONS_KEPT", "12"))
 
 
+def stale_after_days() -> float:
+    """The published indicators are stale when no input has brought new rows for this long."""
+    return float(os.environ.get("CHISO_STALE_AFTER_DAYS", "3"))
+
+
 def rejected_dir() -> Path:
     """Where files that could not be read at all are set aside, each with its reason."""
     return Path(os.environ.get("CHISO_REJECTED", chiso_home() / "rejected")).resolve()

@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.defs import dossiers, ingestion, pipeline, publication, quality, warehouse
+from orchestration.defs import (
+    dossiers,
+    ingestion,
+    pipeline,
+    publication,
+    quality,
+    surveys,
+    warehouse,
+)
 from orchestration.lib.resources import InboxResource, WarehouseResource, dbt_resource
 
-DOMAINS = (ingestion, warehouse, dossiers, quality, publication, pipeline)
+DOMAINS = (ingestion, warehouse, dossiers, surveys, quality, publication, pipeline)
 
 defs = dg.Definitions.merge(
     *(domain.defs for domain in DOMAINS),

@@ -32,6 +32,7 @@ from publication.descriptions import (
     published_docs,
     require_descriptions,
 )
+from publication.freshness import Freshness, freshness
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Written in an older storage format on purpose: the DuckDB CLI on PyPI (duckdb-cli 1.5.x) and the
@@ -49,6 +50,14 @@ META_DOCS = {
         "name": "Name of this publication in the history folder (publications/).",
         "storage_version": "DuckDB storage format of this file (readable by DuckDB from it on).",
         "tables": "Published tables and their row counts.",
+        "data_loaded_through": "When the newest input that brought new rows was loaded (wall "
+                               "clock, Asia/Ho_Chi_Minh); empty when none has.",
+        "stale_after_days": "Days without new rows after which the indicators are stale "
+                            "(CHISO_STALE_AFTER_DAYS).",
+        "stale_since": "When these indicators become stale unless a newer publication replaces "
+                       "them: data_loaded_through + stale_after_days.",
+        "is_stale": "True when, at publication, no input had brought new rows for longer than "
+                    "stale_after_days: the indicators may be out of date.",
     }),
     INPUTS_TABLE: ("The input files behind this publication (the warehouse's load manifest).", {
         "source_file": "Input file, relative to the inbox.",
@@ -81,6 +90,7 @@ class Publication:
     history_file: Path
     exports_dir: Path
     tables: dict[str, int]
+    freshness: Freshness
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -175,9 +185,13 @@ def _write_metadata(con: duckdb.DuckDBPyConnection, warehouse: str, alias: str,
         f"create table {alias}.main.{META_TABLE} as select ?::varchar as run_id, "
         "?::timestamp as published_at, ?::varchar as code_version, ?::varchar as name, "
         "?::varchar as storage_version, "
-        "?::struct(table_name varchar, row_count bigint)[] as tables",
+        "?::struct(table_name varchar, row_count bigint)[] as tables, "
+        "?::timestamp as data_loaded_through, ?::double as stale_after_days, "
+        "?::timestamp as stale_since, ?::boolean as is_stale",
         [meta["run_id"], meta["published_at"], meta["code_version"], meta["name"],
-         STORAGE_VERSION, [{"table_name": t, "row_count": n} for t, n in counts.items()]],
+         STORAGE_VERSION, [{"table_name": t, "row_count": n} for t, n in counts.items()],
+         meta["data_loaded_through"], meta["stale_after_days"], meta["stale_since"],
+         meta["is_stale"]],
     )
     if _table_exists(con, warehouse, "raw", "load_manifest"):
         con.execute(f"create table {alias}.main.{INPUTS_TABLE} as "
@@ -230,7 +244,8 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, *,
             published: Path | None = None, publications: Path | None = None,
             manifest: Path | None = None, keep: int | None = None,
             partition_rows: int = exports.PARTITION_ROWS,
-            now: dt.datetime | None = None) -> Publication:
+            now: dt.datetime | None = None,
+            stale_after_days: float | None = None) -> Publication:
     """Publish the warehouse's `published` schema through `con`, the pipeline's own (writer)
     connection: the warehouse is never opened a second time."""
     published = (published or settings.published_path()).resolve()
@@ -240,6 +255,9 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, *,
     name = history.publication_name(published_at, run_id)
     warehouse = con.execute("select current_database()").fetchone()[0]
     seconds: dict[str, float] = {}
+    fresh = freshness(con, published_at.replace(tzinfo=None),
+                      settings.stale_after_days() if stale_after_days is None
+                      else stale_after_days, catalog=warehouse)
 
     tables = published_columns(con, warehouse)
     if not tables:
@@ -258,7 +276,10 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, *,
     try:
         started = time.perf_counter()
         meta = {"run_id": run_id, "published_at": published_at.replace(tzinfo=None),
-                "code_version": code_version(), "name": name}
+                "code_version": code_version(), "name": name,
+                "data_loaded_through": fresh.data_loaded_through,
+                "stale_after_days": fresh.stale_after_days, "stale_since": fresh.stale_since,
+                "is_stale": fresh.is_stale}
         counts = _write_new_file(con, warehouse, tmp, tables, docs, meta)
         seconds["copy"] = time.perf_counter() - started
 
@@ -296,7 +317,7 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, *,
     return Publication(run_id=run_id, name=name, published_at=published_at,
                        code_version=str(meta["code_version"]), path=published,
                        history_file=history_file, exports_dir=exports_dir, tables=counts,
-                       seconds=seconds)
+                       freshness=fresh, seconds=seconds)
 
 
 def _remove_leftovers(published: Path, publications: Path) -> None:

@@ -335,6 +335,7 @@ body {{ font-family: Arial, 'Noto Sans', sans-serif; margin: 1.5em auto; max-wid
        color: #222; padding: 0 1em; }}
 h1 {{ font-size: 1.5em; }} h2 {{ border-bottom: 2px solid #4575b4; padding-bottom: .2em; }}
 .meta {{ color: #555; }} .band {{ color: #fff; padding: 0 .5em; border-radius: 3px; }}
+.stale {{ background: #fdecea; border-left: 5px solid #d73027; padding: .6em 1em; }}
 table {{ border-collapse: collapse; margin: .5em 0; }}
 th, td {{ border: 1px solid #ddd; padding: .25em .6em; text-align: left; }}
 </style>
@@ -343,17 +344,41 @@ th, td {{ border: 1px solid #ddd; padding: .25em .6em; text-align: left; }}
 <h1>{title}</h1>
 <p class="meta">Lần công bố {name} · thời điểm {published_at} (giờ Việt Nam) · mã nguồn
 {version}. Số liệu chỉ gồm các đơn vị và kỳ đã qua kiểm tra chất lượng.</p>
+<p id="stale" class="stale"{stale_hidden}><strong>Số liệu có thể đã cũ.</strong> {stale_text}</p>
+<script>
+// opened after its deadline, with no newer publication in hand: say so too
+const staleSince = "{stale_since}";
+if (staleSince && Date.now() > Date.parse(staleSince)) {{
+  document.getElementById("stale").hidden = false;
+}}
+</script>
 {sections}
 <script id="publication" type="application/json">{meta}</script>
 </body></html>
 """
 
 
+def _stale_banner(meta: dict) -> dict[str, str]:
+    """The warning shown when the indicators are stale at publication (or become so before a
+    newer publication replaces this one: the page checks the clock when it is opened)."""
+    loaded, days = meta["data_loaded_through"], meta["stale_after_days"]
+    if loaded is None:
+        text = "Chưa có tệp đầu vào nào mang dữ liệu mới được nạp."
+    else:
+        text = (f"Không có dữ liệu mới nào được nạp kể từ {loaded:%d/%m/%Y %H:%M} "
+                f"(quá {days:g} ngày thì số liệu được coi là cũ).")
+    since = meta["stale_since"]
+    return {"stale_hidden": "" if meta["is_stale"] else " hidden",
+            "stale_text": html.escape(text),
+            "stale_since": f"{since:%Y-%m-%dT%H:%M:%S}+07:00" if since is not None else ""}
+
+
 def write_dashboard(published_file: Path, target: Path) -> Path:
     """Write the dashboard of a publication file into `target` (an .html path)."""
     with duckdb.connect(str(published_file), read_only=True) as con:
         columns = _columns(con)
-        meta = _records(con, "select run_id, published_at, code_version, name "
+        meta = _records(con, "select run_id, published_at, code_version, name, "
+                             "data_loaded_through, stale_after_days, stale_since, is_stale "
                              "from _publication")[0]
         rankings = [r for t in ranking_tables(columns)
                     if (r := load_ranking(con, t, columns[t])) is not None]
@@ -369,7 +394,7 @@ def write_dashboard(published_file: Path, target: Path) -> Path:
         title="Chỉ số cải cách hành chính: số liệu công bố", name=html.escape(meta["name"]),
         published_at=f"{meta['published_at']:%d/%m/%Y %H:%M}",
         version=html.escape(meta["code_version"]), plotly=plotly.offline.get_plotlyjs(),
-        sections=body,
+        sections=body, **_stale_banner(meta),
         meta=json.dumps({k: str(v) for k, v in meta.items()}, ensure_ascii=False),
     )
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -94,23 +94,52 @@ def write_impossible_export(inbox: Path) -> Path:
     return target
 
 
+# rows marked before the backfills (a name no build writes, and no data test reads): a
+# backfill replaces the rows of the periods it rebuilds, and leaves every other row as it was,
+# marks included
+MARK = "marked before the backfills"
+MARKED_MONTHS = ("2025-03-01", "2025-05-01")  # the backfill rebuilds March and April
+MARKED_YEARS = (2022, 2023, 2024, 2025)  # the backfill rebuilds 2023, and 2024's change
+MARKED_REPLICATE_YEARS = (2023, 2024)  # bootstrap replicates are year-local: 2024's stay
+BACKFILLED_MONTHS = ("2025-03-01", "2025-04-01")
+BACKFILLED_YEAR = 2023
+
+
+def mark_rows(warehouse: Path) -> None:
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("update marts.fct_dossier_indicators_by_period set unit_name = ? "
+                    "where period_type = 'month' and unit_type = 'national' and period_start "
+                    "in (select unnest(?::date[]))", [MARK, list(MARKED_MONTHS)])
+        con.execute("update marts.sipas_index_yearly set province_name = ? where element_code "
+                    "= 'overall' and survey_year in (select unnest(?))", [MARK, list(MARKED_YEARS)])
+        con.execute("update intermediate.int_survey__bootstrap_replicates set index_pct = -1 "
+                    "where replicate = 1 and survey_year in (select unnest(?))",
+                    [list(MARKED_REPLICATE_YEARS)])
+    finally:
+        con.close()
+
+
 @dataclass(frozen=True)
 class PipelineRuns:
     """The real Dagster job on the small sample, as an operator would run it: a first run
     (`chiso run`) without September's dossier exports, a run after they arrived (the run the
-    nightly schedule requests), a run with nothing new, and a backfill of March alone as the
-    UI launches it (the monthly assets, one partition). Warehouse snapshots (checkpointed
-    copies) after each step."""
+    nightly schedule requests), a run with nothing new, then, with some rows marked, a backfill
+    of March and April as the UI launches it (the monthly assets, a range of two partitions)
+    and a backfill of the survey year 2023 (the yearly assets, `chiso run --from 2023 --to
+    2023`'s config). Warehouse snapshots (checkpointed copies) after each run."""
 
     home: Path
     warehouse: Path
     first: dg.ExecuteInProcessResult
     new_month: dg.ExecuteInProcessResult
     nothing_new: dg.ExecuteInProcessResult
-    march: dg.ExecuteInProcessResult
+    two_months: dg.ExecuteInProcessResult
+    one_year: dg.ExecuteInProcessResult
     after_first: Path
     after_new_month: Path
     after_nothing_new: Path
+    before_backfills: Path  # after_nothing_new with the rows marked
     warned_tests: frozenset[str]
 
 
@@ -160,7 +189,9 @@ def pipeline_runs(small_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -
             mp.setenv(name, value)
         from orchestration.definitions import defs
         from orchestration.defs.pipeline.jobs import PIPELINE_JOB
+        from orchestration.defs.surveys.assets import dbt_yearly_models, years_run_config
         from orchestration.lib.launch import run_pipeline
+        from orchestration.lib.partitions import month_range_tags
 
         monthly_assets = [k for k in defs.resolve_asset_graph().get_all_asset_keys()
                           if defs.resolve_asset_graph().get(k).partitions_def is not None]
@@ -182,9 +213,17 @@ def pipeline_runs(small_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -
             after_new_month = _snapshot(warehouse, home / "after_new_month.duckdb")
             nothing_new = run_pipeline(defs, instance)
             after_nothing_new = _snapshot(warehouse, home / "after_nothing_new.duckdb")
-            # a backfill of one month from the UI: the monthly assets, one partition
-            march = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
-                instance=instance, partition_key="2025-03-01", asset_selection=monthly_assets,
+            mark_rows(warehouse)
+            before_backfills = _snapshot(warehouse, home / "before_backfills.duckdb")
+            # a backfill of two months from the UI: the monthly assets, a range of partitions
+            two_months = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
+                instance=instance, tags=month_range_tags(*BACKFILLED_MONTHS),
+                asset_selection=monthly_assets, raise_on_error=False)
+            # and of one survey year: the yearly assets, the year in their config
+            one_year = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
+                instance=instance, asset_selection=list(dbt_yearly_models.keys),
+                run_config=years_run_config(BACKFILLED_YEAR, BACKFILLED_YEAR),
                 raise_on_error=False)
-    return PipelineRuns(home, warehouse, first, new_month, nothing_new, march, after_first,
-                        after_new_month, after_nothing_new, warned)
+    return PipelineRuns(home, warehouse, first, new_month, nothing_new, two_months, one_year,
+                        after_first, after_new_month, after_nothing_new, before_backfills,
+                        warned)

@@ -6,8 +6,9 @@
     rebuilds month 2025-03 and the quarter (2025-Q1) and year (2025) that contain it, and
     nothing else. -#}
 
-{#- The partition asked for, as {'start': 'YYYY-MM-DD', 'end': 'YYYY-MM-DD'}, or none. -#}
-{% macro monthly_partition() %}
+{#- The partition window asked for, as {'start': 'YYYY-MM-DD', 'end': 'YYYY-MM-DD'}, or none;
+    the yearly models read the same window (macros/yearly_partitions.sql). -#}
+{% macro partition_window() %}
     {%- set start = var('partition_start', none) -%}
     {%- set end = var('partition_end', none) -%}
     {#- YAML reads an unquoted 2025-03-01 as a date: compare as ISO text -#}
@@ -33,7 +34,7 @@
 
 {#- SQL predicate: the period [start_column, end_column) overlaps the partition (true without one). -#}
 {% macro partition_overlaps(start_column, end_column) -%}
-    {%- set partition = monthly_partition() -%}
+    {%- set partition = partition_window() -%}
     {%- if partition is none -%}
         true
     {%- else -%}

@@ -14,9 +14,10 @@ from foundation.settings import DBT_PROJECT_DIR
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 MANIFEST = DBT_PROJECT.manifest_path
 MONTHLY_TAG = "tag:monthly"
+YEARLY_TAG = "tag:yearly"
 PUBLISHED_TAG = "tag:published"
-# the models rebuilt whole on every run: neither monthly-partitioned nor the published copies
-UNPARTITIONED = f"{MONTHLY_TAG} {PUBLISHED_TAG}"
+# the models rebuilt whole on every run: neither partitioned nor the published copies
+UNPARTITIONED = f"{MONTHLY_TAG} {YEARLY_TAG} {PUBLISHED_TAG}"
 
 if not MANIFEST.exists():
     raise FileNotFoundError(f"{MANIFEST} is missing: run `make setup` (it runs `dbt parse`)")
@@ -30,6 +31,9 @@ DOMAIN_OF_FOLDER = {
     "reference": "reference", "core": "reference",
     "ingestion_audit": "ingestion", "quality": "quality", "published": "publication",
 }
+# who answers for each domain's tables (the data stewards decide what the quality gate withholds)
+OWNERS = {"quality": ["team:data-stewards"]}
+DEFAULT_OWNERS = ["team:data-engineering"]
 
 
 def stale_dbt_files() -> list[str]:
@@ -69,3 +73,6 @@ class ChisoDbtTranslator(DagsterDbtTranslator):
         fqn = dbt_resource_props.get("fqn", [])
         folder = fqn[2] if len(fqn) >= 4 else None
         return DOMAIN_OF_FOLDER.get(folder or "", "reference")
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return OWNERS.get(self.get_group_name(dbt_resource_props) or "", DEFAULT_OWNERS)

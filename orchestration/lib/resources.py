@@ -12,10 +12,40 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from pydantic import PrivateAttr
 
 from foundation import settings
+
+
+def writer_lock(warehouse: Path) -> FileLock:
+    """The lock a run holds on the warehouse from its first step to its last."""
+    return FileLock(f"{warehouse}.lock")
+
+
+@contextmanager
+def read_when_idle(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A read-only connection while no run writes the warehouse; None (at once, never waiting)
+    when one does. A schedule reads through it: it must never make a run's step fail on
+    DuckDB's file lock, nor wait for a run to end."""
+    lock = writer_lock(warehouse)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        yield None
+        return
+    try:
+        if not warehouse.exists():
+            with duckdb.connect() as empty:  # nothing built yet: an empty database says so
+                yield empty
+            return
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+    finally:
+        lock.release()
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -32,7 +62,7 @@ class WarehouseResource(dg.ConfigurableResource):
         (CLI, schedule, sensor, UI), waits here for the first instead of failing on DuckDB's
         file lock halfway through."""
         self.resolved_path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(f"{self.resolved_path}.lock")
+        self._lock = writer_lock(self.resolved_path)
         if context.log is not None:
             context.log.info(f"waiting for the warehouse writer lock {self._lock.lock_file}")
         self._lock.acquire(timeout=self.lock_timeout_seconds)

@@ -17,7 +17,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
-GROUPS = {"ingestion", "dossiers", "surveys", "indices", "reference", "publication"}
+GROUPS = {"ingestion", "dossiers", "surveys", "indices", "quality", "reference", "publication"}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -65,10 +65,29 @@ def webserver(tmp_path_factory: pytest.TempPathFactory):
 
 def test_every_asset_group_is_served(webserver) -> None:
     port, _ = webserver
-    answer = _graphql(port, "{ assetNodes { groupName assetKey { path } } }")
-    groups = {node["groupName"] for node in answer["data"]["assetNodes"]}
-    assert groups >= GROUPS, answer
-    assert "default" not in groups
+    answer = _graphql(port, """{ assetNodes { groupName description assetKey { path }
+        owners { ... on TeamAssetOwner { team } ... on UserAssetOwner { email } }
+        partitionDefinition { description } } }""")
+    nodes = {"/".join(n["assetKey"]["path"]): n for n in answer["data"]["assetNodes"]}
+    groups = {node["groupName"] for node in nodes.values()}
+    assert groups == GROUPS, answer
+    # every asset described and owned; the dossier marts partitioned by month
+    assert [k for k, n in nodes.items() if not n["description"] or not n["owners"]] == []
+    assert nodes["quality/quality_results"]["owners"] == [{"team": "data-stewards"}]
+    assert "Monthly" in nodes["marts/fct_service_index_monthly"]["partitionDefinition"][
+        "description"]
+    assert nodes["marts/sipas_index_yearly"]["groupName"] == "surveys"
+    assert nodes["marts/par_index_yearly"]["groupName"] == "indices"
+
+
+def test_runs_wait_in_a_queue_one_at_a_time(webserver) -> None:
+    """The instance `chiso dagster-home` writes queues runs: one writes the warehouse at a
+    time, whichever job it runs (a UI backfill runs Dagster's implicit asset job)."""
+    port, _ = webserver
+    answer = _graphql(port, "{ instance { runQueuingSupported "
+                            "runQueueConfig { maxConcurrentRuns } } }")
+    assert answer["data"]["instance"] == {"runQueuingSupported": True,
+                                          "runQueueConfig": {"maxConcurrentRuns": 1}}
 
 
 def test_the_asset_graph_renders_in_headless_chromium(webserver, tmp_path: Path) -> None:

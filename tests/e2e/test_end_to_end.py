@@ -1,7 +1,8 @@
 """The real Dagster job end to end on the small sample (the session's `pipeline_runs`): every
 asset materialised, a new month rebuilds that month and changes no other month's rows, a run
-with nothing new changes nothing and rebuilds no month, a one-month backfill changes no other
-month, every input row is accounted for, and no personal data is stored in clear."""
+with nothing new changes nothing and rebuilds no month or year, a backfill of two months or of
+a survey year rebuilds exactly those (and the next year's change) and leaves every other row
+as it was, every input row is accounted for, and no personal data is stored in clear."""
 
 from __future__ import annotations
 
@@ -13,7 +14,18 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from tests.conftest import HELD_BACK_MONTH, IMPOSSIBLE_EXPORT, IMPOSSIBLE_IDS, PipelineRuns
+from tests.conftest import (
+    BACKFILLED_MONTHS,
+    BACKFILLED_YEAR,
+    HELD_BACK_MONTH,
+    IMPOSSIBLE_EXPORT,
+    IMPOSSIBLE_IDS,
+    MARK,
+    MARKED_MONTHS,
+    MARKED_REPLICATE_YEARS,
+    MARKED_YEARS,
+    PipelineRuns,
+)
 
 pytestmark = pytest.mark.e2e
 MONTHLY_FACTS = ("fct_dossier_processing_by_period", "fct_dossier_indicators_by_period",
@@ -70,15 +82,49 @@ def _months(result: Any) -> set[str]:
     return months
 
 
+def _rebuilt(result: Any, grain: str) -> set[str]:
+    spans = {str(e.materialization.metadata[f"chiso/rebuilt_{grain}s"].value)
+             for e in result.get_asset_materialization_events()
+             if f"chiso/rebuilt_{grain}s" in e.materialization.metadata}
+    assert len(spans) == 1, spans
+    return spans
+
+
+def _invocations(result: Any, step: str) -> set[str]:
+    """The dbt invocations of a step (one per backfill, however many periods)."""
+    return {str(e.materialization.metadata["invocation_id"].value)
+            for e in result.get_asset_materialization_events()
+            if e.step_key == step and "invocation_id" in e.materialization.metadata}
+
+
 def test_the_job_materialises_every_asset(pipeline_runs: PipelineRuns) -> None:
     first = pipeline_runs.first
     assert first.success
-    keys = {e.asset_key.to_user_string() for e in first.get_asset_materialization_events()}
+    events = first.get_asset_materialization_events()
+    keys = {e.asset_key.to_user_string() for e in events}
     assert {"raw/dossier_records", "raw/load_manifest", "marts/dim_province",
             "marts/dossier_indicators", "marts/service_index_monthly",
-            "staging/stg_dossier_portal__records"} <= keys
-    # the first run rebuilds every month it has data for, as partitions of the monthly marts
+            "staging/stg_dossier_portal__records", "marts/sipas_index_yearly",
+            "marts/par_index_yearly", "publication/published_file"} <= keys
+    # the first run rebuilds every month it has data for, as partitions of the monthly marts,
+    # and every survey year
     assert _months(first) == {f"2025-{m:02d}" for m in range(1, 9)}
+    assert _rebuilt(first, "year") == {"2021..2025"}
+    # a table's materialisation carries its row count, as dbt counted it
+    counts = {e.asset_key.to_user_string(): e.materialization.metadata["dagster/row_count"].value
+              for e in events if "dagster/row_count" in e.materialization.metadata}
+    con = duckdb.connect(str(pipeline_runs.after_first), read_only=True)
+    try:
+        for table in ("marts/dim_province", "marts/sipas_index_yearly",
+                      "marts/fct_service_index_monthly", "published/par_index_yearly"):
+            schema, name = table.split("/")
+            assert counts[table] == con.execute(
+                f"select count(*) from {schema}.{name}").fetchone()[0], table
+    finally:
+        con.close()
+    assert "staging/stg_dossier_portal__records" not in counts  # a view is not counted
+    published = [e for e in events if e.asset_key.to_user_string() == "publication/published_file"]
+    assert published[0].materialization.metadata["run_id"].value == first.run_id
 
 
 def test_a_new_month_rebuilds_that_month_and_changes_no_other(
@@ -101,14 +147,94 @@ def test_a_new_month_rebuilds_that_month_and_changes_no_other(
 def test_nothing_new_changes_nothing_and_rebuilds_no_month(pipeline_runs: PipelineRuns) -> None:
     assert pipeline_runs.nothing_new.success
     assert _months(pipeline_runs.nothing_new) == set()
+    assert _rebuilt(pipeline_runs.nothing_new, "year") == {"none"}
     assert _counts(pipeline_runs.after_nothing_new) == _counts(pipeline_runs.after_new_month)
     assert _counts(pipeline_runs.after_nothing_new)["raw.dossier_records"] > 10_000
 
 
-def test_a_one_month_backfill_changes_no_other_month(pipeline_runs: PipelineRuns) -> None:
-    assert pipeline_runs.march.success
-    assert _months(pipeline_runs.march) == {"2025-03"}
-    assert _monthly_rows(pipeline_runs.warehouse) == _monthly_rows(pipeline_runs.after_nothing_new)
+def test_a_two_month_backfill_rebuilds_those_months_and_leaves_a_third(
+        pipeline_runs: PipelineRuns) -> None:
+    """March and April are rebuilt in one dbt invocation; May, marked before, is not: its
+    marked rows are still there, and every other month's rows are as they were."""
+    backfill = pipeline_runs.two_months
+    assert backfill.success
+    assert _months(backfill) == {m[:7] for m in BACKFILLED_MONTHS}
+    assert len(_invocations(backfill, "dbt_monthly_models")) == 1
+    before = _monthly_rows(pipeline_runs.before_backfills)
+    after = _monthly_rows(pipeline_runs.warehouse)
+    unmarked = _monthly_rows(pipeline_runs.after_nothing_new)
+    assert after.keys() == before.keys()
+    for table, month in before:
+        if f"{month}-01" in BACKFILLED_MONTHS:  # rebuilt: the mark is gone
+            assert after[(table, month)] == unmarked[(table, month)], (table, month)
+        else:
+            assert after[(table, month)] == before[(table, month)], (table, month)
+    con = duckdb.connect(str(pipeline_runs.warehouse), read_only=True)
+    try:
+        marked = con.execute("select distinct strftime(period_start, '%Y-%m-01') "
+                             "from marts.fct_dossier_indicators_by_period "
+                             "where unit_name = ?", [MARK]).fetchall()
+    finally:
+        con.close()
+    assert {m for (m,) in marked} == set(MARKED_MONTHS) - set(BACKFILLED_MONTHS)
+
+
+YEARLY_TABLES = {"marts.sipas_index_yearly": "survey_year", "marts.par_index_yearly": "year",
+                 "marts.par_index_fields_yearly": "year",
+                 "intermediate.int_survey__index_intervals": "survey_year",
+                 "intermediate.int_survey__bootstrap_replicates": "survey_year",
+                 "intermediate.int_par_index__intervals": "year"}
+
+
+def _changed_years(before: Path, after: Path) -> dict[str, set[int]]:
+    """Per table, the years with a row that differs (bit for bit) between two warehouses."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{before}' as b (read_only)")
+        con.execute(f"attach '{after}' as a (read_only)")
+        return {table: {y for (y,) in con.execute(
+            f"select distinct {year} from (select * from a.{table} except all "
+            f"select * from b.{table} union all select * from b.{table} except all "
+            f"select * from a.{table})").fetchall()}
+            for table, year in YEARLY_TABLES.items()}
+    finally:
+        con.close()
+
+
+def test_a_yearly_backfill_rebuilds_that_year_and_the_next_years_change(
+        pipeline_runs: PipelineRuns) -> None:
+    """2023 rebuilt in one dbt invocation, and 2024's rows that compare it with 2023 (its rank
+    change and the intervals of it); 2024's year-local rows (its bootstrap replicates), 2022
+    and 2025 stay as they were, their marks included."""
+    backfill = pipeline_runs.one_year
+    assert backfill.success
+    assert _rebuilt(backfill, "year") == {f"{BACKFILLED_YEAR}..{BACKFILLED_YEAR}"}
+    assert {str(e.materialization.metadata["chiso/also_refreshed"].value)
+            for e in backfill.get_asset_materialization_events()} == {
+        f"{BACKFILLED_YEAR + 1} (its change against {BACKFILLED_YEAR})"}
+    assert len(_invocations(backfill, "dbt_yearly_models")) == 1
+    changed = _changed_years(pipeline_runs.before_backfills, pipeline_runs.warehouse)
+    following = {BACKFILLED_YEAR, BACKFILLED_YEAR + 1}
+    for table, years in changed.items():
+        allowed = {BACKFILLED_YEAR} if "bootstrap_replicates" in table else following
+        assert years <= allowed, (table, years)
+    con = duckdb.connect(str(pipeline_runs.warehouse), read_only=True)
+    try:
+        marked = {y for (y,) in con.execute("select distinct survey_year from marts."
+                                            "sipas_index_yearly where province_name = ?",
+                                            [MARK]).fetchall()}
+        marked_replicates = {y for (y,) in con.execute(
+            "select distinct survey_year from intermediate.int_survey__bootstrap_replicates "
+            "where index_pct = -1").fetchall()}
+        rank_changes = con.execute(
+            "select count(*), count(rank_change) from marts.sipas_index_yearly "
+            "where survey_year = ? and element_code = 'overall'",
+            [BACKFILLED_YEAR + 1]).fetchone()
+    finally:
+        con.close()
+    assert marked == set(MARKED_YEARS) - following
+    assert marked_replicates == set(MARKED_REPLICATE_YEARS) - {BACKFILLED_YEAR}
+    assert rank_changes[0] > 0 and rank_changes[1] == rank_changes[0]
 
 
 def test_every_input_row_is_accounted_for(pipeline_runs: PipelineRuns,

@@ -14,18 +14,7 @@ import dagster as dg
 import pytest
 
 from orchestration.defs.pipeline.jobs import PIPELINE_JOB
-from orchestration.defs.pipeline.sensors import inbox_sensor
-
-
-def sensed_run(sensor: dg.SensorDefinition) -> dg.RunRequest:
-    """The run the inbox sensor requests once its batch is closed (two ticks: the first sees
-    the files, the second finds the inbox quiet)."""
-    first = dg.build_sensor_context(cursor=None)
-    assert isinstance(sensor(first), dg.SkipReason)
-    result = sensor(dg.build_sensor_context(cursor=first.cursor))
-    assert isinstance(result, dg.SensorResult), result
-    (request,) = result.run_requests
-    return request
+from tests.orchestration.inbox_ticks import sensed_run
 
 
 def test_definitions_hold_the_whole_graph() -> None:
@@ -40,11 +29,17 @@ def test_definitions_hold_the_whole_graph() -> None:
     assert dg.AssetKey(["raw", "dossier_records"]) in graph.get(staging).parent_keys
     # grouped by domain, not by layer; nothing left in Dagster's default group
     groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
-    assert {"ingestion", "dossiers", "reference"} <= groups and "default" not in groups
+    assert groups == {"ingestion", "dossiers", "surveys", "indices", "quality", "publication",
+                      "reference"}
+    # every asset says who answers for it
+    assert all(graph.get(k).owners for k in graph.get_all_asset_keys())
     job = defs.resolve_job_def(PIPELINE_JOB)
     assert job.executor_def.name == "in_process"
-    # the monthly marts are in the same job as everything else
+    # the monthly marts and the yearly survey indices are in the same job as everything else
     assert job.partitions_def is not None
+    job_keys = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
+    assert {"marts/fct_service_index_monthly", "marts/sipas_index_yearly",
+            "marts/par_index_yearly", "publication/published_file"} <= job_keys
 
 
 def test_every_entry_point_requests_the_same_job(monkeypatch: pytest.MonkeyPatch,
@@ -60,9 +55,12 @@ def test_every_entry_point_requests_the_same_job(monkeypatch: pytest.MonkeyPatch
 
     launched: list[dict[str, str]] = []
 
+    configs: list[dict] = []
+
     class Recorder:
         def execute_in_process(self, **kwargs: object) -> str:
             launched.append(kwargs["tags"])  # type: ignore[arg-type]
+            configs.append(kwargs["run_config"])  # type: ignore[arg-type]
             return "ran"
 
     def resolve(name: str) -> Recorder:
@@ -78,7 +76,7 @@ def test_every_entry_point_requests_the_same_job(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("CHISO_INBOX", str(tmp_path))
     monkeypatch.setenv("CHISO_INBOX_QUIET_SECONDS", "0")
     (tmp_path / "a.csv").write_text("x\n1\n", encoding="utf-8")
-    sensed = sensed_run(inbox_sensor).tags
+    sensed = sensed_run().tags
     range_tags = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end",
                   TOUCHED_TAG)
     assert {k: sensed[k] for k in range_tags} == {k: scheduled[k] for k in range_tags}
@@ -86,12 +84,18 @@ def test_every_entry_point_requests_the_same_job(monkeypatch: pytest.MonkeyPatch
     assert launch.run_pipeline(defs, instance=None) == "ran"  # type: ignore[arg-type]
     assert launch.run_pipeline(defs, instance=None,  # type: ignore[arg-type]
                                months=("2024-01-01", "2024-06-01")) == "ran"
-    assert asked == [PIPELINE_JOB, PIPELINE_JOB]
+    assert launch.run_pipeline(defs, instance=None, years=(2023, 2024)) == "ran"  # type: ignore[arg-type]
+    assert asked == [PIPELINE_JOB] * 3
     assert {k: launched[0][k] for k in range_tags} == {k: scheduled[k] for k in range_tags}
-    # --from/--to asks for exactly those months
+    assert "ops" not in configs[0]  # no year asked: the years new data touched
+    # --from/--to with months asks for exactly those months
     assert launched[1]["dagster/asset_partition_range_start"] == "2024-01-01"
     assert launched[1]["dagster/asset_partition_range_end"] == "2024-06-01"
     assert TOUCHED_TAG not in launched[1]
+    # with years: exactly those survey years, and the months new data touched
+    assert configs[2]["ops"] == {"dbt_yearly_models": {"config": {"first_year": 2023,
+                                                                  "last_year": 2024}}}
+    assert {k: launched[2][k] for k in range_tags} == {k: scheduled[k] for k in range_tags}
 
 
 def test_importing_the_definitions_changes_no_environment(tmp_path: Path) -> None:
@@ -108,10 +112,9 @@ def test_the_sensors_run_key_is_the_same_in_another_process(
     monkeypatch.setenv("CHISO_INBOX", str(tmp_path))
     (tmp_path / "a.csv").write_text("x\n1\n", encoding="utf-8")
     monkeypatch.setenv("CHISO_INBOX_QUIET_SECONDS", "0")
-    here = sensed_run(inbox_sensor).run_key
-    code = ("from orchestration.defs.pipeline.sensors import inbox_sensor; "
-            "from tests.orchestration.test_definitions import sensed_run; "
-            "print(sensed_run(inbox_sensor).run_key)")
+    here = sensed_run().run_key
+    code = ("from tests.orchestration.inbox_ticks import sensed_run; "
+            "print(sensed_run().run_key)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "CHISO_INBOX": str(tmp_path),
                               "CHISO_INBOX_QUIET_SECONDS": "0"},

@@ -1,6 +1,7 @@
-"""Which months a pipeline run rebuilds, on hand-made raw rows: everything the first time, the
-months from the earliest moment new rows mention to the last month of data after that,
-nothing when nothing new came, and everything again when the reference data changes."""
+"""Which months and years a pipeline run rebuilds, on hand-made raw rows: everything the first
+time; after that the months from the earliest moment new rows mention to the last month of
+data, and the years new rows speak of; nothing when nothing new came; everything again when the
+reference data or the models change."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib import dirty_months as dm
+from orchestration.defs.surveys.inputs import SURVEY_INPUTS, yearly_sources
+from orchestration.lib import dirty_periods as dp
+from orchestration.lib.dirty_months import DOSSIER_INPUTS
 
 FIRST = dt.date(2021, 1, 1)
 
@@ -45,17 +48,19 @@ def manifest(tmp_path: Path) -> Path:
     return path
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, manifest: Path) -> dm.MonthRange | None:
-    current = dm.current_watermark(con, manifest)
-    months = dm.months_to_rebuild(con, dm.previous_watermark(con, "t"), current,
-                                  first_month=FIRST)
-    dm.save_watermark(con, "t", current, months, "run")
-    return months
+def rebuild(con: duckdb.DuckDBPyConnection, manifest: Path, inputs: dp.Inputs = DOSSIER_INPUTS,
+            first: dt.date = FIRST) -> dp.PeriodRange | None:
+    """What a run without a range rebuilds (and records, as the pipeline does)."""
+    current = dp.current_watermark(con, manifest, inputs)
+    periods = dp.periods_to_rebuild(con, inputs, dp.previous_watermark(con, inputs.watermark),
+                                    current, first=first)
+    dp.save_watermark(con, inputs.watermark, current, periods, "run")
+    return periods
 
 
 def test_the_first_build_covers_every_month_of_data(con, manifest) -> None:
     months = rebuild(con, manifest)
-    assert months == dm.MonthRange(dt.date(2025, 1, 1), dt.date(2025, 4, 1))
+    assert months == dp.PeriodRange(dt.date(2025, 1, 1), dt.date(2025, 4, 1))
     assert months.partition_keys() == ["2025-01-01", "2025-02-01", "2025-03-01"]
 
 
@@ -71,7 +76,7 @@ def test_a_late_event_rebuilds_its_month_and_every_month_after(con, manifest) ->
                 "('A', '2025-02-20 10:00', null, '2025-05-02 06:00')")
     con.execute("insert into raw.dossier_records values ('C', '2025-04-28 08:00', null, null, "
                 "null, null, '2025-04-28 08:00', '2025-05-02 06:00')")
-    assert rebuild(con, manifest) == dm.MonthRange(dt.date(2025, 2, 1), dt.date(2025, 5, 1))
+    assert rebuild(con, manifest) == dp.PeriodRange(dt.date(2025, 2, 1), dt.date(2025, 5, 1))
 
 
 def test_a_new_version_of_an_old_dossier_rebuilds_from_its_submission(con, manifest) -> None:
@@ -81,18 +86,85 @@ def test_a_new_version_of_an_old_dossier_rebuilds_from_its_submission(con, manif
     con.execute("insert into raw.dossier_records values ('A', '2025-01-10 08:00', "
                 "'2025-01-10 09:00', '2025-01-17 09:00', '2025-03-20 10:00', null, "
                 "'2025-03-20 10:00', '2025-03-21 06:00')")
-    assert rebuild(con, manifest) == dm.MonthRange(dt.date(2025, 1, 1), dt.date(2025, 4, 1))
+    assert rebuild(con, manifest) == dp.PeriodRange(dt.date(2025, 1, 1), dt.date(2025, 4, 1))
 
 
 def test_a_change_of_reference_data_or_models_rebuilds_everything(con, manifest) -> None:
     rebuild(con, manifest)
     con.execute("update intermediate.int_reference__procedures set legal_time_value = 7")
-    assert rebuild(con, manifest) == dm.MonthRange(dt.date(2025, 1, 1), dt.date(2025, 4, 1))
+    assert rebuild(con, manifest) == dp.PeriodRange(dt.date(2025, 1, 1), dt.date(2025, 4, 1))
     assert rebuild(con, manifest) is None
     manifest.write_text(manifest.read_text().replace('"checksum": "1"', '"checksum": "2"'))
-    assert rebuild(con, manifest) == dm.MonthRange(dt.date(2025, 1, 1), dt.date(2025, 4, 1))
+    assert rebuild(con, manifest) == dp.PeriodRange(dt.date(2025, 1, 1), dt.date(2025, 4, 1))
 
 
 def test_an_empty_warehouse_has_nothing_to_build(tmp_path: Path, manifest) -> None:
     con = duckdb.connect(str(tmp_path / "empty.duckdb"))
     assert rebuild(con, manifest) is None
+
+
+# --- the years of the survey indices ----------------------------------------------------------
+
+YEARS = dp.YEAR
+FIRST_YEAR = dt.date(2009, 1, 1)
+
+
+def years(first: int, last: int) -> dp.PeriodRange:
+    return dp.PeriodRange(dt.date(first, 1, 1), dt.date(last + 1, 1, 1), YEARS)
+
+
+@pytest.fixture
+def surveys(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """SIPAS respondents of 2022 and 2023, PAR INDEX scores of 2023 and a methodology in force
+    from 2020 on (no end year), all loaded on 2024-03-01."""
+    con = duckdb.connect(str(tmp_path / "s.duckdb"))
+    con.execute("create schema raw")
+    con.execute("create table raw.sipas_responses (respondent_id varchar, survey_year integer, "
+                "_loaded_at timestamp)")
+    con.execute("create table raw.par_scores (province_code varchar, year integer, "
+                "_loaded_at timestamp)")
+    con.execute("create table raw.par_methodology (criterion_code varchar, valid_from_year "
+                "integer, valid_to_year integer, _loaded_at timestamp)")
+    con.execute("insert into raw.sipas_responses values ('r1', 2022, '2024-03-01'), "
+                "('r2', 2023, '2024-03-01')")
+    con.execute("insert into raw.par_scores values ('01', 2023, '2024-03-01')")
+    con.execute("insert into raw.par_methodology values ('1.1', 2020, null, '2024-03-01')")
+    return con
+
+
+def test_the_survey_tables_come_from_the_manifest() -> None:
+    """The raw tables upstream of the models tagged `yearly`: a survey added to their folders
+    brings its tables along."""
+    assert {"sipas_responses", "sipas_answers", "officials_responses", "par_scores",
+            "par_methodology"} <= set(yearly_sources())
+    assert not {"dossier_records", "dossier_events", "load_manifest"} & set(yearly_sources())
+
+
+def test_the_first_yearly_build_covers_every_year_with_scores_or_respondents(
+        surveys, manifest) -> None:
+    # the methodology in force from 2020 on does not make 2020 (nor every year up to now) a
+    # year of data
+    assert rebuild(surveys, manifest, SURVEY_INPUTS, FIRST_YEAR) == years(2022, 2023)
+    assert rebuild(surveys, manifest, SURVEY_INPUTS, FIRST_YEAR) is None
+
+
+def test_a_late_file_rebuilds_only_the_years_it_speaks_of(surveys, manifest) -> None:
+    rebuild(surveys, manifest, SURVEY_INPUTS, FIRST_YEAR)
+    # corrected 2022 scores: 2022 only (2023's change against 2022 is rewritten by dbt itself)
+    surveys.execute("insert into raw.par_scores values ('01', 2022, '2024-05-01')")
+    assert rebuild(surveys, manifest, SURVEY_INPUTS, FIRST_YEAR) == years(2022, 2022)
+    # a new round
+    surveys.execute("insert into raw.sipas_responses values ('r3', 2024, '2025-03-01')")
+    assert rebuild(surveys, manifest, SURVEY_INPUTS, FIRST_YEAR) == years(2024, 2024)
+    # a methodology correction in force from 2023 to 2030: the years of data it covers
+    surveys.execute("insert into raw.par_methodology values ('1.2', 2023, 2030, '2025-04-01')")
+    assert rebuild(surveys, manifest, SURVEY_INPUTS, FIRST_YEAR) == years(2023, 2024)
+
+
+def test_a_model_change_rebuilds_every_year(surveys, manifest) -> None:
+    rebuild(surveys, manifest, SURVEY_INPUTS, FIRST_YEAR)
+    manifest.write_text(manifest.read_text().replace('"checksum": "1"', '"checksum": "2"'))
+    assert rebuild(surveys, manifest, SURVEY_INPUTS, FIRST_YEAR) == years(2022, 2023)
+    # the months and the years keep their own watermark
+    assert {row[0] for row in surveys.execute(f"select name from {dp.WATERMARKS}").fetchall()} \
+        == {"yearly_indices"}

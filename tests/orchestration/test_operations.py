@@ -13,43 +13,132 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from dagster._core.utils import make_new_run_id
 
 from ingestion.loader import FileLoadResult
 from orchestration.defs.ingestion.checks import inbox_is_fresh
-from orchestration.defs.pipeline import sensors
 from orchestration.defs.pipeline.jobs import PIPELINE_JOB
+from orchestration.defs.pipeline.schedules import YEAR_INPUTS_TAG
 from orchestration.lib import alerts
 from orchestration.lib.partitions import TOUCHED_TAG
 from orchestration.lib.rejected import set_aside_rejected
-from orchestration.lib.resources import WarehouseResource
+from orchestration.lib.resources import WarehouseResource, writer_lock
+from tests.orchestration.inbox_ticks import tick
 
 VN = dt.timezone(dt.timedelta(hours=7))
 RANGE = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
 
 
-def tick(schedule_name: str, at: dt.datetime) -> dg.RunRequest:
+def scheduled(schedule_name: str, at: dt.datetime,
+              instance: dg.DagsterInstance | None = None) -> dg.RunRequest | str:
+    """The run a schedule requests at that time, or why it skips."""
     from orchestration.definitions import defs
 
     schedule = defs.resolve_schedule_def(schedule_name)
     assert schedule.job_name == PIPELINE_JOB and schedule.execution_timezone == "Asia/Ho_Chi_Minh"
-    requests = schedule.evaluate_tick(
-        dg.build_schedule_context(scheduled_execution_time=at)).run_requests
-    assert len(requests) == 1
-    return requests[0]
+    result = schedule.evaluate_tick(
+        dg.build_schedule_context(instance=instance, scheduled_execution_time=at))
+    if result.skip_message:
+        assert not result.run_requests
+        return result.skip_message
+    assert len(result.run_requests) == 1
+    return result.run_requests[0]
 
 
 def test_the_nightly_run_brings_every_month_up_to_now() -> None:
-    request = tick("nightly_pipeline", dt.datetime(2025, 3, 5, 6, 0, tzinfo=VN))
+    request = scheduled("nightly_pipeline", dt.datetime(2025, 3, 5, 6, 0, tzinfo=VN))
     assert [request.tags[k] for k in RANGE] == ["2021-01-01", "2025-03-01"]
     assert request.tags[TOUCHED_TAG] == "touched"
 
 
 def test_the_monthly_run_rebuilds_and_publishes_the_previous_month() -> None:
-    request = tick("monthly_publication", dt.datetime(2025, 4, 3, 7, 0, tzinfo=VN))
+    request = scheduled("monthly_publication", dt.datetime(2025, 4, 3, 7, 0, tzinfo=VN))
     assert [request.tags[k] for k in RANGE] == ["2025-03-01", "2025-03-01"]
     assert TOUCHED_TAG not in request.tags
-    january = tick("monthly_publication", dt.datetime(2026, 1, 3, 7, 0, tzinfo=VN))
+    january = scheduled("monthly_publication", dt.datetime(2026, 1, 3, 7, 0, tzinfo=VN))
     assert [january.tags[k] for k in RANGE] == ["2025-12-01", "2025-12-01"]
+
+
+SPRING = dt.datetime(2025, 3, 10, 7, 30, tzinfo=VN)  # a tick of the yearly schedule: 2024
+
+
+def _loaded(warehouse: Path, rows: dict[str, list[tuple]]) -> None:
+    """Raw tables of the survey and assessment families, with the given (year..., loaded at)."""
+    con = duckdb.connect(str(warehouse))
+    con.execute("create schema if not exists raw")
+    for table, year_columns in {"sipas_questionnaire": "survey_year integer",
+                                "sipas_responses": "survey_year integer",
+                                "officials_questionnaire": "survey_year integer",
+                                "officials_responses": "survey_year integer",
+                                "par_scores": "year integer",
+                                "par_methodology": "valid_from_year integer, "
+                                                   "valid_to_year integer"}.items():
+        con.execute(f"create table if not exists raw.{table} ({year_columns}, "
+                    f"_loaded_at timestamp)")
+        for row in rows.get(table, []):
+            con.execute(f"insert into raw.{table} values ({', '.join('?' * len(row))})",
+                        list(row))
+    con.close()
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CHISO_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    return tmp_path / "warehouse.duckdb"
+
+
+MARCH = dt.datetime(2025, 3, 2, 6, 0)
+EVERY_INPUT_OF_2024 = {
+    "sipas_questionnaire": [(2024, MARCH)], "sipas_responses": [(2023, MARCH), (2024, MARCH)],
+    "officials_questionnaire": [(2024, MARCH)], "officials_responses": [(2024, MARCH)],
+    "par_scores": [(2024, MARCH)], "par_methodology": [(2022, None, MARCH)]}
+
+
+def test_the_yearly_build_says_what_it_waits_for(warehouse: Path) -> None:
+    assert scheduled("yearly_survey_indices", SPRING) == (
+        "waiting for: sipas_questionnaire 2024, sipas_responses 2024, officials_questionnaire "
+        "2024, officials_responses 2024, par_methodology 2024, par_scores 2024 (no row of 2024 "
+        "loaded from the inbox yet)")
+    # SIPAS is in, and a methodology in force until 2023 does not cover 2024
+    _loaded(warehouse, {"sipas_questionnaire": [(2024, MARCH)],
+                        "sipas_responses": [(2024, MARCH)],
+                        "par_methodology": [(2020, 2023, MARCH)],
+                        "par_scores": [(2023, MARCH)]})
+    assert scheduled("yearly_survey_indices", SPRING) == (
+        "waiting for: officials_questionnaire 2024, officials_responses 2024, par_methodology "
+        "2024, par_scores 2024 (no row of 2024 loaded from the inbox yet)")
+
+
+def test_the_yearly_build_runs_once_its_files_are_in(warehouse: Path) -> None:
+    _loaded(warehouse, EVERY_INPUT_OF_2024)
+    with dg.instance_for_test() as instance:
+        request = scheduled("yearly_survey_indices", SPRING, instance)
+        assert isinstance(request, dg.RunRequest)
+        # exactly 2024's survey indices, and every month brought up to date
+        assert request.run_config["ops"] == {
+            "dbt_yearly_models": {"config": {"first_year": 2024, "last_year": 2024}}}
+        assert [request.tags[k] for k in RANGE] == ["2021-01-01", "2025-03-01"]
+        assert request.tags[TOUCHED_TAG] == "touched"
+        # the next morning, the same files: the run launched for them is found
+        run = dg.DagsterRun(job_name=PIPELINE_JOB, run_id=make_new_run_id(), tags=request.tags,
+                            status=dg.DagsterRunStatus.SUCCESS)
+        instance.add_run(run)
+        skipped = scheduled("yearly_survey_indices", SPRING + dt.timedelta(days=1), instance)
+        assert skipped == f"2024 already built from these files (run {run.run_id[:8]})"
+        # a corrected export of 2024 loaded later: a new set of files, a new run
+        _loaded(warehouse, {"par_scores": [(2024, MARCH + dt.timedelta(days=20))]})
+        again = scheduled("yearly_survey_indices", SPRING + dt.timedelta(days=21), instance)
+        assert isinstance(again, dg.RunRequest)
+        assert again.tags[YEAR_INPUTS_TAG] != request.tags[YEAR_INPUTS_TAG]
+        assert again.run_key != request.run_key
+
+
+def test_the_yearly_build_never_waits_for_a_running_writer(warehouse: Path) -> None:
+    _loaded(warehouse, EVERY_INPUT_OF_2024)
+    lock = writer_lock(warehouse)
+    with lock.acquire(timeout=1):
+        assert scheduled("yearly_survey_indices", SPRING).startswith(
+            "a run is writing the warehouse")
 
 
 @pytest.fixture
@@ -60,48 +149,38 @@ def inbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "inbox"
 
 
-def evaluate(cursor: str | None, at: float, monkeypatch: pytest.MonkeyPatch
-             ) -> tuple[dg.SensorResult | dg.SkipReason, str | None]:
-    monkeypatch.setattr(sensors, "now", lambda: at)
-    context = dg.build_sensor_context(cursor=cursor)
-    result = sensors.inbox_sensor(context)
-    return result, (result.cursor if isinstance(result, dg.SensorResult) else context.cursor)
-
-
-def test_three_new_files_give_one_run_once_the_inbox_is_quiet(
-        inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_three_new_files_give_one_run_once_the_inbox_is_quiet(inbox: Path) -> None:
     for name in ("a.csv", "b.csv", "c.jsonl"):
         (inbox / name).write_text("x\n1\n", encoding="utf-8")
-    first, cursor = evaluate(None, 1000.0, monkeypatch)
+    first, cursor = tick(None, 1000.0)
     assert isinstance(first, dg.SkipReason) and "closes after 300 s" in first.skip_message
-    waiting, cursor = evaluate(cursor, 1100.0, monkeypatch)
+    waiting, cursor = tick(cursor, 1100.0)
     assert isinstance(waiting, dg.SkipReason)
-    run, cursor = evaluate(cursor, 1301.0, monkeypatch)
+    run, cursor = tick(cursor, 1301.0)
     assert isinstance(run, dg.SensorResult) and len(run.run_requests) == 1
     assert run.run_requests[0].tags["chiso/changed_files"] == "3"
     assert run.run_requests[0].tags[TOUCHED_TAG] == "touched"
     # the same files again: no run
-    again, cursor = evaluate(cursor, 5000.0, monkeypatch)
+    again, cursor = tick(cursor, 5000.0)
     assert isinstance(again, dg.SkipReason) and "no new" in again.skip_message
     # a fourth file opens a new batch, whose key differs
     (inbox / "d.csv").write_text("x\n2\n", encoding="utf-8")
-    _, cursor = evaluate(cursor, 6000.0, monkeypatch)
-    later, _ = evaluate(cursor, 6400.0, monkeypatch)
+    _, cursor = tick(cursor, 6000.0)
+    later, _ = tick(cursor, 6400.0)
     assert isinstance(later, dg.SensorResult)
     assert later.run_requests[0].tags["chiso/changed_files"] == "1"
     assert later.run_requests[0].run_key != run.run_requests[0].run_key
 
 
-def test_a_file_still_arriving_keeps_the_batch_open(inbox: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_still_arriving_keeps_the_batch_open(inbox: Path) -> None:
     (inbox / "a.csv").write_text("x\n1\n", encoding="utf-8")
-    _, cursor = evaluate(None, 0.0, monkeypatch)
+    _, cursor = tick(None, 0.0)
     (inbox / "a.csv").write_text("x\n1\n2\n", encoding="utf-8")  # still being copied
-    grew, cursor = evaluate(cursor, 250.0, monkeypatch)
+    grew, cursor = tick(cursor, 250.0)
     assert isinstance(grew, dg.SkipReason)
-    early, cursor = evaluate(cursor, 400.0, monkeypatch)  # 150 s since the last change
+    early, cursor = tick(cursor, 400.0)  # 150 s since the last change
     assert isinstance(early, dg.SkipReason)
-    ready, _ = evaluate(cursor, 560.0, monkeypatch)
+    ready, _ = tick(cursor, 560.0)
     assert isinstance(ready, dg.SensorResult)
 
 
@@ -125,6 +204,31 @@ def test_a_file_that_fails_entirely_is_set_aside_with_its_reason(tmp_path: Path)
     assert not (inbox / "x" / "broken.xlsx").exists() and (inbox / "book.xlsx").exists()
     assert (rejected / "x" / "broken.xlsx.reason.txt").read_text(encoding="utf-8") == \
         "x/broken.xlsx: unreadable spreadsheet: not a zip file\n"
+
+
+def test_a_corrupt_export_lands_in_rejected_with_the_loaders_reason(tmp_path: Path) -> None:
+    """Through the real loader: a truncated workbook is rejected, set aside with its reason, and
+    its record stays in the load manifest (nothing is lost); a good file stays in the inbox."""
+    from ingestion.loader import load_inbox
+    from ingestion.schema import create_raw_schema
+
+    inbox, rejected = tmp_path / "inbox", tmp_path / "rejected"
+    (inbox / "dossiers").mkdir(parents=True)
+    (inbox / "dossiers" / "ho_so_2025-03.xlsx").write_bytes(b"PK\x03\x04 cut short in transit")
+    (inbox / "notes.txt").write_text("", encoding="utf-8")  # empty: rejected too
+    con = duckdb.connect()
+    create_raw_schema(con)
+    results = load_inbox(con, inbox, pii_key=b"chiso-test-key--" * 2)
+    moved = set_aside_rejected(inbox, rejected, results)
+    assert sorted(moved) == [rejected / "dossiers" / "ho_so_2025-03.xlsx", rejected / "notes.txt"]
+    assert list(inbox.rglob("*.*")) == []
+    recorded = dict(con.execute("select source_file, reason from raw.load_manifest "
+                                "where status = 'rejected'").fetchall())
+    for path in moved:
+        name = path.relative_to(rejected).as_posix()
+        assert recorded[name]  # the manifest says why
+        assert path.with_name(path.name + ".reason.txt").read_text(encoding="utf-8") == \
+            f"{name}: {recorded[name]}\n"
 
 
 def test_a_failed_run_writes_an_alert_and_posts_it(tmp_path: Path,

@@ -81,6 +81,8 @@ def test_the_dashboard_renders_every_chart_offline(home: Home, tmp_path: Path) -
     # the scorecard and the withheld units
     assert '<select id="card-select">' in dom and "Bảng điểm của một tỉnh" in dom
     assert "Đơn vị tạm dừng công bố và lý do" in dom and "bất thường" in dom
+    # data loaded just now: no stale warning, even once the page's clock check has run
+    assert '<p id="stale" class="stale" hidden="">' in dom
 
 
 def test_a_chart_is_drawn_only_when_its_table_is_published(home: Home, tmp_path: Path) -> None:

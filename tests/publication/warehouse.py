@@ -136,8 +136,9 @@ def build_published_schema(con: duckdb.DuckDBPyConnection, run_id: str, *,
                'tỷ lệ đúng hạn 100% bất thường (anomaly)' as reason, '{run_id}' as built_by_run
     """)
     con.execute("create table if not exists raw.load_manifest (source_file varchar, "
-                "file_sha256 varchar, family varchar, status varchar, loaded_at timestamp)")
-    con.execute("insert into raw.load_manifest values (?, ?, 'dossier_records', 'loaded', "
+                "file_sha256 varchar, family varchar, status varchar, rows_new bigint, "
+                "loaded_at timestamp)")
+    con.execute("insert into raw.load_manifest values (?, ?, 'dossier_records', 'loaded', 10, "
                 "current_localtimestamp())", [f"dossiers/{run_id}.csv", run_id])
 
 

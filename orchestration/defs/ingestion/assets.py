@@ -15,6 +15,7 @@ from ingestion.thresholds import files_over_threshold
 from orchestration.lib.progress import FileProgress
 from orchestration.lib.rejected import set_aside_rejected
 from orchestration.lib.resources import InboxResource, WarehouseResource
+from orchestration.lib.retries import TRANSIENT_RETRY, retried_only_if_transient
 
 CALENDAR_YEARS = (2020, 2030)
 GROUP = "ingestion"
@@ -65,8 +66,9 @@ def family_metadata(results: list[FileLoadResult], family: str) -> dict[str, int
                      kinds={"duckdb", "python"}, owners=["team:data-engineering"])
         for table, description in AUDIT_TABLES.items()
     ],
-    name="raw_exports",
+    name="raw_exports", retry_policy=TRANSIENT_RETRY,
 )
+@retried_only_if_transient
 def raw_exports(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource
 ) -> Iterator[dg.MaterializeResult]:
@@ -105,7 +107,8 @@ def raw_exports(
 
 
 @dg.asset(key=["raw", "calendar_days"], group_name=GROUP, kinds={"duckdb", "python"},
-          owners=["team:data-engineering"])
+          owners=["team:data-engineering"], retry_policy=TRANSIENT_RETRY)
+@retried_only_if_transient
 def raw_calendar_days(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Working days of Vietnam from the `holidays` library plus the overrides seed."""
     table: pa.Table = calendar_table(*CALENDAR_YEARS)

@@ -1,41 +1,31 @@
 """Checks on what the inbox brought: freshness (has anything new arrived lately?)."""
 
 import datetime as dt
-import os
 
 import dagster as dg
 
+from foundation.settings import stale_after_days
 from orchestration.lib.resources import WarehouseResource
+from publication.freshness import freshness
 
-# the published indicators are marked stale when nothing new has arrived for this long
-DEFAULT_STALE_AFTER_DAYS = 3
 VN = dt.timezone(dt.timedelta(hours=7))
-
-
-def stale_after_days() -> float:
-    return float(os.environ.get("CHISO_STALE_AFTER_DAYS", DEFAULT_STALE_AFTER_DAYS))
-
-
-def newest_data(con) -> dt.datetime | None:
-    return con.execute("select max(loaded_at) from raw.load_manifest "
-                       "where status = 'loaded' and rows_new > 0").fetchone()[0]
 
 
 @dg.asset_check(asset=dg.AssetKey(["raw", "load_manifest"]), name="inbox_is_fresh",
                 description="New rows arrived within CHISO_STALE_AFTER_DAYS (default 3) days; "
                             "otherwise the published indicators are stale.")
 def inbox_is_fresh(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.connect() as con:
-        newest = newest_data(con)
-    limit = stale_after_days()
     now = dt.datetime.now(VN).replace(tzinfo=None)
-    age_days = None if newest is None else (now - newest).total_seconds() / 86400
+    with warehouse.connect() as con:
+        fresh = freshness(con, now, stale_after_days())
     return dg.AssetCheckResult(
-        passed=age_days is not None and age_days <= limit,
+        passed=not fresh.is_stale,
         severity=dg.AssetCheckSeverity.WARN,  # stale is a warning: it never blocks a run
-        metadata={"newest_rows_loaded_at": str(newest), "age_days": age_days or -1.0,
-                  "stale_after_days": limit},
-        description=None if age_days is not None and age_days <= limit else
-        f"nothing new for {age_days:.1f} days (limit {limit:g})" if age_days is not None
-        else "nothing loaded yet",
+        metadata={"newest_rows_loaded_at": str(fresh.data_loaded_through),
+                  "age_days": fresh.age_days if fresh.age_days is not None else -1.0,
+                  "stale_after_days": fresh.stale_after_days},
+        description=None if not fresh.is_stale else "nothing loaded yet"
+        if fresh.age_days is None else
+        f"nothing new for {fresh.age_days:.1f} days (limit {fresh.stale_after_days:g}): the "
+        "publication says its indicators are stale",
     )

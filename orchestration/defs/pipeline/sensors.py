@@ -13,7 +13,7 @@ from foundation import settings
 from ingestion.loader import inbox_files
 from orchestration.defs.pipeline.jobs import chiso_pipeline
 from orchestration.lib import alerts
-from orchestration.lib.partitions import touched_months_tags
+from orchestration.lib.partitions import touched_tags
 
 # a batch closes when the inbox has not changed for this long (exports arrive file by file)
 DEFAULT_QUIET_SECONDS = 300
@@ -64,14 +64,15 @@ def inbox_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.Sk
                              f"{quiet_seconds():.0f} s")
     return dg.SensorResult(
         run_requests=[dg.RunRequest(run_key=run_key(batch),
-                                    tags={**touched_months_tags(),
+                                    tags={**touched_tags(),
                                           "chiso/changed_files": str(len(batch))})],
         cursor=json.dumps({**cursor, "launched": fingerprint}),
     )
 
 
-@dg.run_failure_sensor(monitored_jobs=[chiso_pipeline],
-                       default_status=dg.DefaultSensorStatus.RUNNING)
+# every job of the code location: `chiso_pipeline`, and the backfills the UI launches (Dagster
+# runs those through its implicit asset job)
+@dg.run_failure_sensor(default_status=dg.DefaultSensorStatus.RUNNING)
 def pipeline_failure_alert(context: dg.RunFailureSensorContext) -> None:
     """A failed run: its failing steps, in CHISO_HOME/alerts.jsonl and, when CHISO_ALERT_WEBHOOK
     is set, posted there. The publication is untouched (it is the run's last step)."""

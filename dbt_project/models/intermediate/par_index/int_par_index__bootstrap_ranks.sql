@@ -1,8 +1,11 @@
 -- one row per PAR INDEX year, computed province and bootstrap replicate: the total with its survey points recomputed from the survey replicates, and its rank in that replicate
+{{ config(meta={'year_local': true}) }}  -- a year's rows read only that year
+
 with points as (
 
     select * from {{ ref('int_par_index__criterion_points') }}
     where criterion_source = 'dieu_tra_xhh' and survey_code is not null
+        and {{ in_partition_years('year') }}
 
 ),
 
@@ -16,6 +19,7 @@ units as (
 survey_replicates as (
 
     select * from {{ ref('int_survey__bootstrap_ranks') }}
+    where {{ in_partition_years('survey_year') }}
 
 ),
 

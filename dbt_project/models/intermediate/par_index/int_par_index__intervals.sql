@@ -1,7 +1,9 @@
 -- one row per PAR INDEX year and computed province: 95% bootstrap intervals of the % of maximum and of the rank (survey points resampled, appraised points fixed), and of the rank change against the previous year (positive = up)
 with ranks as (
 
+    -- the years written and the year before them (rank changes)
     select * from {{ ref('int_par_index__bootstrap_ranks') }}
+    where {{ in_partition_years('year', previous=true) }}
 
 ),
 

@@ -1,4 +1,6 @@
 -- one row per PAR INDEX methodology version and scored criterion: field, maximum points, source and, for survey criteria, the survey result that gives its points
+{{ config(materialized='table') }}  -- no year grain: rebuilt whole with every yearly build
+
 with criteria as (
 
     select * from {{ ref('stg_par_index__methodology') }}

@@ -1,7 +1,10 @@
 -- one row per survey, year, unit, element (and 'overall') and bootstrap replicate: the replicate's index and its rank among the year's units in that replicate
+{{ config(meta={'year_local': true}) }}  -- a year's rows read only that year
+
 with elements as (
 
     select * from {{ ref('int_survey__bootstrap_replicates') }}
+    where {{ in_partition_years('survey_year') }}
 
 ),
 

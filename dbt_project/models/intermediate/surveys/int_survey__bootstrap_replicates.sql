@@ -1,4 +1,6 @@
 -- one row per survey, year, unit, element and bootstrap replicate: the element index recomputed with each respondent's sampling weight times a seeded random multiplier (Bayesian bootstrap within each unit, the sampling stratum)
+{{ config(meta={'year_local': true}) }}  -- a year's rows read only that year
+
 with scores as (
 
     -- one number per respondent (the same on each of its element rows), so the
@@ -8,7 +10,7 @@ with scores as (
         {{ hash_bucket(["'" ~ var('survey_bootstrap_seed') ~ "'", 'survey_code',
                         'survey_year', 'response_key'], 2147483648) }} as respondent_number
     from {{ ref('int_survey__respondent_scores') }}
-    where respondent_score is not null
+    where respondent_score is not null and {{ in_partition_years('survey_year') }}
 
 ),
 

@@ -1,7 +1,9 @@
 -- one row per survey, year, unit and element (and 'overall'): 95% bootstrap intervals of the index and the rank, and of the rank change against the previous year (positive = up) with whether it exceeds the noise
 with ranks as (
 
+    -- the years written and the year before them (rank changes)
     select * from {{ ref('int_survey__bootstrap_ranks') }}
+    where {{ in_partition_years('survey_year', previous=true) }}
 
 ),
 

@@ -1,0 +1,139 @@
+"""Every dbt invocation of the graph, in one place.
+
+`dbt_build`: `dbt build` on the run's warehouse, its events streamed to Dagster, each built
+table with its row count.
+
+`build_periods`: a group of models built by period (monthly dossier marts, yearly survey
+indices). A run asking for periods rebuilds exactly those; a run asking for what new data
+touched (schedule, sensor, plain `chiso run`) rebuilds only the periods touched since the
+group's last build (`orchestration.lib.dirty_periods`); in one dbt invocation either way, the
+periods rebuilt recorded in the materialisations' metadata.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.lib import dirty_periods
+from orchestration.lib.dbt_project import MANIFEST
+from orchestration.lib.resources import WarehouseResource
+
+ROW_COUNT_LOG = "chiso_row_count "  # what macros/row_counts.sql logs after each table
+
+
+def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+              warehouse: WarehouseResource, args: list[str] | None = None, *,
+              metadata: Mapping[str, Any] | None = None) -> Iterator[Any]:
+    """`dbt build` (with `args`) for the models of the running step, its events streamed to
+    Dagster as dbt goes; every output carries `metadata` and, for a table, its row count
+    (`dagster/row_count`: the whole table, whatever the periods rebuilt), which dbt logs once
+    the table is built (dbt holds the DuckDB file while it runs: nobody else can count)."""
+    counts: dict[str, int] = {}
+    with warehouse.dbt_environment():
+        invocation = dbt.cli(["build", *(args or [])], context=context)
+        for raw in invocation.stream_raw_events():
+            info, data = raw.raw_event["info"], raw.raw_event["data"]
+            unique_id = data.get("node_info", {}).get("unique_id")
+            if info["name"] == "JinjaLogInfo" and info["msg"].startswith(ROW_COUNT_LOG):
+                counts[unique_id] = int(info["msg"].removeprefix(ROW_COUNT_LOG))
+                continue
+            for event in raw.to_default_asset_events(
+                    manifest=invocation.manifest,
+                    dagster_dbt_translator=invocation.dagster_dbt_translator, context=context,
+                    target_path=invocation.target_path, project=invocation.project):
+                if isinstance(event, dg.Output):
+                    extra = dict(metadata or {})
+                    if unique_id in counts:
+                        extra["dagster/row_count"] = counts[unique_id]
+                    event = event.with_metadata({**event.metadata, **extra})
+                yield event
+
+
+@dataclass(frozen=True)
+class PeriodicModels:
+    """A group of dbt models built by month or by year."""
+
+    inputs: dirty_periods.Inputs
+    first: dt.date  # the first day of the first partition
+    # its models also rewrite the period after the range (a year's change against the previous)
+    rewrites_following_period: bool = False
+
+    @property
+    def metadata_key(self) -> str:
+        return f"chiso/rebuilt_{self.inputs.grain.name}s"
+
+
+def _window_vars(periods: dirty_periods.PeriodRange) -> list[str]:
+    return ["--vars", json.dumps({"partition_start": periods.start.isoformat(),
+                                  "partition_end": periods.end.isoformat()})]
+
+
+def _metadata(group: PeriodicModels, periods: dirty_periods.PeriodRange) -> dict[str, str]:
+    found = {group.metadata_key: periods.label()}
+    if group.rewrites_following_period:
+        following = periods.end.strftime(group.inputs.grain.label_format)
+        last = periods.starts()[-1].strftime(group.inputs.grain.label_format)
+        found["chiso/also_refreshed"] = f"{following} (its change against {last})"
+    return found
+
+
+def _in_dependency_order(assets_def: dg.AssetsDefinition,
+                         keys: Iterable[dg.AssetKey]) -> list[dg.AssetKey]:
+    deps = {key: {d for d in assets_def.asset_deps.get(key, set()) if d in keys} for key in keys}
+    ordered: list[dg.AssetKey] = []
+    while deps:
+        ready = sorted((k for k, d in deps.items() if not d), key=lambda k: k.to_user_string())
+        ordered += ready
+        deps = {k: d - set(ready) for k, d in deps.items() if k not in ready}
+    return ordered
+
+
+def build_periods(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                  warehouse: WarehouseResource, group: PeriodicModels, *,
+                  asked: dirty_periods.PeriodRange | None, touched: bool) -> Iterator[Any]:
+    """Rebuild the periods `asked` (every period when None), or, when `touched`, those of them
+    new data touched since the group's last build (then recorded as its watermark)."""
+    grain = group.inputs.grain
+    if not touched:
+        if asked is None:
+            raise ValueError(f"no {grain.name}s asked for and none to find: nothing to build")
+        context.log.info(f"rebuilding the {grain.name}s asked for: {asked.label()}")
+        yield from dbt_build(context, dbt, warehouse, _window_vars(asked),
+                             metadata=_metadata(group, asked))
+        return
+    with warehouse.connect() as con:
+        previous = dirty_periods.previous_watermark(con, group.inputs.watermark)
+        current = dirty_periods.current_watermark(con, MANIFEST, group.inputs)
+        periods = dirty_periods.periods_to_rebuild(con, group.inputs, previous, current,
+                                                   first=group.first)
+    if periods is not None and asked is not None:
+        periods = dirty_periods.PeriodRange(max(periods.start, asked.start),
+                                            min(periods.end, asked.end), grain)
+    if periods is None or periods.start >= periods.end:
+        periods = None
+        context.log.info(f"nothing new and no reference or model change: no {grain.name} "
+                         f"to rebuild")
+        # the tables are current; Dagster wants the outputs in dependency order
+        for key in _in_dependency_order(context.assets_def, context.selected_asset_keys):
+            yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
+                            metadata={group.metadata_key: "none"})
+    else:
+        # the models or reference data changed (or nothing was built yet): every period, from
+        # scratch, so that a model's new columns reach its incremental table
+        whole = previous is None or previous.fingerprint != current.fingerprint
+        context.log.info(f"rebuilding the {grain.name}s new data touched: {periods.label()}"
+                         + (" (from scratch: the models or reference data changed)"
+                            if whole else ""))
+        yield from dbt_build(context, dbt, warehouse,
+                             _window_vars(periods) + (["--full-refresh"] if whole else []),
+                             metadata=_metadata(group, periods))
+    with warehouse.connect() as con:
+        dirty_periods.save_watermark(con, group.inputs.watermark, current, periods,
+                                     context.run.run_id)

@@ -276,7 +276,8 @@ def spark_build(
     dbt_vars, select = None, ()
     if month_from is not None and month_to is not None:
         for value, option in ((month_from, "--from"), (month_to, "--to")):
-            _month_key(value, option)
+            if len(_period_key(value, option) or "") != len("YYYY-MM-01"):
+                raise typer.BadParameter(f"{option} takes a month as YYYY-MM, got {value!r}")
         try:
             dbt_vars = month_partition(month_from, month_to)
         except ValueError as error:

@@ -65,6 +65,7 @@ class Catalogue:
     fee_bearing: np.ndarray
     paper_result: np.ndarray
     popularity: np.ndarray
+    population_connected: np.ndarray  # connected to the national population database
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ def build_catalogue(ctx: SampleContext) -> Catalogue:
         fee_bearing=rng.random(n) < 0.5,
         paper_result=rng.random(n) < 0.6,
         popularity=rng.zipf(1.6, n).clip(1, 500).astype(np.float64),
+        # a stream of its own, so that the attributes above stay what they were
+        population_connected=ctx.rng("catalogue-population-db").random(n) < 0.55,
     )
 
 
@@ -139,6 +142,7 @@ def write_catalogue(ctx: SampleContext, cat: Catalogue) -> None:
             "MucDoDVC": pa.array(cat.online_level, pa.string()),
             "CoPhiLePhi": pa.array(cat.fee_bearing.astype(np.int64)),
             "KetQuaLaGiay": pa.array(cat.paper_result.astype(np.int64)),
+            "KetNoiCSDLDanCu": pa.array(cat.population_connected.astype(np.int64)),
         }
     )
     ctx.write(table, "catalogue/thu_tuc_hanh_chinh.xlsx", "procedure_catalogue",

@@ -1,6 +1,7 @@
 -- the (numerator, denominator) of every service index criterion per unit and month, from each
--- source that counts it: chiso's own log (`log`: the dossier rates of macro dossier_rates() and
--- the petitions answered in the month) and the national portal's evaluation export (`portal`). The scoring step scores both alike.
+-- source that counts it: chiso's own log (`log`: the dossier rates of macro dossier_rates(), the
+-- procedure rates of macro procedure_rates() and the petitions answered in the month) and the
+-- national portal's evaluation export (`portal`). The scoring step scores both alike.
 {{ config(unique_key=['period_start', 'unit_type', 'code_system', 'unit_key', 'count_source', 'criterion_code']) }}
 
 with indicators as (
@@ -32,38 +33,18 @@ petitions as (
 
 ),
 
-agencies as (
+procedure_counts as (
 
-    select * from {{ ref('int_reference__agencies') }}
-
-),
-
-crosswalk as (
-
-    select * from {{ ref('int_reference__province_crosswalk') }}
+    select * from {{ ref('fct_service_index_procedure_counts_monthly') }}
+    where {{ partition_overlaps('period_start', 'period_end') }}
 
 ),
 
-petition_reporting_units as (
+agency_units as (
 
     -- the units an agency's petitions count in, from the agency reference (an agency may
-    -- answer petitions without handling a dossier): itself, its province under its own code
-    -- system, and its gso34 province (an old province mapped forward)
-    select agency_key as agency_code, 'agency' as unit_type, code_system, agency_key as unit_key,
-        false as is_gso63_series
-    from agencies
-
-    union all
-
-    select agency_key, 'province', code_system, province_key, code_system = 'gso63'
-    from agencies
-
-    union all
-
-    select agencies.agency_key, 'province', 'gso34', crosswalk.gso34_province_key, false
-    from agencies
-    inner join crosswalk
-        on crosswalk.gso63_province_key = agencies.province_key
+    -- answer petitions without handling a dossier)
+    select * from {{ ref('int_reference__agency_reporting_units') }}
 
 ),
 
@@ -105,7 +86,7 @@ petition_unit_months as (
         sum(months.rated) as rated
 
     from petition_agency_months as months
-    inner join petition_reporting_units as units
+    inner join agency_units as units
         on units.agency_code = months.agency_code
     where not units.is_gso63_series or months.period_start < date '{{ var("merger_date") }}'
     group by months.period_start, units.unit_type, units.code_system, units.unit_key
@@ -142,9 +123,28 @@ dossier_rates as (
     select
         period_start, unit_type, code_system, unit_key,
         '{{ metric }}' as rate_metric,
-        cast({{ parts[0] }} as double) as numerator,
+        -- no denominator: not measured, so no numerator either
+        case when ({{ parts[1] }}) is not null then cast({{ parts[0] }} as double) end
+            as numerator,
         cast({{ parts[1] }} as double) as denominator
     from indicators
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+procedure_rates as (
+
+    -- the rates about procedures (announcements, population database, online payment B and C)
+    {%- for metric, parts in procedure_rates().items() %}
+    select
+        period_start, unit_type, code_system, unit_key,
+        '{{ metric }}' as rate_metric,
+        -- no denominator: not measured, so no numerator either
+        case when ({{ parts[1] }}) is not null then cast({{ parts[0] }} as double) end
+            as numerator,
+        cast({{ parts[1] }} as double) as denominator
+    from procedure_counts
     {{ 'union all' if not loop.last }}
     {%- endfor %}
 
@@ -155,6 +155,8 @@ log_rates as (
     select * from dossier_rates
     union all
     select * from petition_rates
+    union all
+    select * from procedure_rates
 
 ),
 
@@ -191,29 +193,17 @@ log_counts as (
 
 portal_units as (
 
-    select distinct
+    -- every unit the portal evaluated in the month (a group score row carries no counts)
+    select
         period_start,
         period_end,
         unit_type,
         code_system,
         unit_key,
-        -- an agency's province is its parent in the portal's tree
-        case when unit_type = 'province' then unit_key
-            else {{ province_key('code_system', clean_province_code('parent_code')) }}
-        end as province_key
+        max(province_key) as province_key
 
     from portal_metrics
-    -- a group score row carries no counts of its own
     where metric_code not in ('ONLINE_SERVICE', 'PAYMENT')
-
-),
-
-portal_units_single_province as (
-
-    select
-        period_start, period_end, unit_type, code_system, unit_key,
-        max(province_key) as province_key
-    from portal_units
     group by period_start, period_end, unit_type, code_system, unit_key
 
 ),
@@ -234,7 +224,7 @@ portal_counts as (
         portal_metrics.numerator,
         portal_metrics.denominator
 
-    from portal_units_single_province as units
+    from portal_units as units
     inner join criteria
         on units.period_start >= criteria.valid_from
         and (criteria.valid_to is null or units.period_start <= criteria.valid_to)

@@ -22,6 +22,8 @@ from ingestion.loader import FileLoadResult, load_file, load_inbox, load_path
 from ingestion.plausibility import Rules, rules
 from ingestion.thresholds import files_over_threshold, units_over_threshold
 from tests.ingestion.helpers import (
+    AGENCY_COLUMNS,
+    CATALOGUE_COLUMNS,
     EVENT_COLUMNS,
     PII_KEY,
     RECORD_COLUMNS,
@@ -29,6 +31,7 @@ from tests.ingestion.helpers import (
     count,
     csv_bytes,
     event,
+    procedure,
     quarantine,
     record,
     write_csv,
@@ -352,17 +355,6 @@ def test_a_version_whose_own_moments_are_out_of_order_is_quarantined(con, inbox)
          "2025-03-04 08:00:00 > 2025-03-03 17:00:00")]
 
 
-CATALOGUE_COLUMNS = ["MaTTHC", "TenTTHC", "MaLinhVuc", "CapThucHien", "ThoiHanGiaiQuyet",
-                     "DonViThoiGian", "MucDoDVC", "CoPhiLePhi"]
-
-
-def procedure(code: str, **values: object) -> dict[str, object]:
-    row = {"MaTTHC": code, "TenTTHC": "Cấp giấy phép xây dựng", "MaLinhVuc": "G05",
-           "CapThucHien": "tinh;huyen", "ThoiHanGiaiQuyet": 15,
-           "DonViThoiGian": "ngay_lam_viec", "MucDoDVC": "mot_phan", "CoPhiLePhi": 1}
-    return row | values
-
-
 def test_values_the_warehouse_relies_on_are_quarantined_not_fatal(con, inbox) -> None:
     """A catalogue row with no processing time or levels nobody uses, a self-reported rate for
     month 13 or above 100 %: each one row quarantined with its reason, where before it passed
@@ -431,9 +423,6 @@ def test_a_run_fails_only_for_files_over_the_bad_share(con, inbox) -> None:
                         "province code (2 rows)")
     assert files_over_threshold(con, [a.file_sha256 or ""], config=small) == [over]
     assert files_over_threshold(con, [], config=small) == []
-
-
-AGENCY_COLUMNS = ["MaDonVi", "TenDonVi", "CapDonVi", "MaTinh", "HeThongMa", "HieuLucTu"]
 
 
 def test_a_run_fails_for_a_unit_over_the_bad_share_though_no_file_is(con, inbox) -> None:

@@ -15,10 +15,9 @@ import numpy as np
 import pyarrow as pa
 
 from foundation.calendar import EPOCH
-from foundation.reference import GSO63
-from sample_generator.catalogue import LEVELS, Agencies, Catalogue
+from sample_generator.catalogue import LEVELS, Agencies, Catalogue, working_windows
 from sample_generator.context import SampleContext
-from sample_generator.dossiers import DAY, HOUR, MERGER_DAY
+from sample_generator.dossiers import DAY, HOUR
 
 # the portal's rules (mirrored by the dbt seed service_index_rules)
 LEAD_WORKING_DAYS = 5  # decision <= the legal basis's effective date - 5 working days
@@ -42,12 +41,8 @@ def generate_announcements(ctx: SampleContext, cat: Catalogue, agencies: Agencie
     """`handling`: the codes of the agencies that handle dossiers (they announce procedures)."""
     rng = ctx.rng("announcements")
     cal = ctx.calendar
-    first = (ctx.config.start - EPOCH).days
     last = (ctx.config.end - EPOCH).days
-    old = agencies.code_system == GSO63
-    opens = np.where(old, first, max(first, MERGER_DAY))
-    closes = np.where(old, min(last, MERGER_DAY - 1), last)
-    alive = (closes >= opens) & np.isin(agencies.code, handling)
+    opens, closes, alive = working_windows(ctx, agencies, handling)
     per_agency = np.where(alive, rng.poisson(0.5 * np.maximum(1, (closes - opens + 1) / 30)), 0)
     who = np.repeat(np.arange(len(agencies.code)), per_agency)
     n = len(who)

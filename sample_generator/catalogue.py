@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from foundation.calendar import EPOCH
 from foundation.reference import GSO34, GSO63, MERGER_DATE, provinces_gso34, provinces_gso63
 from sample_generator.context import SampleContext
 
@@ -74,6 +75,21 @@ class Agencies:
     province_code: np.ndarray
     code_system: np.ndarray
     level: np.ndarray
+
+
+def working_windows(ctx: SampleContext, agencies: Agencies, handling: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per agency, the first and last day (days since the epoch) it exists in the sample (a
+    gso63 agency until the merger, a gso34 one from it), and whether it then handles dossiers
+    (`handling`: the codes of those that do)."""
+    first = (ctx.config.start - EPOCH).days
+    last = (ctx.config.end - EPOCH).days
+    merger = (MERGER_DATE - EPOCH).days
+    old = agencies.code_system == GSO63
+    opens = np.where(old, first, max(first, merger))
+    closes = np.where(old, min(last, merger - 1), last)
+    alive = (closes >= opens) & np.isin(agencies.code, handling)
+    return opens, closes, alive
 
 
 def build_catalogue(ctx: SampleContext) -> Catalogue:

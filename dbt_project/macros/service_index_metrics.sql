@@ -15,3 +15,46 @@
         'fee_procedure_with_dossiers_rate': ('fee_procedures_with_dossiers', 'fee_procedures'),
     }) }}
 {% endmacro %}
+
+{#- The petition rates (SPEC 3.2: handled on time, satisfied), over the petitions a unit
+    answered in the month (fct_service_index_counts_monthly's petition_counts). -#}
+{% macro petition_rates() %}
+    {{ return({
+        'petition_on_time_rate': ('answered_on_time', 'answered'),
+        'petition_satisfaction_rate': ('satisfied', 'rated'),
+    }) }}
+{% endmacro %}
+
+{#- Rates (name -> (numerator, denominator)) over a relation with one row per unit and month,
+    as one row per unit, month and rate; no denominator is "not measured", so no numerator
+    either. -#}
+{% macro rate_rows(rates, relation) -%}
+    {%- for metric, parts in rates.items() %}
+    select
+        period_start, unit_type, code_system, unit_key,
+        '{{ metric }}' as rate_metric,
+        case when ({{ parts[1] }}) is not null then cast({{ parts[0] }} as double) end
+            as numerator,
+        cast({{ parts[1] }} as double) as denominator
+    from {{ relation }}
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The keys of a unit and month in the service index marts, cast as their contracts say. -#}
+{% macro unit_month_columns(relation=none) -%}
+    {%- set p = relation ~ '.' if relation else '' -%}
+    cast({{ p }}period_start as date) as period_start,
+    cast({{ p }}period_end as date) as period_end,
+    cast({{ p }}unit_type as {{ dbt.type_string() }}) as unit_type,
+    cast({{ p }}code_system as {{ dbt.type_string() }}) as code_system,
+    cast({{ p }}unit_key as {{ dbt.type_string() }}) as unit_key
+{%- endmacro %}
+
+{#- Two relations speak of the same unit and month. -#}
+{% macro same_unit_month(left, right) -%}
+    {{ left }}.period_start = {{ right }}.period_start
+        and {{ left }}.unit_type = {{ right }}.unit_type
+        and {{ left }}.code_system = {{ right }}.code_system
+        and {{ left }}.unit_key = {{ right }}.unit_key
+{%- endmacro %}

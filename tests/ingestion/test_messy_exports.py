@@ -524,4 +524,15 @@ def test_chiso_inbox_lists_inputs_and_reasons_from_a_read_only_warehouse(tmp_pat
     assert shown.exit_code == 0, shown.output
     assert "empty file (0 bytes)" in shown.output
     assert "exact duplicate" in shown.output and "of row 2" not in shown.output
+    assert "consistency checks" not in shown.output  # no warehouse build yet
+    # once built, the dossiers the warehouse set aside are listed too, per province and reason
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema intermediate")
+        con.execute("create table intermediate.int_dossier__consistency_flags as select "
+                    "'H01-1' as dossier_id, 'gso63:01' as province_key, "
+                    "'inconsistent: the result was returned before processing ended' as reason")
+    shown = CliRunner().invoke(app, ["inbox"])
+    assert shown.exit_code == 0, shown.output
+    assert "dossiers set aside by the consistency checks" in shown.output
+    assert "inconsistent: the result was returned before processing ended" in shown.output
     assert shown.output.rstrip().endswith("1 loaded, 1 rejected")

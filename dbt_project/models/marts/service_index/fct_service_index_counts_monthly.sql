@@ -93,60 +93,41 @@ petition_unit_months as (
 
 ),
 
-petition_rates as (
+petition_counts as (
 
-    {%- for metric, parts in {'petition_on_time_rate': ('answered_on_time', 'answered'),
-                              'petition_satisfaction_rate': ('satisfied', 'rated')}.items() %}
+    -- every unit and month of the index with the petitions it answered (none loaded at all:
+    -- not measured, never "none, so full marks")
     select
         indicators.period_start, indicators.unit_type, indicators.code_system, indicators.unit_key,
-        '{{ metric }}' as rate_metric,
-        case when loaded.has_petitions
-            then cast(coalesce(months.{{ parts[0] }}, 0) as double) end as numerator,
-        case when loaded.has_petitions
-            then cast(coalesce(months.{{ parts[1] }}, 0) as double) end as denominator
+        {%- for count in ['answered_on_time', 'answered', 'satisfied', 'rated'] %}
+        case when loaded.has_petitions then coalesce(months.{{ count }}, 0) end as {{ count }}
+            {{- ',' if not loop.last }}
+        {%- endfor %}
+
     from indicators
     cross join petitions_loaded as loaded
     left join petition_unit_months as months
-        on months.period_start = indicators.period_start
-        and months.unit_type = indicators.unit_type
-        and months.code_system = indicators.code_system
-        and months.unit_key = indicators.unit_key
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+        on {{ same_unit_month('months', 'indicators') }}
+
+),
+
+petition_rates as (
+
+    {{ rate_rows(petition_rates(), 'petition_counts') }}
 
 ),
 
 dossier_rates as (
 
     -- each rate the configuration may name, as numerator and denominator
-    {%- for metric, parts in dossier_rates().items() %}
-    select
-        period_start, unit_type, code_system, unit_key,
-        '{{ metric }}' as rate_metric,
-        -- no denominator: not measured, so no numerator either
-        case when ({{ parts[1] }}) is not null then cast({{ parts[0] }} as double) end
-            as numerator,
-        cast({{ parts[1] }} as double) as denominator
-    from indicators
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+    {{ rate_rows(dossier_rates(), 'indicators') }}
 
 ),
 
 procedure_rates as (
 
     -- the rates about procedures (announcements, population database, online payment B and C)
-    {%- for metric, parts in procedure_rates().items() %}
-    select
-        period_start, unit_type, code_system, unit_key,
-        '{{ metric }}' as rate_metric,
-        -- no denominator: not measured, so no numerator either
-        case when ({{ parts[1] }}) is not null then cast({{ parts[0] }} as double) end
-            as numerator,
-        cast({{ parts[1] }} as double) as denominator
-    from procedure_counts
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+    {{ rate_rows(procedure_rates(), 'procedure_counts') }}
 
 ),
 
@@ -183,10 +164,7 @@ log_counts as (
         on indicators.period_start >= criteria.valid_from
         and (criteria.valid_to is null or indicators.period_start <= criteria.valid_to)
     left join log_rates
-        on log_rates.period_start = indicators.period_start
-        and log_rates.unit_type = indicators.unit_type
-        and log_rates.code_system = indicators.code_system
-        and log_rates.unit_key = indicators.unit_key
+        on {{ same_unit_month('log_rates', 'indicators') }}
         and log_rates.rate_metric = criteria.rate_metric
 
 ),
@@ -245,11 +223,7 @@ counts as (
 )
 
 select
-    cast(period_start as date) as period_start,
-    cast(period_end as date) as period_end,
-    cast(unit_type as {{ dbt.type_string() }}) as unit_type,
-    cast(code_system as {{ dbt.type_string() }}) as code_system,
-    cast(unit_key as {{ dbt.type_string() }}) as unit_key,
+    {{ unit_month_columns() }},
     cast(province_key as {{ dbt.type_string() }}) as province_key,
     cast(is_mapped_forward as boolean) as is_mapped_forward,
     cast(count_source as {{ dbt.type_string() }}) as count_source,

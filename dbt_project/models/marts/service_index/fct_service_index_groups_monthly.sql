@@ -37,11 +37,7 @@ groups as (
 )
 
 select
-    cast(period_start as date) as period_start,
-    cast(period_end as date) as period_end,
-    cast(unit_type as {{ dbt.type_string() }}) as unit_type,
-    cast(code_system as {{ dbt.type_string() }}) as code_system,
-    cast(unit_key as {{ dbt.type_string() }}) as unit_key,
+    {{ unit_month_columns() }},
     cast(province_key as {{ dbt.type_string() }}) as province_key,
     cast(is_mapped_forward as boolean) as is_mapped_forward,
     cast(count_source as {{ dbt.type_string() }}) as count_source,

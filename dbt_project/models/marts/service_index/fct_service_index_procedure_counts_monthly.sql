@@ -223,11 +223,7 @@ announcements_loaded as (
 )
 
 select
-    cast(unit_months.period_start as date) as period_start,
-    cast(unit_months.period_end as date) as period_end,
-    cast(unit_months.unit_type as {{ dbt.type_string() }}) as unit_type,
-    cast(unit_months.code_system as {{ dbt.type_string() }}) as code_system,
-    cast(unit_months.unit_key as {{ dbt.type_string() }}) as unit_key,
+    {{ unit_month_columns('unit_months') }},
     cast(coalesce(fee_totals.fee_procedures, 0) as bigint) as fee_procedures,
     cast(coalesce(dossier_totals.fee_procedures_with_dossiers, 0) as bigint)
         as fee_procedures_with_dossiers,
@@ -255,12 +251,6 @@ left join fee_procedure_totals as fee_totals
     and fee_totals.code_system = unit_months.code_system
     and fee_totals.unit_key = unit_months.unit_key
 left join dossier_procedure_totals as dossier_totals
-    on dossier_totals.period_start = unit_months.period_start
-    and dossier_totals.unit_type = unit_months.unit_type
-    and dossier_totals.code_system = unit_months.code_system
-    and dossier_totals.unit_key = unit_months.unit_key
+    on {{ same_unit_month('dossier_totals', 'unit_months') }}
 left join announcement_totals as announced
-    on announced.period_start = unit_months.period_start
-    and announced.unit_type = unit_months.unit_type
-    and announced.code_system = unit_months.code_system
-    and announced.unit_key = unit_months.unit_key
+    on {{ same_unit_month('announced', 'unit_months') }}

@@ -58,16 +58,11 @@ criterion_rows as (
 
     from scored_criteria as rescored
     left join portal_published as published
-        on published.period_start = rescored.period_start
-        and published.unit_type = rescored.unit_type
-        and published.unit_key = rescored.unit_key
+        on {{ same_unit_month('published', 'rescored') }}
         and published.metric_code = rescored.portal_metric_code
     left join scored_criteria as from_log
         on from_log.count_source = 'log'
-        and from_log.period_start = rescored.period_start
-        and from_log.unit_type = rescored.unit_type
-        and from_log.code_system = rescored.code_system
-        and from_log.unit_key = rescored.unit_key
+        and {{ same_unit_month('from_log', 'rescored') }}
         and from_log.criterion_code = rescored.criterion_code
     where rescored.count_source = 'portal'
 
@@ -122,22 +117,14 @@ group_rows as (
 
     from scored_groups as rescored
     inner join criterion_totals as totals
-        on totals.period_start = rescored.period_start
-        and totals.unit_type = rescored.unit_type
-        and totals.code_system = rescored.code_system
-        and totals.unit_key = rescored.unit_key
+        on {{ same_unit_month('totals', 'rescored') }}
         and totals.group_code = rescored.group_code
     left join portal_published as published
-        on published.period_start = rescored.period_start
-        and published.unit_type = rescored.unit_type
-        and published.unit_key = rescored.unit_key
+        on {{ same_unit_month('published', 'rescored') }}
         and published.metric_code = rescored.portal_group_code
     left join scored_groups as from_log
         on from_log.count_source = 'log'
-        and from_log.period_start = rescored.period_start
-        and from_log.unit_type = rescored.unit_type
-        and from_log.code_system = rescored.code_system
-        and from_log.unit_key = rescored.unit_key
+        and {{ same_unit_month('from_log', 'rescored') }}
         and from_log.group_code = rescored.group_code
     where rescored.count_source = 'portal'
 
@@ -152,11 +139,7 @@ compared as (
 )
 
 select
-    cast(period_start as date) as period_start,
-    cast(period_end as date) as period_end,
-    cast(unit_type as {{ dbt.type_string() }}) as unit_type,
-    cast(code_system as {{ dbt.type_string() }}) as code_system,
-    cast(unit_key as {{ dbt.type_string() }}) as unit_key,
+    {{ unit_month_columns() }},
     cast(province_key as {{ dbt.type_string() }}) as province_key,
     cast(version as {{ dbt.type_string() }}) as version,
     cast(group_code as {{ dbt.type_string() }}) as group_code,

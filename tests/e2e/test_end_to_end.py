@@ -83,8 +83,10 @@ def test_the_job_materialises_every_asset(pipeline_runs: PipelineRuns) -> None:
     assert {"raw/dossier_records", "raw/load_manifest", "marts/dim_province",
             "marts/dossier_indicators", "marts/service_index_monthly",
             "staging/stg_dossier_portal__records"} <= keys
-    # the first run rebuilds every month it has data for, as partitions of the monthly marts
-    assert _months(first) == {f"2025-{m:02d}" for m in range(1, 9)}
+    # the first run rebuilds every month it has data for, as partitions of the monthly marts:
+    # September's dossier exports are held back, but its petitions and procedure
+    # announcements (one file each for the whole sample) are already in
+    assert _months(first) == {f"2025-{m:02d}" for m in range(1, 10)}
 
 
 def test_a_new_month_rebuilds_that_month_and_changes_no_other(
@@ -239,7 +241,8 @@ def test_events_in_an_impossible_order_are_set_aside_and_the_run_goes_on(
 def test_no_rate_exceeds_100_percent_at_any_level_and_period(pipeline_runs: PipelineRuns) -> None:
     """Every rate of the processing statistics (macros/dossier_metrics.sql: the on-time rate,
     the portal's progress rate, the shares) lies between 0 and 100 % for agencies, provinces
-    under both code systems and the nation, per month, quarter and year."""
+    under both code systems and the nation, per month, quarter and year (the error-severity
+    tests of fct_dossier_indicators_by_period say the same in every build)."""
     con = duckdb.connect(str(pipeline_runs.after_nothing_new), read_only=True)
     try:
         rates = [r[0] for r in con.execute(
@@ -257,7 +260,9 @@ def test_no_rate_exceeds_100_percent_at_any_level_and_period(pipeline_runs: Pipe
     finally:
         con.close()
     assert {"on_time_rate", "progress_on_time_rate", "online_share"} <= set(rates)
-    assert {(u, c, p) for u in ("agency", "province", "national") for c in ("gso63", "gso34")
-            for p in ("month", "quarter", "year")} <= levels
+    # a gso63 province (and nation) ends with the merger: no year 2025 under gso63
+    periods = {"gso63": ("month", "quarter"), "gso34": ("month", "quarter", "year")}
+    assert {(u, c, p) for u in ("agency", "province", "national") for c, ps in periods.items()
+            for p in ps} <= levels
     assert min(judged) > 1000
     assert {rate: n for rate, n in outside.items() if n} == {}

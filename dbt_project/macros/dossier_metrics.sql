@@ -110,7 +110,6 @@
         'early_rate': ('processed_early_count', judged),
         'late_rate': ('processed_late_count', judged),
         'late_with_apology_share': ('late_with_apology_count', 'late_apology_known_count'),
-        'on_time_over_received_rate': (on_time, 'received_count'),
         'progress_on_time_rate': (
             'ended_on_time_count + in_progress_within_due_count', 'to_process_count'),
         'in_progress_overdue_share': ('in_progress_overdue_count', 'in_progress_end_count'),

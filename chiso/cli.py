@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from foundation import settings
+
+if TYPE_CHECKING:
+    import duckdb
 
 app = typer.Typer(help="chiso: PAR indicators pipeline and warehouse.", no_args_is_help=True)
 # logs and CI are not terminals: keep the summary tables readable there too
@@ -224,6 +227,7 @@ def inbox(
         raise typer.Exit(code=1)
     with duckdb.connect(str(path), read_only=True) as con:
         found = inbox_inventory(con)
+        set_aside = consistency_flags(con)
     table = Table(title=f"inbox as loaded into {path}")
     for column in ("input", "family", "status", "encoding", "in", "loaded", "quarantined",
                    "repaired", "reason"):
@@ -241,6 +245,14 @@ def inbox(
         for q in found.reasons:
             why.add_row(q.source_file, f"{q.rows:,}", q.reason)
         console.print(why)
+    if reasons and set_aside:
+        flags = Table(title="dossiers set aside by the consistency checks "
+                            "(intermediate.int_dossier__consistency_flags)")
+        for column in ("province", "dossiers", "reason"):
+            flags.add_column(column, justify="right" if column == "dossiers" else "left")
+        for province, dossiers, reason in set_aside:
+            flags.add_row(province or "unknown", f"{dossiers:,}", reason)
+        console.print(flags)
     console.print(f"{found.count('loaded')} loaded, {found.count('rejected')} rejected")
 
 
@@ -312,6 +324,20 @@ def spark_build(
                       f"relations agree ({report.compare_seconds:.1f} s to compare)")
     if not report.success:
         raise typer.Exit(code=1)
+
+
+def consistency_flags(con: duckdb.DuckDBPyConnection) -> list[tuple[str | None, int, str]]:
+    """Dossiers the warehouse set aside, per province and reason (none before a first build)."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'intermediate' "
+        "and table_name = 'int_dossier__consistency_flags'").fetchone()[0]
+    if not exists:
+        return []
+    return con.execute(
+        "select province_key, count(distinct dossier_id), reason "
+        "from intermediate.int_dossier__consistency_flags group by all "
+        "order by 2 desc, 1, 3").fetchall()
+
 
 if __name__ == "__main__":
     app()

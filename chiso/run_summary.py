@@ -38,6 +38,16 @@ def rebuilt(result: dg.ExecuteInProcessResult, grain: str) -> str:
     return ", ".join(sorted(spans)) or "none"
 
 
+def failure_description(event: dg.DagsterEvent) -> str | None:
+    """What a failed step said: its Failure's description (which file or unit, and why)."""
+    data = event.step_failure_data
+    if data is None:
+        return None
+    if data.user_failure_data is not None and data.user_failure_data.description:
+        return data.user_failure_data.description
+    return data.error.message.strip().splitlines()[0] if data.error else None
+
+
 def print_run_summary(console: Console, result: dg.ExecuteInProcessResult,
                       seconds: float) -> None:
     table = Table(title="chiso run: ingestion by source family")
@@ -59,8 +69,17 @@ def print_run_summary(console: Console, result: dg.ExecuteInProcessResult,
     console.print(f"chiso_pipeline: run {result.run_id[:8]} {status}; {models} dbt models "
                   f"materialised; monthly marts rebuilt for {rebuilt(result, 'month')}, "
                   f"survey indices for {rebuilt(result, 'year')}")
-    for step in (e.step_key for e in result.all_events if e.is_step_failure):
-        console.print(f"[red]step failed: {step}[/red] (see the run in the Dagster UI)")
+    for event in (e for e in result.all_events if e.is_step_failure):
+        console.print(f"[red]step failed: {event.step_key}[/red] (see the run in the Dagster UI)")
+        why = failure_description(event)
+        if why:
+            console.print(f"[red]{why}[/red]")
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.check_name == "units_within_bad_share" and evaluation.passed:
+            set_aside = evaluation.metadata.get("dossiers_set_aside_this_run")
+            if set_aside is not None and set_aside.value:
+                console.print(f"[yellow]{set_aside.value} dossiers of this run set aside by the "
+                              f"consistency checks: `chiso inbox` says why[/yellow]")
     for event in result.get_asset_materialization_events():
         if event.asset_key and event.asset_key.path == ["quality", "quality_results"]:
             meta = event.materialization.metadata

@@ -79,6 +79,9 @@ class Contract:
     # wide survey files: answer columns matching this regex go to a long answers table
     answer_columns: str | None = None
     answers_table: str | None = None
+    # the field naming the reporting unit a row belongs to (an agency): a unit's share of bad
+    # rows can fail a run as a file's can (ingestion/thresholds.py)
+    unit: str | None = None
 
     def __post_init__(self) -> None:
         names = {f.name for f in self.fields}
@@ -92,6 +95,8 @@ class Contract:
             raise ValueError(f"{self.family}: signature columns must be contract fields")
         if self.answers_table and not {"survey_id", "respondent_id"} <= names:
             raise ValueError(f"{self.family}: a wide survey needs survey_id and respondent_id")
+        if self.unit is not None and self.unit not in names:
+            raise ValueError(f"{self.family}: unit field {self.unit} is not a field")
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -117,6 +122,7 @@ FLAGS = _codes(0, 1)
 DOSSIER_RECORDS = Contract(
     family="dossier_records",
     table="dossier_records",
+    unit="agency_code",
     description="One row per dossier and version, national portal sync field names (DVCQG).",
     key=("dossier_id", "version"),
     signature=frozenset({"MaHoSo", "PhienBan", "TrangThaiHoSo", "NgayHenTra"}),
@@ -149,6 +155,17 @@ DOSSIER_RECORDS = Contract(
         Field("DanhGiaHaiLong", "rating", "code",
               allowed=frozenset({"rat_hai_long", "hai_long", "khong_hai_long"})),
         Field("CoPhanAnhKienNghi", "has_complaint", "flag", allowed=FLAGS),
+        # the digital services the portal scores (issue 9); optional: a system that does not
+        # export one leaves its criterion "not measured" in the warehouse, never 0
+        Field("ThoiDiemDongBo", "synced_at", "timestamp",
+              description="when this version reached the national portal (sync time)"),
+        Field("CoBanSaoDienTu", "has_certified_copy", "flag", allowed=FLAGS,
+              description="an electronic certified copy (bản sao điện tử) was issued"),
+        Field("SuDungDuLieuDanCu", "uses_population_data", "flag", allowed=FLAGS,
+              description="the dossier used data of the national population database"),
+        Field("DongBoKhoCaNhan", "shared_to_personal_store", "flag", allowed=FLAGS,
+              description="its digitised data were shared to the applicant's store on the "
+                          "national portal"),
         Field("ChuHoSo", "applicant_name", pii="name"),
         Field("SoDinhDanh", "applicant_national_id", pii="national_id"),
         Field("SoDienThoai", "applicant_phone", pii="phone"),
@@ -158,6 +175,7 @@ DOSSIER_RECORDS = Contract(
 DOSSIER_EVENTS = Contract(
     family="dossier_events",
     table="dossier_events",
+    unit="agency_code",
     description="One row per state change of a dossier.",
     key=("event_id",),
     signature=frozenset({"MaSuKien", "MaHoSo", "LoaiSuKien", "ThoiDiem"}),
@@ -194,6 +212,32 @@ PROCEDURE_CATALOGUE = Contract(
               allowed=frozenset({"toan_trinh", "mot_phan", "khong"})),
         Field("CoPhiLePhi", "fee_bearing", "flag", required=True, allowed=FLAGS),
         Field("KetQuaLaGiay", "paper_result", "flag", allowed=FLAGS),
+        Field("KetNoiCSDLDanCu", "population_db_connected", "flag", allowed=FLAGS,
+              description="the procedure is connected to the national population database"),
+    ),
+)
+
+PROCEDURE_ANNOUNCEMENTS = Contract(
+    family="procedure_announcements",
+    table="procedure_announcements",
+    unit="agency_code",
+    description="Decisions announcing procedures (quyết định công bố TTHC) and their publication "
+                "on the national portal, per agency, from the CSDLQG về TTHC.",
+    key=("decision_number", "procedure_code", "agency_code"),
+    signature=frozenset({"SoQuyetDinh", "NgayQuyetDinh", "NgayHieuLucVanBan"}),
+    fields=(
+        Field("MaDonVi", "agency_code", "code", required=True,
+              description="the agency whose procedure it is (it proposed the announcement)"),
+        Field("MaTTHC", "procedure_code", "code", required=True),
+        Field("SoQuyetDinh", "decision_number", "code", required=True),
+        Field("NgayQuyetDinh", "decided_on", "date", required=True),
+        Field("NgayHieuLucVanBan", "legal_basis_effective_on", "date",
+              description="the day the legal document the procedure rests on takes effect"),
+        Field("NgayCongKhai", "made_public_at", "timestamp",
+              description="when the procedure was made public on the national portal"),
+        Field("SoBoPhanCongKhai", "components_published", "int",
+              description="how many of its components were published (Decree 63/2010 art. 8.2 "
+                          "requires seven)"),
     ),
 )
 
@@ -464,6 +508,7 @@ PORTAL_EVALUATION = Contract(
 PETITIONS = Contract(
     family="petitions",
     table="petitions",
+    unit="agency_code",
     description="Citizen petitions (phản ánh, kiến nghị) to an agency, one row per petition.",
     key=("petition_id",),
     signature=frozenset({"MaPAKN", "PhanLoai", "HanXuLy"}),
@@ -489,6 +534,7 @@ CONTRACTS: tuple[Contract, ...] = (
     DOSSIER_RECORDS,
     DOSSIER_EVENTS,
     PROCEDURE_CATALOGUE,
+    PROCEDURE_ANNOUNCEMENTS,
     AGENCIES,
     SELF_REPORTED_RATES,
     SIPAS_QUESTIONNAIRE,

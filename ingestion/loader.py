@@ -301,6 +301,7 @@ def _write(con: duckdb.DuckDBPyConnection, blob: Blob, raw: readers.RawFile,
     rows_loaded = int(valid.sum())
     rows_repaired = int((checked.repaired & valid).sum()) if checked.repaired is not None else 0
     quarantine = _quarantine_rows(source, sha, contract.family, raw, checked, loaded_at)
+    units = _unit_rows(sha, checked)
     rows_quarantined = int((~valid).sum()) + checked.broken.num_rows
     rows_in = raw.rows_in
     assert rows_in == rows_loaded + rows_quarantined, "row accounting must balance"
@@ -330,6 +331,7 @@ def _write(con: duckdb.DuckDBPyConnection, blob: Blob, raw: readers.RawFile,
             _insert_new(con, contract.answers_table, answers,
                         ["survey_id", "respondent_id", "question_code"])
         _insert(con, "quarantine", quarantine)
+        _insert(con, "load_units", units)
         seconds = time.perf_counter() - started
         _manifest(con, source, sha, contract.family, LOADED, reason,
                   (rows_in, rows_loaded, rows_quarantined, rows_new), loaded_at, seconds,
@@ -362,6 +364,10 @@ def _quarantine_rows(source: str, sha: str, family: str, raw: readers.RawFile, c
     index = found.column("index").to_numpy()
     rows = np.concatenate([raw.rows[index], broken.column("row").to_numpy()]).astype(np.int64)
     n = len(rows)
+    units = _row_units(checked)
+    unit_code = (pa.concat_arrays([units.take(pa.array(index, pa.int64())),
+                                   pa.nulls(broken.num_rows, pa.string())])
+                 if units is not None else pa.nulls(n, pa.string()))
     return pa.table({
         "source_file": _repeat(source, n),
         "file_sha256": _repeat(sha, n),
@@ -374,12 +380,46 @@ def _quarantine_rows(source: str, sha: str, family: str, raw: readers.RawFile, c
         "raw_value": pa.concat_arrays([found.column("raw_value").combine_chunks(),
                                        broken.column("raw_value").combine_chunks()]),
         "quarantined_at": pa.array(np.full(n, np.datetime64(at, "us"))),
+        "unit_code": unit_code,
     })
+
+
+def _row_units(checked: Checked) -> pa.Array | None:
+    """Each row's reporting unit as the file names it (null where it did not), for contracts
+    that have one."""
+    contract = checked.contract
+    if contract.unit is None:
+        return None
+    return checked.typed.column(contract.field(contract.unit).column).combine_chunks().cast(
+        pa.string())
+
+
+def _unit_rows(sha: str, checked: Checked) -> pa.Table:
+    """Rows in and quarantined per unit of the input; unparseable rows have no unit."""
+    units = _row_units(checked)
+    if units is None:
+        return pa.table({})
+    bad = pa.array((~checked.valid).astype(np.int64))
+    per_row = pa.table({"unit_code": units, "rows_in": pa.array(np.ones(len(units), np.int64)),
+                        "rows_quarantined": bad})
+    broken = checked.broken.num_rows
+    if broken:
+        per_row = pa.concat_tables([per_row, pa.table({
+            "unit_code": pa.nulls(broken, pa.string()),
+            "rows_in": pa.array(np.ones(broken, np.int64)),
+            "rows_quarantined": pa.array(np.ones(broken, np.int64))})])
+    grouped = per_row.group_by("unit_code").aggregate([("rows_in", "sum"),
+                                                       ("rows_quarantined", "sum")])
+    return pa.table({"file_sha256": _repeat(sha, grouped.num_rows),
+                     "unit_code": grouped.column("unit_code"),
+                     "rows_in": grouped.column("rows_in_sum"),
+                     "rows_quarantined": grouped.column("rows_quarantined_sum")})
 
 
 def _forget(con: duckdb.DuckDBPyConnection, sha: str) -> None:
     """A file retried after a rejection replaces its earlier manifest and quarantine rows."""
     con.execute("delete from raw.quarantine where file_sha256 = ?", [sha])
+    con.execute("delete from raw.load_units where file_sha256 = ?", [sha])
     con.execute("delete from raw.load_manifest where file_sha256 = ?", [sha])
 
 

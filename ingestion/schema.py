@@ -5,7 +5,9 @@ file's SHA-256 and when it was loaded (naive wall-clock Asia/Ho_Chi_Minh, like e
 raw). raw.quarantine holds one row per broken rule (a row breaking two rules has two entries;
 source_row null = the whole file was rejected); raw.load_manifest one row per distinct file
 content (an archive member or a workbook sheet is one), with rows_in = rows_loaded +
-rows_quarantined, the text encoding found and how many loaded rows had an id repaired.
+rows_quarantined, the text encoding found and how many loaded rows had an id repaired;
+raw.load_units, for families whose rows name their unit (an agency), the rows in and
+quarantined per unit and input.
 """
 
 from __future__ import annotations
@@ -32,6 +34,18 @@ create table if not exists raw.quarantine (
     reason varchar not null,
     raw_value varchar,
     quarantined_at timestamp not null
+)
+"""
+
+# a row's reporting unit (contracts with a `unit` field): quarantined rows carry it, and every
+# loaded input says how many of its rows each unit had in and quarantined
+QUARANTINE_ADDED = (("unit_code", "varchar"),)
+LOAD_UNITS_DDL = """
+create table if not exists raw.load_units (
+    file_sha256 varchar not null,
+    unit_code varchar,
+    rows_in bigint not null,
+    rows_quarantined bigint not null
 )
 """
 
@@ -80,10 +94,28 @@ def raw_table_ddl(contract: Contract) -> str:
 def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw")
     con.execute(QUARANTINE_DDL)
+    for name, sql_type in QUARANTINE_ADDED:
+        con.execute(f"alter table raw.quarantine add column if not exists {name} {sql_type}")
+    con.execute(LOAD_UNITS_DDL)
     con.execute(LOAD_MANIFEST_DDL)
     for name, sql_type in LOAD_MANIFEST_ADDED:  # a warehouse built before these columns
         con.execute(f"alter table raw.load_manifest add column if not exists {name} {sql_type}")
+    existing = _raw_columns(con)
     for contract in CONTRACTS:
         con.execute(raw_table_ddl(contract))
+        # a warehouse built before a contract gained an (optional) field: add its column
+        for field in contract.fields:
+            if contract.table in existing and field.column not in existing[contract.table]:
+                con.execute(f"alter table raw.{contract.table} add column if not exists "
+                            f"{field.column} {field.duckdb_type}")
         if contract.answers_table:
             con.execute(ANSWERS_DDL.format(table=contract.answers_table))
+
+
+def _raw_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    rows = con.execute("select table_name, column_name from information_schema.columns "
+                       "where table_schema = 'raw'").fetchall()
+    columns: dict[str, set[str]] = {}
+    for table, column in rows:
+        columns.setdefault(table, set()).add(column)
+    return columns

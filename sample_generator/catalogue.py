@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from foundation.calendar import EPOCH
 from foundation.reference import GSO34, GSO63, MERGER_DATE, provinces_gso34, provinces_gso63
 from sample_generator.context import SampleContext
 
@@ -65,6 +66,7 @@ class Catalogue:
     fee_bearing: np.ndarray
     paper_result: np.ndarray
     popularity: np.ndarray
+    population_connected: np.ndarray  # connected to the national population database
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,21 @@ class Agencies:
     province_code: np.ndarray
     code_system: np.ndarray
     level: np.ndarray
+
+
+def working_windows(ctx: SampleContext, agencies: Agencies, handling: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per agency, the first and last day (days since the epoch) it exists in the sample (a
+    gso63 agency until the merger, a gso34 one from it), and whether it then handles dossiers
+    (`handling`: the codes of those that do)."""
+    first = (ctx.config.start - EPOCH).days
+    last = (ctx.config.end - EPOCH).days
+    merger = (MERGER_DATE - EPOCH).days
+    old = agencies.code_system == GSO63
+    opens = np.where(old, first, max(first, merger))
+    closes = np.where(old, min(last, merger - 1), last)
+    alive = (closes >= opens) & np.isin(agencies.code, handling)
+    return opens, closes, alive
 
 
 def build_catalogue(ctx: SampleContext) -> Catalogue:
@@ -112,6 +129,8 @@ def build_catalogue(ctx: SampleContext) -> Catalogue:
         fee_bearing=rng.random(n) < 0.5,
         paper_result=rng.random(n) < 0.6,
         popularity=rng.zipf(1.6, n).clip(1, 500).astype(np.float64),
+        # a stream of its own, so that the attributes above stay what they were
+        population_connected=ctx.rng("catalogue-population-db").random(n) < 0.55,
     )
 
 
@@ -139,6 +158,7 @@ def write_catalogue(ctx: SampleContext, cat: Catalogue) -> None:
             "MucDoDVC": pa.array(cat.online_level, pa.string()),
             "CoPhiLePhi": pa.array(cat.fee_bearing.astype(np.int64)),
             "KetQuaLaGiay": pa.array(cat.paper_result.astype(np.int64)),
+            "KetNoiCSDLDanCu": pa.array(cat.population_connected.astype(np.int64)),
         }
     )
     ctx.write(table, "catalogue/thu_tuc_hanh_chinh.xlsx", "procedure_catalogue",

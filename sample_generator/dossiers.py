@@ -74,6 +74,10 @@ class Dossiers:
     applicant_cccd: np.ndarray
     applicant_phone: np.ndarray
     handler: np.ndarray
+    certified_copy: np.ndarray  # an electronic certified copy was issued
+    population_data: np.ndarray  # used data of the national population database
+    personal_store: np.ndarray  # digitised data shared to the applicant's store on the portal
+    sync_delay: np.ndarray  # seconds between a version and its arrival at the national portal
 
     def __len__(self) -> int:
         return len(self.id)
@@ -333,6 +337,9 @@ def generate_dossiers(
     phone = people.phone_numbers(name_rng, n)
     handler = np.char.add("CB", np.char.zfill(rng.integers(1, 5000, n).astype(str), 4))
 
+    certified_copy, population_data, personal_store, sync_delay = _digital_services(
+        ctx, cat, proc, channel, vneid, digitised)
+
     vendor_of = _vendors(ctx)
     vendor = np.array([vendor_of[(s, p)] for s, p in zip(code_system, province, strict=True)])
 
@@ -354,7 +361,8 @@ def generate_dossiers(
         transferred=transferred, paid_online=paid_online, has_digitised_part=has_digitised,
         digitised=digitised, reused=reused, electronic_result=e_result, vneid=vneid,
         rating=rating, complaint=complaint, applicant_name=names, applicant_cccd=cccd,
-        applicant_phone=phone, handler=handler,
+        applicant_phone=phone, handler=handler, certified_copy=certified_copy,
+        population_data=population_data, personal_store=personal_store, sync_delay=sync_delay,
     ).take(order)
 
     # a sync gap: one province's system sent nothing for several days
@@ -372,6 +380,27 @@ def generate_dossiers(
     if gap_days > 0:
         dossiers = dossiers.take(np.flatnonzero(~in_gap))
     return dossiers, gaming
+
+
+def _digital_services(ctx: SampleContext, cat: Catalogue, proc: np.ndarray, channel: np.ndarray,
+                      vneid: np.ndarray, digitised: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What the portal's digitisation and publicity criteria count (issue 9), from a stream of
+    their own so that every other attribute stays what it was: certified copies, use of the
+    population database (only procedures connected to it), data shared to the applicant's
+    store, and how long each version took to reach the portal (most within minutes, a few
+    after a day or more)."""
+    rng = ctx.rng("dossier-digital")
+    n = len(proc)
+    certified_copy = rng.random(n) < np.where(channel == 2, 0.3, 0.15)
+    population_data = cat.population_connected[proc] & (rng.random(n) < np.where(vneid, 0.9,
+                                                                                    0.5))
+    personal_store = digitised & (rng.random(n) < 0.6)
+    kind = rng.choice(3, n, p=[0.88, 0.08, 0.04])
+    sync_delay = np.select([kind == 0, kind == 1],
+                           [rng.integers(60, 1_800, n), rng.integers(HOUR, 20 * HOUR, n)],
+                           rng.integers(25 * HOUR, 96 * HOUR, n)).astype(np.int64)
+    return certified_copy, population_data, personal_store, sync_delay
 
 
 def _vendors(ctx: SampleContext) -> dict[tuple[str, str], str]:

@@ -26,15 +26,33 @@ class Dialect:
     nfd_events: bool = False
     exports_events: bool = True
     codes_as_numbers: bool = False  # some systems send enumerations as JSON numbers
+    exports_sync_time: bool = True  # when each version reached the national portal
 
 
 DIALECTS = {
     "vnpt_igate": Dialect(".csv", writers.DMY, bom=True, nfd_events=True),
     "dvcqg_sync": Dialect(".jsonl", writers.COMPACT, exports_events=False),
-    "viettel_motcua": Dialect(".parquet", writers.ISO_OFFSET, codes_as_numbers=True),
+    # its exports do not say when a version reached the portal: the real-time sync criterion
+    # is "not measured" for its provinces in the warehouse
+    "viettel_motcua": Dialect(".parquet", writers.ISO_OFFSET, codes_as_numbers=True,
+                              exports_sync_time=False),
 }
 RECORD_TIME_COLUMNS = ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy",
-                       "NgayTraKetQua", "NgayCapNhat")
+                       "NgayTraKetQua", "NgayCapNhat", "ThoiDiemDongBo")
+SYNC_COLUMN = "ThoiDiemDongBo"
+
+
+def version_span(d: Dossiers, cutoff: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per dossier, its first and last record version by the cutoff (NAT: none yet)."""
+    who, when, _ = _versions(d, cutoff)
+    first = np.full(len(d), NAT)
+    last = np.full(len(d), NAT)
+    if len(who):
+        starts = np.flatnonzero(np.r_[True, who[1:] != who[:-1]])
+        ends = np.r_[starts[1:], len(who)] - 1
+        first[who[starts]] = when[starts]  # grouped by dossier in time order
+        last[who[ends]] = when[ends]
+    return first, last
 
 
 def _versions(d: Dossiers, cutoff: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -121,6 +139,12 @@ def record_rows(d: Dossiers, cat: Catalogue, cutoff: int) -> tuple[Columns, np.n
         "TaiKhoanDuocXacThucVoiVNeID": d.vneid[who].astype(np.int64),
         "DanhGiaHaiLong": np.where(returned_known, d.rating[who], ""),
         "CoPhanAnhKienNghi": (d.complaint[who] & returned_known).astype(np.int64),
+        # a version reaches the portal after its delay; one still on its way when the export
+        # was made has no sync time yet
+        SYNC_COLUMN: np.where(when + d.sync_delay[who] <= cutoff, when + d.sync_delay[who], NAT),
+        "CoBanSaoDienTu": d.certified_copy[who].astype(np.int64),
+        "SuDungDuLieuDanCu": d.population_data[who].astype(np.int64),
+        "DongBoKhoCaNhan": d.personal_store[who].astype(np.int64),
         "ChuHoSo": d.applicant_name[who],
         "SoDinhDanh": d.applicant_cccd[who],
         "SoDienThoai": d.applicant_phone[who],
@@ -202,7 +226,11 @@ class ExportFile:
 def _format(cols: Columns, time_columns: tuple[str, ...], dialect: Dialect,
             code_columns: tuple[str, ...]) -> Columns:
     out = dict(cols)
+    if not dialect.exports_sync_time:
+        out.pop(SYNC_COLUMN, None)
     for name in time_columns:
+        if name not in out:
+            continue
         out[name] = writers.format_timestamps(cols[name], dialect.timestamp_format).to_numpy(
             zero_copy_only=False)
     for name in code_columns:

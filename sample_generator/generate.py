@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from sample_generator import (
+    announcements,
     catalogue,
     exports,
     par_index,
@@ -86,6 +87,7 @@ def generate(config: SampleConfig, inbox: Path) -> GenerationSummary:
     # petitions and the portal's own evaluation export, after the calibrated survey rounds
     handling = np.unique(dossiers.agency[dossiers.received != NAT])
     answered = petitions.generate_petitions(ctx, agencies, handling)
-    portal_export.write_portal_export(ctx, dossiers, cat, agencies, answered)
+    announced = announcements.generate_announcements(ctx, cat, agencies, handling)
+    portal_export.write_portal_export(ctx, dossiers, cat, agencies, answered, announced)
     ctx.truth.write(inbox / GROUND_TRUTH)
     return GenerationSummary(inbox, ctx.truth, len(dossiers), time.perf_counter() - started)

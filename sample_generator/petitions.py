@@ -13,10 +13,9 @@ import numpy as np
 import pyarrow as pa
 
 from foundation.calendar import EPOCH
-from foundation.reference import GSO63
-from sample_generator.catalogue import Agencies
+from sample_generator.catalogue import Agencies, working_windows
 from sample_generator.context import SampleContext
-from sample_generator.dossiers import DAY, MERGER_DAY
+from sample_generator.dossiers import DAY
 
 # the portal's deadlines in working days (mirrored by the dbt seed petition_deadlines)
 HANDLING_DAYS = 15
@@ -35,13 +34,9 @@ def generate_petitions(ctx: SampleContext, agencies: Agencies, handling: np.ndar
                        ) -> PetitionCounts:
     """`handling`: the codes of agencies that handle dossiers (petitions go to them)."""
     rng = ctx.rng("petitions")
-    first = (ctx.config.start - EPOCH).days
     last = (ctx.config.end - EPOCH).days
     # each agency receives petitions while it exists (gso63 agencies until the merger)
-    old = agencies.code_system == GSO63
-    opens = np.where(old, first, max(first, MERGER_DAY))
-    closes = np.where(old, min(last, MERGER_DAY - 1), last)
-    alive = (closes >= opens) & np.isin(agencies.code, handling)
+    opens, closes, alive = working_windows(ctx, agencies, handling)
     per_agency = np.where(alive, rng.poisson(0.6 * np.maximum(1, (closes - opens + 1) / 30)), 0)
     agency = np.repeat(agencies.code, per_agency)
     n = len(agency)

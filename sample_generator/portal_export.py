@@ -2,10 +2,9 @@
 lượng phục vụ", SPEC 2.4b): one JSON file per group and month from 2025-07, for every gso34
 agency and province, with the counts the portal saw and the score it gave.
 
-The counts are the dossiers' and petitions' own (what the portal would count from the same
-synchronised data); the criteria chiso's inputs do not measure (publicity, certified copies,
-population-database use, procedure counts) get counts of their own. The scores are
-computed here by the portal's rules as issue 9 quotes them, written out independently of
+The counts are the sample's own (what the portal would count from the same synchronised data):
+dossiers, petitions, the announcements of procedures, the catalogue's procedures. The scores
+are computed here by the portal's rules as issue 9 quotes them, written out independently of
 chiso's configuration so that scoring the exported counts with that configuration is a real
 check, and rounded to 2 decimals as the portal publishes them. A few agencies (and so their
 provinces) get progress counts that differ from their log: the portal counted dossiers their
@@ -22,23 +21,32 @@ import numpy as np
 
 from foundation.calendar import EPOCH
 from foundation.reference import GSO34, MERGER_DATE, provinces_gso34, provinces_gso63
-from sample_generator.catalogue import Agencies, Catalogue
+from sample_generator.announcements import AnnouncementCounts
+from sample_generator.catalogue import LEVELS, Agencies, Catalogue
 from sample_generator.context import SampleContext
-from sample_generator.dossiers import DAY, NAT, Dossiers
+from sample_generator.dossiers import DAY, HOUR, NAT, Dossiers
+from sample_generator.exports import version_span
 from sample_generator.petitions import PetitionCounts
 from sample_generator.self_reported import on_time
 from sample_generator.truth import WrittenFile
 
 MISMATCH_AGENCIES = 3
-PUBLICITY = (("PUBLISH_ON_TIME", "Công bố TTHC đúng hạn", 6.0),
-             ("PUBLIC_UPDATE_ON_TIME", "Cập nhật, công khai TTHC đúng hạn", 4.0),
-             ("PUBLIC_CONTENT_FULL", "Công khai đầy đủ nội dung TTHC", 2.0),
-             ("DOSSIER_SYNC", "Đồng bộ hồ sơ thời gian thực", 6.0))
-DIGITISATION_INVENTED = (("ELECTRONIC_CERTIFIED_COPY", "Cấp bản sao điện tử", 2.0),
-                         ("SYNCED_WITH_DVCQG_PERSONAL_STORAGE", "Chia sẻ kho dữ liệu", 4.0),
-                         ("CITIZEN_DATA_CONNECTED_DOSSIER", "Hồ sơ dùng dữ liệu dân cư", 2.0),
-                         ("CITIZEN_DATA_CONNECTED_FORMALITY", "Thủ tục kết nối CSDL dân cư",
-                          2.0))
+# a version reaches the portal "in real time" within this delay (mirrored by the dbt seed
+# service_index_rules; chiso's reading, unconfirmed)
+SYNC_WITHIN = 24 * HOUR
+# (code, name, points, numerator count, denominator count)
+PUBLICITY = (("PUBLISH_ON_TIME", "Công bố TTHC đúng hạn", 6.0, "announcedOnTime", "announced"),
+             ("PUBLIC_UPDATE_ON_TIME", "Cập nhật, công khai TTHC đúng hạn", 4.0,
+              "publicOnTime", "announced"),
+             ("PUBLIC_CONTENT_FULL", "Công khai đầy đủ nội dung TTHC", 2.0, "publicComplete",
+              "announced"),
+             ("DOSSIER_SYNC", "Đồng bộ hồ sơ thời gian thực", 6.0, "syncedInTime", "syncKnown"))
+DIGITISATION_LINEAR = (
+    ("ELECTRONIC_CERTIFIED_COPY", "Cấp bản sao điện tử", 2.0, "certifiedCopy", "new"),
+    ("SYNCED_WITH_DVCQG_PERSONAL_STORAGE", "Chia sẻ kho dữ liệu", 4.0, "personalStore", "new"),
+    ("CITIZEN_DATA_CONNECTED_DOSSIER", "Hồ sơ dùng dữ liệu dân cư", 2.0, "populationData", "new"),
+    ("CITIZEN_DATA_CONNECTED_FORMALITY", "Thủ tục kết nối CSDL dân cư", 2.0,
+     "connectedProcedures", "procedures"))
 
 
 # --- the portal's rules (issue 9), one function each ----------------------------------------
@@ -93,10 +101,13 @@ def _waits_until(d: Dossiers, moment: int) -> tuple[np.ndarray, np.ndarray]:
     return waits, made.sum(axis=1)
 
 
-def _counts(d: Dossiers, cat: Catalogue, start: int, end: int, cutoff: int
-            ) -> dict[str, np.ndarray]:
+def _counts(d: Dossiers, cat: Catalogue, start: int, end: int, cutoff: int,
+            span: tuple[np.ndarray, np.ndarray]) -> dict[str, np.ndarray]:
     """Per dossier, 0/1 for every count the portal takes in the month [start, end); `cutoff`
-    ends what the synchronised data knows (a result returned later is not known yet)."""
+    ends what the synchronised data knows (a result returned later is not known yet). `span`:
+    each dossier's first and last version, for the real-time sync (a dossier counts once one
+    of its versions reached the portal, and is in real time when every version did within the
+    delay)."""
     received = d.received != NAT
     closed = np.where(d.ended != NAT, np.maximum(d.ended, d.received), NAT)
     is_open_at_start = (closed == NAT) | (closed >= start)
@@ -108,11 +119,19 @@ def _counts(d: Dossiers, cat: Catalogue, start: int, end: int, cutoff: int
     within_due = open_end & (requests < 2) & (end <= d.due + waits)
     processed = ended & (d.outcome == 0)
     late = processed & ~on_time(d)
-    unhappy = processed & (late | (d.rating == "khong_hai_long") | d.complaint.astype(bool))
+    result_known = (d.returned != NAT) & (d.returned <= cutoff)
+    # a rating or a complaint reaches the portal with the returned result
+    disliked = ((d.rating == "khong_hai_long") | d.complaint.astype(bool)) & result_known
+    unhappy = processed & (late | disliked)
     fee = cat.fee_bearing[d.procedure].astype(bool)
     online_procedure = np.isin(cat.online_level[d.procedure], ("toan_trinh", "mot_phan"))
-    result_known = (d.returned != NAT) & (d.returned <= cutoff)
+    first, last = span
+    sync_known = new & (first != NAT) & (first + d.sync_delay <= cutoff)
+    synced_in_time = sync_known & (last + d.sync_delay <= cutoff) & (d.sync_delay <= SYNC_WITHIN)
     return {
+        "syncKnown": sync_known, "syncedInTime": synced_in_time,
+        "certifiedCopy": new & d.certified_copy, "personalStore": new & d.personal_store,
+        "populationData": new & d.population_data,
         "received": new | carried, "onTime": (ended & on_time(d)) | within_due,
         "new": new, "electronic": processed & d.electronic_result.astype(bool) & result_known,
         "digitised": new & d.digitised.astype(bool), "reused": new & d.reused.astype(bool),
@@ -127,27 +146,14 @@ def _round(value: float) -> float:
 
 
 class _Unit:
-    """One unit's counts in one month, the invented ones drawn once."""
+    """One unit's counts in one month: its dossiers', petitions', announcements' and
+    procedures'."""
 
     def __init__(self, code: str, name: str, unit_type: str, counts: dict[str, int],
-                 rng: np.random.Generator, fee_procedures: int,
                  petitions: tuple[int, int, int, int]) -> None:
         self.code, self.name, self.unit_type, self.c = code, name, unit_type, counts
-        n = counts["new"]
-        procedures = int(rng.integers(0, 30))
-        self.publicity = [(code_, name_, pts, *self._part(rng, procedures))
-                          for code_, name_, pts in PUBLICITY[:3]]
-        self.publicity.append((*PUBLICITY[3], *self._part(rng, n)))
-        self.invented = [(c, nm, pts, *self._part(rng, n)) for c, nm, pts in DIGITISATION_INVENTED]
         # the petitions handled in the month: (on time, handled), (satisfied, rated)
         self.petitions = [(petitions[0], petitions[1]), (petitions[2], petitions[3])]
-        integrated = int(rng.integers(0, fee_procedures + 1))
-        self.procedures = (integrated, fee_procedures,
-                           min(fee_procedures, int(rng.integers(0, fee_procedures + 1))))
-
-    @staticmethod
-    def _part(rng: np.random.Generator, total: int) -> tuple[int, int]:
-        return int(rng.binomial(total, rng.uniform(0.6, 1.0))) if total else 0, total
 
 
 def _metric(code: str, name: str, points: float, numerator: int, denominator: int,
@@ -159,8 +165,8 @@ def _metric(code: str, name: str, points: float, numerator: int, denominator: in
 
 def _metric_groups(unit: _Unit) -> dict[str, list[dict[str, Any]]]:
     c = unit.c
-    publicity = [_metric(code, name, pts, n, d, linear(pts, n, d))
-                 for code, name, pts, n, d in unit.publicity]
+    publicity = [_metric(code, name, pts, c[n], c[d], linear(pts, c[n], c[d]))
+                 for code, name, pts, n, d in PUBLICITY]
     digitisation = [
         _metric("ORIGINAL_RESULT_AVAILABLE", "Kết quả điện tử", 6, c["electronic"],
                 c["processed"], linear(6, c["electronic"], c["processed"])),
@@ -168,8 +174,8 @@ def _metric_groups(unit: _Unit) -> dict[str, list[dict[str, Any]]]:
                 c["new"], linear(4, c["digitised"], c["new"])),
         _metric("REUSED_DIGITIZED_DATA", "Tái sử dụng dữ liệu số hóa", 2, c["reused"], c["new"],
                 linear(2, c["reused"], c["new"], scale=0.8)),
-    ] + [_metric(code, name, pts, n, d, linear(pts, n, d))
-         for code, name, pts, n, d in unit.invented]
+    ] + [_metric(code, name, pts, c[n], c[d], linear(pts, c[n], c[d]))
+         for code, name, pts, n, d in DIGITISATION_LINEAR]
     (on_time_n, on_time_d), (liked_n, liked_d) = unit.petitions
     satisfaction = [
         _metric("PETITION_PROCESSING_ON_TIME", "PAKN xử lý đúng hạn", 6, on_time_n, on_time_d,
@@ -196,7 +202,8 @@ def _tree_node(group: str, unit: _Unit) -> dict[str, Any]:
                  "score": _round(online_services((c["onlineProcedureDossiers"], c["new"]),
                                                  (c["onlineDossiers"], c["new"])))}
     else:
-        integrated, fee_procedures, with_dossiers = unit.procedures
+        integrated, fee_procedures = c["feeProceduresPaidOnline"], c["feeProcedures"]
+        with_dossiers = c["feeProceduresWithDossiers"]
         node |= {"feeDossiers": c["feeDossiers"], "paidOnlineDossiers": c["paidOnlineDossiers"],
                  "feeProcedures": fee_procedures, "integratedFeeProcedures": integrated,
                  "feeProceduresWithDossiers": with_dossiers, "maxScore": 10,
@@ -214,8 +221,41 @@ def _write_json(ctx: SampleContext, relative: str, document: dict[str, Any], row
                                    rows=rows, note="Đánh giá chất lượng phục vụ (Cổng DVCQG)"))
 
 
+def _procedure_counts(d: Dossiers, cat: Catalogue, new_here: np.ndarray,
+                      unit_bits: int) -> dict[str, int]:
+    """The unit's procedures in the month: those its new dossiers were for (and how many of
+    them are connected to the population database), and its fee-bearing procedures (those of
+    its levels, `unit_bits`), with dossiers and with a dossier paid online."""
+    fee = cat.fee_bearing.astype(bool)
+    procedures = np.unique(d.procedure[new_here])
+    paid = np.unique(d.procedure[new_here & (d.paid_online > 0)])
+    return {"procedures": len(procedures),
+            "connectedProcedures": int(cat.population_connected[procedures].sum()),
+            "feeProcedures": int((fee & ((cat.levels & unit_bits) > 0)).sum()),
+            "feeProceduresWithDossiers": int(fee[procedures].sum()),
+            "feeProceduresPaidOnline": int(fee[paid].sum())}
+
+
+def _by_province(agencies: Agencies, counts: dict[tuple[str, str], tuple[int, ...]],
+                 month: str, successor: dict[str, str], width: int) -> dict[str, list[int]]:
+    """Per-agency counts of a month summed into each agency's gso34 province (old provinces
+    mapped forward)."""
+    totals: dict[str, list[int]] = {}
+    for i in range(len(agencies.code)):
+        got = counts.get((str(agencies.code[i]), month), (0,) * width)
+        code = str(agencies.province_code[i])
+        code = code if agencies.code_system[i] == GSO34 else successor[code]
+        total = totals.setdefault(code, [0] * width)
+        totals[code] = [a + b for a, b in zip(total, got, strict=True)]
+    return totals
+
+
+ANNOUNCED = ("announced", "announcedOnTime", "publicOnTime", "publicComplete")
+
+
 def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
-                        agencies: Agencies, petitions: PetitionCounts) -> None:
+                        agencies: Agencies, petitions: PetitionCounts,
+                        announcements: AnnouncementCounts) -> None:
     rng = ctx.rng("portal-export")
     new_agencies = np.flatnonzero(agencies.code_system == GSO34)
     if not len(new_agencies) or not _month_bounds(ctx):
@@ -227,36 +267,39 @@ def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
     # a dossier counts in its agency and in its territory's new province (old ones mapped forward)
     territory = np.array([c if s == GSO34 else successor[c]
                           for c, s in zip(d.province_code, d.code_system, strict=True)])
-    level_bit = {"tinh": 1, "huyen": 2, "xa": 4}
-    fee_at_level = {lvl: int(((cat.levels & bit) > 0)[cat.fee_bearing.astype(bool)].sum())
-                    for lvl, bit in level_bit.items()}
+    level_bit = {level: 1 << LEVELS.index(level) for level in LEVELS}
+    # a province's procedures: those of the levels its (gso34) agencies work at
+    province_bits: dict[str, int] = {}
+    for i in new_agencies:
+        code = str(agencies.province_code[i])
+        province_bits[code] = province_bits.get(code, 0) | level_bit[str(agencies.level[i])]
     mismatched: dict[str, list[str]] = {}
     cutoff = ((ctx.config.end - EPOCH).days + 1) * DAY - 1  # as the dossier exports
+    span = version_span(d, cutoff)
     for month, start, end in _month_bounds(ctx):
-        per_dossier = _counts(d, cat, start, end, cutoff)
+        per_dossier = _counts(d, cat, start, end, cutoff, span)
         period = {"year": int(str(month)[:4]), "month": int(str(month)[5:7])}
         provinces: dict[str, tuple[_Unit, list[_Unit]]] = {}
         month_text = str(month)
-        province_petitions: dict[str, list[int]] = {}
-        # a province's petitions: every agency of its territory, old ones mapped forward
-        for i in range(len(agencies.code)):
-            got = petitions.get((str(agencies.code[i]), month_text), (0, 0, 0, 0))
-            code = str(agencies.province_code[i])
-            code = code if agencies.code_system[i] == GSO34 else successor[code]
-            total = province_petitions.setdefault(code, [0, 0, 0, 0])
-            province_petitions[code] = [a + b for a, b in zip(total, got, strict=True)]
+        province_petitions = _by_province(agencies, petitions, month_text, successor, 4)
+        province_announced = _by_province(agencies, announcements, month_text, successor, 4)
         for code in sorted(set(territory[per_dossier["received"]])):
             mine = territory == code
             counts = {k: int(v[mine].sum()) for k, v in per_dossier.items()}
-            fee = max(fee_at_level.values())
+            counts |= _procedure_counts(d, cat, per_dossier["new"] & mine, province_bits[code])
+            counts |= dict(zip(ANNOUNCED, province_announced.get(code, [0] * 4), strict=True))
             got = tuple(province_petitions.get(code, [0, 0, 0, 0]))
-            provinces[code] = (_Unit(code, names34[code], "province", counts, rng, fee, got), [])
+            provinces[code] = (_Unit(code, names34[code], "province", counts, got), [])
         for i in new_agencies:
             agency, province = str(agencies.code[i]), str(agencies.province_code[i])
             mine = d.agency == agency
             counts = {k: int(v[mine].sum()) for k, v in per_dossier.items()}
             if province not in provinces or counts["received"] == 0:
                 continue
+            counts |= _procedure_counts(d, cat, per_dossier["new"] & mine,
+                                        level_bit[str(agencies.level[i])])
+            counts |= dict(zip(ANNOUNCED, announcements.get((agency, month_text), (0,) * 4),
+                               strict=True))
             if agency in liars:
                 # the portal counted a quarter more dossiers, and none of the extra on time
                 extra = max(2, counts["received"] // 4)
@@ -267,8 +310,7 @@ def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
                 province_counts["onTime"] = max(0, province_counts["onTime"] - extra // 2)
                 mismatched.setdefault(agency, []).append(str(month))
                 mismatched.setdefault(province, []).append(str(month))
-            unit = _Unit(agency, f"Đơn vị {agency}", "agency", counts, rng,
-                         fee_at_level[str(agencies.level[i])],
+            unit = _Unit(agency, f"Đơn vị {agency}", "agency", counts,
                          petitions.get((agency, month_text), (0, 0, 0, 0)))
             provinces[province][1].append(unit)
         _write_month(ctx, str(month), period, provinces)

@@ -72,6 +72,13 @@ IMPOSSIBLE_EXPORT = "dossiers/vnpt_igate/ho_so_bo_sung_2025-03.csv"
 IMPOSSIBLE_IDS = {"IMPOSSIBLE-2099": "year 2099", "IMPOSSIBLE-P99": "province 99",
                   "IMPOSSIBLE-ORDER": "updated before it was submitted"}
 # the file's last two rows are exact re-sends of March's: loaded, and new to nobody
+# and one events export whose rows each keep their contract but cannot be true with the rest
+# (consistency flags, across rows): a dossier processed before it was received, one known only
+# by events from an agency the agency list lacks, and a real dossier of March's records with
+# an event the day before it was submitted
+IMPOSSIBLE_EVENTS_EXPORT = "events/vnpt_igate/su_kien_bo_sung_2025-03.csv"
+IMPOSSIBLE_ORDER = {"IMPOSSIBLE-EV-ORDER": "ended_before_received",
+                    "IMPOSSIBLE-EV-AGENCY": "unknown_agency_events_only"}
 
 
 def write_impossible_export(inbox: Path) -> Path:
@@ -118,6 +125,56 @@ def mark_rows(warehouse: Path) -> None:
                     [list(MARKED_REPLICATE_YEARS)])
     finally:
         con.close()
+
+
+def _parses(text: str) -> bool:
+    try:
+        dt.datetime.strptime(text, "%d/%m/%Y %H:%M:%S")
+    except ValueError:
+        return False
+    return True
+
+
+def write_impossible_events(inbox: Path) -> Path:
+    """Events in an impossible order, for two new dossiers and one of March's (whose event
+    comes before its submission: see `impossible_events`)."""
+    records = inbox / "dossiers/vnpt_igate/ho_so_2025-03.csv"
+    with records.open(encoding="utf-8-sig", newline="") as handle:
+        # a row that keeps its contract (the generator plants broken ones among them)
+        real = next(r for r in csv.DictReader(handle)
+                    if r["MaHoSo"] and r["KenhThucHien"] in ("1", "2", "3")
+                    and _parses(r["NgayNopHoSo"]) and _parses(r["NgayTiepNhan"]))
+    submitted = dt.datetime.strptime(real["NgayNopHoSo"], "%d/%m/%Y %H:%M:%S")
+    agency = real["MaDonVi"]
+
+    def row(event_id: str, dossier: str, kind: str, at: str, status: str,
+            unit: str = agency) -> dict[str, str]:
+        return {"MaSuKien": event_id, "MaHoSo": dossier, "LoaiSuKien": kind, "ThoiDiem": at,
+                "TrangThai": status, "MaDonVi": unit, "NguoiXuLy": "CB0001",
+                "NgayHenTraMoi": "", "GhiChu": ""}
+
+    rows = [row("IMPOSSIBLE-EV-ORDER-01", "IMPOSSIBLE-EV-ORDER", "DA_XU_LY",
+                "10/03/2025 09:00:00", "9"),
+            row("IMPOSSIBLE-EV-ORDER-02", "IMPOSSIBLE-EV-ORDER", "TIEP_NHAN",
+                "10/03/2025 10:00:00", "2"),
+            row("IMPOSSIBLE-EV-AGENCY-01", "IMPOSSIBLE-EV-AGENCY", "TIEP_NHAN",
+                "11/03/2025 09:00:00", "2", unit="X.99.S001"),
+            row(f"{real['MaHoSo']}-IMPOSSIBLE", real["MaHoSo"], "CHUYEN_XU_LY",
+                f"{submitted - dt.timedelta(days=1):%d/%m/%Y %H:%M:%S}", "4")]
+    target = inbox / IMPOSSIBLE_EVENTS_EXPORT
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
+
+
+def impossible_events(inbox: Path) -> dict[str, str]:
+    """Dossier -> the consistency check its events in the file fail."""
+    with (inbox / IMPOSSIBLE_EVENTS_EXPORT).open(encoding="utf-8", newline="") as handle:
+        real = [r["MaHoSo"] for r in csv.DictReader(handle)
+                if r["MaSuKien"].endswith("-IMPOSSIBLE")]
+    return {**IMPOSSIBLE_ORDER, **dict.fromkeys(real, "event_before_submission")}
 
 
 @dataclass(frozen=True)
@@ -174,6 +231,7 @@ def pipeline_runs(small_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -
     home = tmp_path_factory.mktemp("chiso_home")
     shutil.copytree(small_inbox, home / "inbox")
     write_impossible_export(home / "inbox")
+    write_impossible_events(home / "inbox")
     held_back = home / "held_back"
     for path in sorted((home / "inbox").rglob(f"*{HELD_BACK_MONTH}*")):
         target = held_back / path.relative_to(home / "inbox")

@@ -13,7 +13,9 @@
 {#- The portal's counts (SPEC 3.2) are among them: `ended_*` judge every ended dossier whatever
     its outcome (processed, returned, stopped, refused, withdrawn), `in_progress_within_due_count`
     the dossiers still open and not yet due, `processed_late_or_complaint_count` each dossier
-    once whether late, disliked or complained about. -#}
+    once whether late, disliked or complained about. The digital services the portal scores
+    (`received_*_known_count` and their flags: real-time sync, certified copies, population
+    data, data shared to the applicant's store) count only dossiers whose system says. -#}
 {% macro dossier_counts() %}
     {%- set processed = "is_closed_in_period and outcome = 'processed'" -%}
     {%- set received = "is_received_in_period" -%}
@@ -73,6 +75,15 @@
          'where': "not is_closed_in_period and open_judgement in ('not_yet_due', 'due_soon')"},
         {'name': 'processed_late_or_complaint_count',
          'where': processed ~ " and (end_judgement = 'late' or has_complaint or is_dissatisfied)"},
+        {'name': 'received_sync_known_count', 'where': received ~ ' and is_synced_in_real_time is not null'},
+        {'name': 'received_synced_in_time_count', 'where': received ~ ' and is_synced_in_real_time'},
+        {'name': 'received_certified_copy_known_count', 'where': received ~ ' and has_certified_copy is not null'},
+        {'name': 'received_certified_copy_count', 'where': received ~ ' and has_certified_copy'},
+        {'name': 'received_population_data_known_count', 'where': received ~ ' and uses_population_data is not null'},
+        {'name': 'received_population_data_count', 'where': received ~ ' and uses_population_data'},
+        {'name': 'received_personal_store_known_count',
+         'where': received ~ ' and is_shared_to_personal_store is not null'},
+        {'name': 'received_personal_store_count', 'where': received ~ ' and is_shared_to_personal_store'},
     ]) }}
 {% endmacro %}
 
@@ -88,7 +99,9 @@
 {% endmacro %}
 
 {#- The rates: name -> (numerator, denominator) over the counts. The service index scores
-    these same pairs (a criterion's `rate_metric` in its configuration seed names one). -#}
+    these same pairs (a criterion's `rate_metric` in its configuration seed names one). The
+    digital-service rates are measured only where the systems export the field (macro
+    measured_where_said). -#}
 {% macro dossier_rates() %}
     {%- set judged = 'processed_early_count + processed_on_time_count + processed_late_count' -%}
     {%- set on_time = 'processed_early_count + processed_on_time_count' -%}
@@ -97,7 +110,6 @@
         'early_rate': ('processed_early_count', judged),
         'late_rate': ('processed_late_count', judged),
         'late_with_apology_share': ('late_with_apology_count', 'late_apology_known_count'),
-        'on_time_over_received_rate': (on_time, 'received_count'),
         'progress_on_time_rate': (
             'ended_on_time_count + in_progress_within_due_count', 'to_process_count'),
         'in_progress_overdue_share': ('in_progress_overdue_count', 'in_progress_end_count'),
@@ -118,8 +130,22 @@
         'closed_at_due_minute_share': ('processed_closed_at_due_minute_count', 'processed_count'),
         'supplement_on_last_day_share': ('processed_supplement_on_last_day_count', 'processed_count'),
         'avg_legal_time_used_share': ('processed_legal_time_used_share_sum', 'processed_timed_count'),
+        'sync_in_time_rate': ('received_synced_in_time_count', measured_where_said('received_sync_known_count')),
+        'certified_copy_rate': ('received_certified_copy_count',
+                                measured_where_said('received_certified_copy_known_count')),
+        'population_data_rate': ('received_population_data_count',
+                                 measured_where_said('received_population_data_known_count')),
+        'personal_store_rate': ('received_personal_store_count',
+                                measured_where_said('received_personal_store_known_count')),
     }) }}
 {% endmacro %}
+
+{#- The denominator of a rate measured only on the dossiers whose system says (`known`): none
+    received gives 0 (an empty denominator, scored by its rule as the portal does); dossiers
+    received but none that says gives null ("not measured"), never a rate of 0. -#}
+{% macro measured_where_said(known, received='received_count') -%}
+    {{ return('case when ' ~ received ~ ' = 0 then 0 else nullif(' ~ known ~ ', 0) end') }}
+{%- endmacro %}
 
 {#- Every rate as a select-list item, from its definition above. -#}
 {% macro dossier_indicator_rates() -%}

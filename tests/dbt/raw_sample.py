@@ -109,6 +109,21 @@ DOSSIER_EVENTS = [
      "event_at": _ts("2025-07-15 10:00:00"), "status_code": "10", "agency_code": "T63.15.S001"},
     {"event_id": "M15-0001-01", "dossier_id": "M15-0001", "event_type": "TIEP_NHAN",
      "event_at": _ts("2025-07-01 08:05:00"), "status_code": "2", "agency_code": "T34.15.X001"},
+    # a system that exports the processing history alone: one lifecycle from its events
+    {"event_id": "M46-EV-01", "dossier_id": "M46-EVENTS", "event_type": "TIEP_NHAN",
+     "event_at": _ts("2025-08-05 09:00:00"), "status_code": "2", "agency_code": "T34.46.X001"},
+    {"event_id": "M46-EV-02", "dossier_id": "M46-EVENTS", "event_type": "DA_XU_LY",
+     "event_at": _ts("2025-08-06 15:00:00"), "status_code": "9", "agency_code": "T34.46.X001"},
+    # rows that each keep their contract but together cannot be true (consistency flags): a
+    # dossier processed an hour before it was received, and one known only by events from an
+    # agency the agency list does not have (it would have no province: a null the lifecycle's
+    # error-severity tests refuse)
+    {"event_id": "H01-ORDER-01", "dossier_id": "H01-ORDER", "event_type": "DA_XU_LY",
+     "event_at": _ts("2025-02-03 08:00:00"), "status_code": "9", "agency_code": "T63.01.H001"},
+    {"event_id": "H01-ORDER-02", "dossier_id": "H01-ORDER", "event_type": "TIEP_NHAN",
+     "event_at": _ts("2025-02-03 09:00:00"), "status_code": "2", "agency_code": "T63.01.H001"},
+    {"event_id": "X99-ORPHAN-01", "dossier_id": "X99-ORPHAN", "event_type": "TIEP_NHAN",
+     "event_at": _ts("2025-08-05 09:00:00"), "status_code": "2", "agency_code": "X.99.S001"},
 ]
 
 SELF_REPORTED = [

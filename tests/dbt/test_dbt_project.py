@@ -204,3 +204,25 @@ def test_hand_made_facts(con: duckdb.DuckDBPyConnection) -> None:
     par = dict(con.execute("select year, province_key from staging.stg_par_index__scores "
                            "group by all").fetchall())
     assert par == {2024: "gso63:52", 2025: "gso34:52"}
+
+
+@pytest.mark.parametrize("build", ["hand_made"], indirect=True)
+def test_impossible_rows_are_flagged_and_the_build_goes_on(con: duckdb.DuckDBPyConnection) -> None:
+    """Events in an impossible order, and a dossier known only by events from an agency the
+    agency list lacks, go to the consistency flags with their reason; the build succeeds (no
+    error-severity test fails: test_build_runs_every_node) and the lifecycle leaves them out.
+    A dossier whose system exports only its processing history gets one lifecycle."""
+    flags = con.execute("select dossier_id, check_code, reason "
+                        "from intermediate.int_dossier__consistency_flags order by 1").fetchall()
+    assert flags == [
+        ("H01-ORDER", "ended_before_received", "inconsistent: processing ended (or the result "
+         "was returned) before the dossier was received"),
+        ("X99-ORPHAN", "unknown_agency_events_only",
+         "inconsistent: events only, from an agency missing from the agency list")]
+    lifecycles = dict(con.execute("select dossier_id, lifecycle_source "
+                                  "from intermediate.int_dossier__lifecycle").fetchall())
+    assert lifecycles == {"H15-0001": "events", "M15-0001": "events", "H01-0001": "records",
+                          "M46-0001": "records", "M46-EVENTS": "events"}
+    assert scalar(con, "select outcome || ' ' || province_key from intermediate."
+                       "int_dossier__lifecycle where dossier_id = 'M46-EVENTS'") == (
+        "processed gso34:46")

@@ -8,6 +8,10 @@ dbt build of the whole project (seeds, models, unit and data tests).
   published within 0.015 points (the portal publishes 2 decimals).
 - The reconciliation mart finds exactly the units whose portal counts the generator made differ
   from their log (ground truth `portal_count_mismatch`).
+- chiso's own inputs (the catalogue and its announcements, each record version's sync time, the
+  dossiers' certified copies and population-database use, the procedures behind online payment
+  B and C) give every criterion the same counts as the portal's, which the generator counts by
+  its own code; where an input is absent the criterion is "not measured", never 0.
 """
 
 from __future__ import annotations
@@ -137,6 +141,8 @@ def test_reconciliation_finds_exactly_the_units_made_to_differ(
         for month in d["details"]["months"]
     }
     assert len({unit for unit, _ in planted}) >= 4  # agencies and their provinces
+    # real-time sync is the one criterion the log may measure on fewer dossiers than the portal
+    # (dossiers from a system that exports no sync time): test_the_log_counts_every_criterion
     found = {
         (unit_code, period[:7]) for unit_code, period in con.execute("""
             select distinct
@@ -144,7 +150,7 @@ def test_reconciliation_finds_exactly_the_units_made_to_differ(
                     else unit_key end,
                 cast(period_start as varchar)
             from marts.fct_service_index_reconciliation_monthly
-            where are_denominators_different
+            where are_denominators_different and criterion_code <> 'CK4'
         """).fetchall()
     }
     assert found == planted
@@ -157,6 +163,44 @@ def test_reconciliation_finds_exactly_the_units_made_to_differ(
             and (unit_key = ? or unit_key = 'gso34:' || ?)
     """, [month, unit, unit]).fetchone()
     assert more > 0 and portal_rate < log_rate
+
+
+# measured from chiso's own inputs since issue 9's second round (before: the portal's export only)
+NEWLY_MEASURED = {"CK1", "CK2", "CK3", "CK4", "SH3", "SH5", "SH6", "SH7", "TT2", "TT3"}
+
+
+def test_the_log_counts_every_criterion_as_the_portal_does(
+        con: duckdb.DuckDBPyConnection) -> None:
+    """The criteria measured from chiso's own inputs count exactly what the portal counted
+    (the generator counts the portal's side by its own code), for every unit the portal
+    evaluated; but real-time sync, where some dossiers come from a system that exports no sync
+    time: there the log measures fewer dossiers (never more), or none at all, and then says
+    "not measured" (no counts, no score) rather than 0."""
+    per_criterion = {code: (n, measured, different) for code, n, measured, different in
+                     con.execute("""
+        select criterion_code, count(*), count(*) filter (where is_measured_in_log),
+            count(*) filter (where are_counts_different)
+        from marts.fct_service_index_reconciliation_monthly
+        where row_level = 'criterion'
+        group by criterion_code
+    """).fetchall()}
+    assert per_criterion.keys() >= NEWLY_MEASURED
+    for code in sorted(NEWLY_MEASURED - {"CK4"}):
+        n, measured, different = per_criterion[code]
+        assert (code, measured, different) == (code, n, 0)
+    # the system without sync times (viettel_motcua) leaves some units not measured
+    n, measured, _ = per_criterion["CK4"]
+    assert 0 < measured < n
+    more_in_log, unmeasured_scored, unmeasured = con.execute("""
+        select count(*) filter (where log_denominator > portal_denominator
+                                or log_numerator > portal_numerator),
+            count(*) filter (where not is_measured_in_log
+                             and (log_score is not null or log_numerator is not null)),
+            count(*) filter (where not is_measured_in_log)
+        from marts.fct_service_index_reconciliation_monthly
+        where criterion_code = 'CK4'
+    """).fetchone()
+    assert (more_in_log, unmeasured_scored) == (0, 0) and unmeasured == n - measured
 
 
 def test_on_time_rate_never_exceeds_one(con: duckdb.DuckDBPyConnection) -> None:

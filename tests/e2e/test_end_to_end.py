@@ -18,6 +18,7 @@ from tests.conftest import (
     BACKFILLED_MONTHS,
     BACKFILLED_YEAR,
     HELD_BACK_MONTH,
+    IMPOSSIBLE_EVENTS_EXPORT,
     IMPOSSIBLE_EXPORT,
     IMPOSSIBLE_IDS,
     MARK,
@@ -25,6 +26,7 @@ from tests.conftest import (
     MARKED_REPLICATE_YEARS,
     MARKED_YEARS,
     PipelineRuns,
+    impossible_events,
 )
 
 pytestmark = pytest.mark.e2e
@@ -107,8 +109,9 @@ def test_the_job_materialises_every_asset(pipeline_runs: PipelineRuns) -> None:
             "staging/stg_dossier_portal__records", "marts/sipas_index_yearly",
             "marts/par_index_yearly", "publication/published_file"} <= keys
     # the first run rebuilds every month it has data for, as partitions of the monthly marts,
-    # and every survey year
-    assert _months(first) == {f"2025-{m:02d}" for m in range(1, 9)}
+    # and every survey year: September's dossier exports are held back, but its petitions and
+    # procedure announcements (one file each for the whole sample) are already in
+    assert _months(first) == {f"2025-{m:02d}" for m in range(1, 10)}
     assert _rebuilt(first, "year") == {"2021..2025"}
     # a table's materialisation carries its row count, as dbt counted it
     counts = {e.asset_key.to_user_string(): e.materialization.metadata["dagster/row_count"].value
@@ -249,6 +252,7 @@ def test_every_input_row_is_accounted_for(pipeline_runs: PipelineRuns,
         con.close()
     expected = {f["path"]: f["rows"] for f in ground_truth["files"]}
     expected[IMPOSSIBLE_EXPORT] = 5
+    expected[IMPOSSIBLE_EVENTS_EXPORT] = 4
     assert {m[0] for m in manifest} == set(expected)
     for source_file, rows_in, loaded, quarantined in manifest:
         assert rows_in == loaded + quarantined == expected[source_file]
@@ -316,3 +320,74 @@ def test_impossible_rows_are_quarantined_and_every_province_is_built(
     assert accounted == (5, 2, 3, 0)
     assert impossible_in_raw == 0
     assert missing == []
+
+
+def test_events_in_an_impossible_order_are_set_aside_and_the_run_goes_on(
+        pipeline_runs: PipelineRuns) -> None:
+    """Events that each keep their contract but cannot be true with the rest (a dossier
+    processed before it was received, one known only by events from an agency missing from the
+    agency list, a real dossier with an event before its submission) load, go to the
+    consistency flags with their reason, and are left out of the lifecycle; the run succeeds,
+    its check of every unit's share of set-aside dossiers passes, and every province with
+    received dossiers still has its marts."""
+    assert pipeline_runs.first.success
+    expected = impossible_events(pipeline_runs.home / "inbox")
+    [check] = [e for e in pipeline_runs.first.get_asset_check_evaluations()
+               if e.check_name == "units_within_bad_share"]
+    assert check.passed
+    con = duckdb.connect(str(pipeline_runs.after_first), read_only=True)
+    try:
+        accounted = con.execute(
+            "select rows_in, rows_loaded, rows_quarantined from raw.load_manifest "
+            "where source_file = ?", [IMPOSSIBLE_EVENTS_EXPORT]).fetchone()
+        flags = dict(con.execute(
+            "select dossier_id, check_code from intermediate.int_dossier__consistency_flags "
+            "where dossier_id in (select unnest(?))", [sorted(expected)]).fetchall())
+        reasons = {r[0] for r in con.execute(
+            "select reason from intermediate.int_dossier__consistency_flags").fetchall()}
+        in_lifecycle = con.execute(
+            "select count(*) from intermediate.int_dossier__lifecycle "
+            "where dossier_id in (select unnest(?))", [sorted(expected)]).fetchone()[0]
+        provinces_without_marts = con.execute("""
+            select distinct l.agency_province_key from intermediate.int_dossier__lifecycle l
+            where l.is_received and not exists (
+                select 1 from marts.dossier_indicators d
+                where d.unit_type = 'province' and d.unit_key = l.agency_province_key)
+        """).fetchall()
+    finally:
+        con.close()
+    assert accounted == (4, 4, 0)  # every row kept its contract
+    assert flags == expected
+    assert all(reason.startswith("inconsistent: ") for reason in reasons)
+    assert in_lifecycle == 0
+    assert provinces_without_marts == []
+
+
+def test_no_rate_exceeds_100_percent_at_any_level_and_period(pipeline_runs: PipelineRuns) -> None:
+    """Every rate of the processing statistics (macros/dossier_metrics.sql: the on-time rate,
+    the portal's progress rate, the shares) lies between 0 and 100 % for agencies, provinces
+    under both code systems and the nation, per month, quarter and year (the error-severity
+    tests of fct_dossier_indicators_by_period say the same in every build)."""
+    con = duckdb.connect(str(pipeline_runs.after_nothing_new), read_only=True)
+    try:
+        rates = [r[0] for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'marts' "
+            "and table_name = 'fct_dossier_indicators_by_period' and (column_name like "
+            "'%\\_rate' escape '\\' or column_name like '%\\_share' escape '\\') "
+            "and column_name <> 'avg_legal_time_used_share'").fetchall()]
+        levels = set(con.execute("select distinct unit_type, code_system, period_type "
+                                 "from marts.fct_dossier_indicators_by_period").fetchall())
+        outside = {rate: con.execute(
+            f"select count(*) from marts.fct_dossier_indicators_by_period "
+            f"where {rate} < 0 or {rate} > 1").fetchone()[0] for rate in rates}
+        judged = con.execute("select count(on_time_rate), count(progress_on_time_rate) "
+                             "from marts.fct_dossier_indicators_by_period").fetchone()
+    finally:
+        con.close()
+    assert {"on_time_rate", "progress_on_time_rate", "online_share"} <= set(rates)
+    # a gso63 province (and nation) ends with the merger: no year 2025 under gso63
+    periods = {"gso63": ("month", "quarter"), "gso34": ("month", "quarter", "year")}
+    assert {(u, c, p) for u in ("agency", "province", "national") for c, ps in periods.items()
+            for p in ps} <= levels
+    assert min(judged) > 1000
+    assert {rate: n for rate, n in outside.items() if n} == {}

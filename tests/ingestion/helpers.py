@@ -26,6 +26,20 @@ RECORD_COLUMNS = [
 ]
 
 
+CATALOGUE_COLUMNS = ["MaTTHC", "TenTTHC", "MaLinhVuc", "CapThucHien", "ThoiHanGiaiQuyet",
+                     "DonViThoiGian", "MucDoDVC", "CoPhiLePhi"]
+
+
+def procedure(code: str, **values: object) -> dict[str, object]:
+    row = {"MaTTHC": code, "TenTTHC": "Cấp giấy phép xây dựng", "MaLinhVuc": "G05",
+           "CapThucHien": "tinh;huyen", "ThoiHanGiaiQuyet": 15,
+           "DonViThoiGian": "ngay_lam_viec", "MucDoDVC": "mot_phan", "CoPhiLePhi": 1}
+    return row | values
+
+
+AGENCY_COLUMNS = ["MaDonVi", "TenDonVi", "CapDonVi", "MaTinh", "HeThongMa", "HieuLucTu"]
+
+
 def event(n: int, **values: Any) -> dict[str, Any]:
     row = {"MaSuKien": f"H01-250301-{n:05d}-01", "MaHoSo": f"H01-250301-{n:05d}",
            "LoaiSuKien": "TIEP_NHAN", "ThoiDiem": "03/03/2025 08:15:00", "TrangThai": "2",

@@ -20,8 +20,10 @@ from ingestion.inventory import inbox_inventory
 from ingestion.layout import labels
 from ingestion.loader import FileLoadResult, load_file, load_inbox, load_path
 from ingestion.plausibility import Rules, rules
-from ingestion.thresholds import files_over_threshold
+from ingestion.thresholds import files_over_threshold, units_over_threshold
 from tests.ingestion.helpers import (
+    AGENCY_COLUMNS,
+    CATALOGUE_COLUMNS,
     EVENT_COLUMNS,
     PII_KEY,
     RECORD_COLUMNS,
@@ -29,6 +31,7 @@ from tests.ingestion.helpers import (
     count,
     csv_bytes,
     event,
+    procedure,
     quarantine,
     record,
     write_csv,
@@ -308,9 +311,10 @@ def test_implausible_rows_are_quarantined_with_their_reason(con, inbox) -> None:
         record(3, NgayNopHoSo="05/03/2025 08:00:00"),  # submitted after its last update (03/03)
         record(4, MaTinh="99"),  # no such province in either code system
         record(5, MaTinh="02", NgayNopHoSo="01/08/2025 08:00:00",
-               NgayCapNhat="02/08/2025 08:00:00"),  # Hà Giang: not a province after the merger
+               NgayTiepNhan="01/08/2025 09:00:00", NgayCapNhat="02/08/2025 08:00:00"),
+        # Hà Giang (02): not a province after the merger; 15 exists in both systems: valid
         record(6, MaTinh="15", NgayNopHoSo="01/08/2025 08:00:00",
-               NgayCapNhat="02/08/2025 08:00:00"),  # 15 exists in both systems: valid
+               NgayTiepNhan="01/08/2025 09:00:00", NgayCapNhat="02/08/2025 08:00:00"),
         record(7, NgayCapNhat="02/09/2025 20:00:00"),  # within the 48 h tolerance
     ]
     result = load(con, write_csv(inbox / "ho_so.csv", RECORD_COLUMNS, rows), inbox)
@@ -320,9 +324,88 @@ def test_implausible_rows_are_quarantined_with_their_reason(con, inbox) -> None:
          "2099-01-01 08:00:00"),
         (3, "NgayNopHoSo, NgayCapNhat", "implausible: NgayNopHoSo is after NgayCapNhat",
          "2025-03-05 08:00:00 > 2025-03-03 08:15:00"),
+        # one row breaking two rules: two entries, one quarantined row
+        (3, "NgayNopHoSo, NgayTiepNhan", "implausible: NgayNopHoSo is after NgayTiepNhan",
+         "2025-03-05 08:00:00 > 2025-03-03 08:15:00"),
         (4, "MaTinh", "implausible: unknown province code", "99"),
         (5, "MaTinh", "implausible: province code not valid under gso34 (the 34 provinces, "
          "from 2025-07-01)", "02")]
+
+
+def test_a_version_whose_own_moments_are_out_of_order_is_quarantined(con, inbox) -> None:
+    """Within one record version: received before submitted, processing ended before
+    received, the result returned before processing ended (across rows: the warehouse's
+    int_dossier__consistency_flags)."""
+    rows = [
+        record(1),
+        record(2, NgayTiepNhan="28/02/2025 08:00:00"),  # submitted 01/03 08:00
+        record(3, NgayKetThucXuLy="02/03/2025 08:00:00", TrangThaiHoSo="9"),  # received 03/03
+        record(4, NgayKetThucXuLy="04/03/2025 08:00:00", NgayTraKetQua="03/03/2025 17:00:00",
+               NgayCapNhat="04/03/2025 08:00:00", TrangThaiHoSo="10"),
+    ]
+    result = load(con, write_csv(inbox / "ho_so.csv", RECORD_COLUMNS, rows), inbox)
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (4, 1, 3)
+    assert quarantine(con, result) == [
+        (2, "NgayNopHoSo, NgayTiepNhan", "implausible: NgayNopHoSo is after NgayTiepNhan",
+         "2025-03-01 08:00:00 > 2025-02-28 08:00:00"),
+        (3, "NgayTiepNhan, NgayKetThucXuLy", "implausible: NgayTiepNhan is after NgayKetThucXuLy",
+         "2025-03-03 08:15:00 > 2025-03-02 08:00:00"),
+        (4, "NgayKetThucXuLy, NgayTraKetQua",
+         "implausible: NgayKetThucXuLy is after NgayTraKetQua",
+         "2025-03-04 08:00:00 > 2025-03-03 17:00:00")]
+
+
+def test_values_the_warehouse_relies_on_are_quarantined_not_fatal(con, inbox) -> None:
+    """A catalogue row with no processing time or levels nobody uses, a self-reported rate for
+    month 13 or above 100 %: each one row quarantined with its reason, where before it passed
+    its contract and an error-severity dbt test on staging stopped the whole run."""
+    rows = [procedure("1.000001"), procedure("1.000002", ThoiHanGiaiQuyet=0),
+            procedure("1.000003", CapThucHien="TINH; xa"),  # case and spaces aside: valid
+            procedure("1.000004", CapThucHien="tinh;phuong"), procedure("1.000005",
+                                                                      CapThucHien=";")]
+    result = load(con, write_csv(inbox / "tthc.csv", CATALOGUE_COLUMNS, rows), inbox)
+    assert (result.family, result.rows_in, result.rows_loaded, result.rows_quarantined) == (
+        "procedure_catalogue", 5, 2, 3)
+    levels = "implausible: CapThucHien must list codes among tinh, huyen, xa separated by ';'"
+    assert quarantine(con, result) == [
+        (2, "ThoiHanGiaiQuyet", "implausible: ThoiHanGiaiQuyet must be at least 1", "0"),
+        (4, "CapThucHien", levels, "tinh;phuong"), (5, "CapThucHien", levels, ";")]
+    columns = ["Nam", "Thang", "MaTinh", "TongSoHoSoDaGiaiQuyet", "TyLeDungHan"]
+    rates = [{"Nam": 2025, "Thang": 3, "MaTinh": "01", "TongSoHoSoDaGiaiQuyet": 10,
+              "TyLeDungHan": 99.5},
+             {"Nam": 2025, "Thang": 13, "MaTinh": "01", "TongSoHoSoDaGiaiQuyet": 10,
+              "TyLeDungHan": 99.5},
+             {"Nam": 2025, "Thang": 4, "MaTinh": "04", "TongSoHoSoDaGiaiQuyet": 10,
+              "TyLeDungHan": 120}]
+    result = load(con, write_csv(inbox / "ty_le.csv", columns, rates), inbox)
+    assert (result.family, result.rows_in, result.rows_loaded, result.rows_quarantined) == (
+        "self_reported_rates", 3, 1, 2)
+    assert [(row, field, reason) for row, field, reason, _ in quarantine(con, result)] == [
+        (2, "Thang", "implausible: Thang must be between 1 and 12"),
+        (3, "TyLeDungHan", "implausible: TyLeDungHan must be between 0 and 100")]
+
+
+ANNOUNCEMENT_COLUMNS = ["MaDonVi", "MaTTHC", "SoQuyetDinh", "NgayQuyetDinh", "NgayHieuLucVanBan",
+                        "NgayCongKhai", "SoBoPhanCongKhai"]
+
+
+def test_procedure_announcements_load_and_one_made_public_before_its_decision_does_not(
+        con, inbox) -> None:
+    rows = [{"MaDonVi": "T34.01.S001", "MaTTHC": "1.000001", "SoQuyetDinh": "12/QĐ-UBND",
+             "NgayQuyetDinh": "03/03/2025", "NgayHieuLucVanBan": "15/03/2025",
+             "NgayCongKhai": "05/03/2025 09:00:00", "SoBoPhanCongKhai": 7},
+            {"MaDonVi": "T34.01.S001", "MaTTHC": "1.000002", "SoQuyetDinh": "12/QĐ-UBND",
+             "NgayQuyetDinh": "03/03/2025", "NgayHieuLucVanBan": "15/03/2025",
+             "NgayCongKhai": "28/02/2025 09:00:00", "SoBoPhanCongKhai": 7}]
+    result = load(con, write_csv(inbox / "cong_bo.csv", ANNOUNCEMENT_COLUMNS, rows), inbox)
+    assert (result.family, result.rows_in, result.rows_loaded, result.rows_quarantined) == (
+        "procedure_announcements", 2, 1, 1)
+    assert quarantine(con, result) == [
+        (2, "NgayQuyetDinh, NgayCongKhai", "implausible: NgayQuyetDinh is after NgayCongKhai",
+         "2025-03-03 00:00:00 > 2025-02-28 09:00:00")]
+    assert con.execute("select decided_on, made_public_at, components_published "
+                       "from raw.procedure_announcements").fetchall() == [
+        (dt.date(2025, 3, 3), dt.datetime(2025, 3, 5, 9, 0), 7)]
 
 
 def test_a_run_fails_only_for_files_over_the_bad_share(con, inbox) -> None:
@@ -340,6 +423,39 @@ def test_a_run_fails_only_for_files_over_the_bad_share(con, inbox) -> None:
                         "province code (2 rows)")
     assert files_over_threshold(con, [a.file_sha256 or ""], config=small) == [over]
     assert files_over_threshold(con, [], config=small) == []
+
+
+def test_a_run_fails_for_a_unit_over_the_bad_share_though_no_file_is(con, inbox) -> None:
+    """Agency T63.01.S001 sends 3 rows in each of two vendors' files, 2 of them impossible:
+    each file is at the threshold (2 of 10 = 20 %, not above) but the agency, and its province
+    Hà Nội, are at 4 of 6 (67 %). The other agency's 14 good rows fail nothing."""
+    write_csv(inbox / "don_vi.csv", AGENCY_COLUMNS, [
+        {"MaDonVi": a, "TenDonVi": "Sở Tư pháp", "CapDonVi": "tinh", "MaTinh": p,
+         "HeThongMa": "gso63", "HieuLucTu": "01/08/2008"}
+        for a, p in (("T63.01.S001", "01"), ("T63.02.S001", "02"))])
+    load(con, inbox / "don_vi.csv", inbox)
+    shas = []
+    for name, start in (("a.csv", 1), ("b.csv", 20)):
+        rows = [record(start, MaDonVi="T63.01.S001")] + [
+            record(start + i, MaDonVi="T63.01.S001", MaTinh="99") for i in (1, 2)] + [
+            record(start + i, MaDonVi="T63.02.S001", MaTinh="02") for i in range(3, 10)]
+        result = load(con, write_csv(inbox / name, RECORD_COLUMNS, rows), inbox)
+        assert (result.rows_in, result.rows_quarantined) == (10, 2)
+        shas.append(result.file_sha256 or "")
+    config = rules()
+    small = Rules(config.tolerance, config.max_share, 5, config.families)
+    assert files_over_threshold(con, shas, config=small) == []
+    over = units_over_threshold(con, shas, config=small)
+    assert [u.why for u in over] == [
+        "agency T63.01.S001: 4 of 6 rows quarantined (67% > 20%): implausible: unknown "
+        "province code (4 rows)",
+        "province gso63:01: 4 of 6 rows quarantined (67% > 20%): implausible: unknown "
+        "province code (4 rows)"]
+    assert units_over_threshold(con, shas[:1], config=small) == []  # 3 rows < 5: noise
+    assert units_over_threshold(con, shas, config=config) == []  # 6 rows < min_rows 20
+    # every quarantined row carries the unit its file named
+    assert con.execute("select count(*), count(unit_code) from raw.quarantine "
+                       "where family = 'dossier_records'").fetchone() == (4, 4)
 
 
 # --- 6. nothing hidden -----------------------------------------------------------------------
@@ -408,4 +524,15 @@ def test_chiso_inbox_lists_inputs_and_reasons_from_a_read_only_warehouse(tmp_pat
     assert shown.exit_code == 0, shown.output
     assert "empty file (0 bytes)" in shown.output
     assert "exact duplicate" in shown.output and "of row 2" not in shown.output
+    assert "consistency checks" not in shown.output  # no warehouse build yet
+    # once built, the dossiers the warehouse set aside are listed too, per province and reason
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema intermediate")
+        con.execute("create table intermediate.int_dossier__consistency_flags as select "
+                    "'H01-1' as dossier_id, 'gso63:01' as province_key, "
+                    "'inconsistent: the result was returned before processing ended' as reason")
+    shown = CliRunner().invoke(app, ["inbox"])
+    assert shown.exit_code == 0, shown.output
+    assert "dossiers set aside by the consistency checks" in shown.output
+    assert "inconsistent: the result was returned before processing ended" in shown.output
     assert shown.output.rstrip().endswith("1 loaded, 1 rejected")

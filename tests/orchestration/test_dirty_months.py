@@ -103,6 +103,28 @@ def test_an_empty_warehouse_has_nothing_to_build(tmp_path: Path, manifest) -> No
     assert rebuild(con, manifest) is None
 
 
+def test_late_petitions_and_portal_exports_rebuild_their_old_month(con, manifest) -> None:
+    """Petitions answered in January and the portal's evaluation of February arrive in May:
+    their months are rebuilt (and every month after them, to the last month of data), as a
+    late dossier event's would be; an announcement decided in March rebuilds from March."""
+    con.execute("create table raw.petitions (petition_id varchar, received_at timestamp, "
+                "handled_at timestamp, _loaded_at timestamp)")
+    con.execute("create table raw.portal_evaluation (year bigint, month bigint, "
+                "_loaded_at timestamp)")
+    con.execute("create table raw.procedure_announcements (decided_on date, "
+                "_loaded_at timestamp)")
+    rebuild(con, manifest)
+    con.execute("insert into raw.petitions values "
+                "('PA-1', '2025-01-06 09:00', '2025-01-20 10:00', '2025-05-02 06:00')")
+    assert rebuild(con, manifest) == dp.PeriodRange(dt.date(2025, 1, 1), dt.date(2025, 4, 1))
+    con.execute("insert into raw.portal_evaluation values (2025, 2, '2025-05-03 06:00')")
+    assert rebuild(con, manifest) == dp.PeriodRange(dt.date(2025, 2, 1), dt.date(2025, 4, 1))
+    con.execute("insert into raw.procedure_announcements values ('2025-03-14', "
+                "'2025-05-04 06:00')")
+    assert rebuild(con, manifest) == dp.PeriodRange(dt.date(2025, 3, 1), dt.date(2025, 4, 1))
+    assert rebuild(con, manifest) is None
+
+
 # --- the years of the survey indices ----------------------------------------------------------
 
 YEARS = dp.YEAR

@@ -86,7 +86,6 @@ select
     released.early_rate,
     released.late_rate,
     released.late_with_apology_share,
-    released.on_time_over_received_rate,
     released.in_progress_overdue_share,
     released.online_share,
     released.full_online_share,

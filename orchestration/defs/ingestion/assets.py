@@ -11,7 +11,7 @@ from ingestion.contracts import CONTRACTS
 from ingestion.loader import FileLoadResult, load_inbox
 from ingestion.pseudonymise import pii_key_from_env
 from ingestion.schema import create_raw_schema
-from ingestion.thresholds import files_over_threshold
+from ingestion.thresholds import files_over_threshold, units_over_threshold
 from orchestration.lib.progress import FileProgress
 from orchestration.lib.rejected import set_aside_rejected
 from orchestration.lib.resources import InboxResource, WarehouseResource
@@ -78,9 +78,10 @@ def raw_exports(
     with warehouse.connect() as con, FileProgress(inbox_path) as progress:
         create_raw_schema(con)
         results = load_inbox(con, inbox_path, pii_key=pii_key, on_file=progress.advance)
-        # a handful of bad rows never stops a run; a file mostly made of them does
-        too_bad = files_over_threshold(con, [r.file_sha256 for r in results
-                                             if r.status == "loaded" and r.file_sha256])
+        # a handful of bad rows never stops a run; a file, or a unit, mostly made of them does
+        loaded = [r.file_sha256 for r in results if r.status == "loaded" and r.file_sha256]
+        too_bad = [f.why for f in files_over_threshold(con, loaded)]
+        too_bad += [u.why for u in units_over_threshold(con, loaded)]
     rejected = [r for r in results if r.status == "rejected"]
     for r in rejected:
         context.log.warning(f"rejected {r.source_file}: {r.reason}")
@@ -99,9 +100,9 @@ def raw_exports(
         "rows_quarantined": sum(r.rows_quarantined or 0 for r in results)})
     if too_bad:
         raise dg.Failure(
-            description="files whose share of bad rows passes the configured threshold "
-                        "(ingestion/thresholds.py): " + "; ".join(f.why for f in too_bad),
-            metadata={"files": [f.why for f in too_bad]})
+            description="files or units whose share of bad rows passes the configured "
+                        "threshold (ingestion/thresholds.py): " + "; ".join(too_bad),
+            metadata={"over_threshold": too_bad})
     context.log.info(f"{len(results)} files seen, {len(rejected)} rejected "
                      f"({len(unattributed)} before their family was known)")
 

@@ -1,6 +1,7 @@
 -- one row per dossier: its life from submission to the end of processing, judged by the rule
 -- (SPEC 3.1). Status events win where a system exports them; record versions fill the gaps
--- and carry everything for systems that export records only.
+-- and carry everything for systems that export records only. Dossiers whose rows cannot be
+-- true together (int_dossier__consistency_flags) are left out.
 {{ config(tags=['dossier_lifecycle']) }}
 
 with latest_records as (
@@ -130,13 +131,30 @@ event_facts as (
 
 ),
 
-dossier_ids as (
+consistency_flags as (
+
+    select * from {{ ref('int_dossier__consistency_flags') }}
+
+),
+
+known_dossier_ids as (
 
     -- every dossier either source knows: systems that export the processing history alone
     -- send no record versions
     select dossier_id from latest_records
     union
     select dossier_id from event_facts
+
+),
+
+dossier_ids as (
+
+    -- but the dossiers the consistency checks set aside (listed with their reason there)
+    select known_dossier_ids.dossier_id
+    from known_dossier_ids
+    left join consistency_flags
+        on consistency_flags.dossier_id = known_dossier_ids.dossier_id
+    where consistency_flags.dossier_id is null
 
 ),
 

@@ -21,6 +21,7 @@ select
     cast(online_level as {{ dbt.type_string() }}) as online_level,
     cast(online_level = 'toan_trinh' as boolean) as is_full_online,
     cast(is_fee_bearing as boolean) as is_fee_bearing,
-    cast(has_paper_result as boolean) as has_paper_result
+    cast(has_paper_result as boolean) as has_paper_result,
+    cast(is_population_db_connected as boolean) as is_population_db_connected
 
 from procedures

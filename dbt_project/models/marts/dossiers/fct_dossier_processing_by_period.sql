@@ -10,12 +10,27 @@ with periods as (
 
 ),
 
+digital_services as (
+
+    select * from {{ ref('int_dossier__digital_services') }}
+
+),
+
 lifecycle as (
 
     -- a dossier never received (still "newly registered", or turned away at the desk) is not
-    -- in the one-stop-shop statistics
-    select * from {{ ref('int_dossier__lifecycle') }}
-    where is_received
+    -- in the one-stop-shop statistics; beside its life, the digital services the index counts
+    select
+        dossiers.*,
+        digital_services.is_synced_in_real_time,
+        digital_services.has_certified_copy,
+        digital_services.uses_population_data,
+        digital_services.is_shared_to_personal_store
+
+    from {{ ref('int_dossier__lifecycle') }} as dossiers
+    left join digital_services
+        on digital_services.dossier_id = dossiers.dossier_id
+    where dossiers.is_received
 
 ),
 

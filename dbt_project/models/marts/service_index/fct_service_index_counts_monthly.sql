@@ -1,6 +1,7 @@
 -- the (numerator, denominator) of every service index criterion per unit and month, from each
--- source that counts it: chiso's own log (`log`: the dossier rates of macro dossier_rates() and
--- the petitions answered in the month) and the national portal's evaluation export (`portal`). The scoring step scores both alike.
+-- source that counts it: chiso's own log (`log`: the dossier rates of macro dossier_rates(), the
+-- procedure rates of macro procedure_rates() and the petitions answered in the month) and the
+-- national portal's evaluation export (`portal`). The scoring step scores both alike.
 {{ config(unique_key=['period_start', 'unit_type', 'code_system', 'unit_key', 'count_source', 'criterion_code']) }}
 
 with indicators as (
@@ -32,38 +33,18 @@ petitions as (
 
 ),
 
-agencies as (
+procedure_counts as (
 
-    select * from {{ ref('int_reference__agencies') }}
-
-),
-
-crosswalk as (
-
-    select * from {{ ref('int_reference__province_crosswalk') }}
+    select * from {{ ref('fct_service_index_procedure_counts_monthly') }}
+    where {{ partition_overlaps('period_start', 'period_end') }}
 
 ),
 
-petition_reporting_units as (
+agency_units as (
 
     -- the units an agency's petitions count in, from the agency reference (an agency may
-    -- answer petitions without handling a dossier): itself, its province under its own code
-    -- system, and its gso34 province (an old province mapped forward)
-    select agency_key as agency_code, 'agency' as unit_type, code_system, agency_key as unit_key,
-        false as is_gso63_series
-    from agencies
-
-    union all
-
-    select agency_key, 'province', code_system, province_key, code_system = 'gso63'
-    from agencies
-
-    union all
-
-    select agencies.agency_key, 'province', 'gso34', crosswalk.gso34_province_key, false
-    from agencies
-    inner join crosswalk
-        on crosswalk.gso63_province_key = agencies.province_key
+    -- answer petitions without handling a dossier)
+    select * from {{ ref('int_reference__agency_reporting_units') }}
 
 ),
 
@@ -105,48 +86,48 @@ petition_unit_months as (
         sum(months.rated) as rated
 
     from petition_agency_months as months
-    inner join petition_reporting_units as units
+    inner join agency_units as units
         on units.agency_code = months.agency_code
     where not units.is_gso63_series or months.period_start < date '{{ var("merger_date") }}'
     group by months.period_start, units.unit_type, units.code_system, units.unit_key
 
 ),
 
-petition_rates as (
+petition_counts as (
 
-    {%- for metric, parts in {'petition_on_time_rate': ('answered_on_time', 'answered'),
-                              'petition_satisfaction_rate': ('satisfied', 'rated')}.items() %}
+    -- every unit and month of the index with the petitions it answered (none loaded at all:
+    -- not measured, never "none, so full marks")
     select
         indicators.period_start, indicators.unit_type, indicators.code_system, indicators.unit_key,
-        '{{ metric }}' as rate_metric,
-        case when loaded.has_petitions
-            then cast(coalesce(months.{{ parts[0] }}, 0) as double) end as numerator,
-        case when loaded.has_petitions
-            then cast(coalesce(months.{{ parts[1] }}, 0) as double) end as denominator
+        {%- for count in ['answered_on_time', 'answered', 'satisfied', 'rated'] %}
+        case when loaded.has_petitions then coalesce(months.{{ count }}, 0) end as {{ count }}
+            {{- ',' if not loop.last }}
+        {%- endfor %}
+
     from indicators
     cross join petitions_loaded as loaded
     left join petition_unit_months as months
-        on months.period_start = indicators.period_start
-        and months.unit_type = indicators.unit_type
-        and months.code_system = indicators.code_system
-        and months.unit_key = indicators.unit_key
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+        on {{ same_unit_month('months', 'indicators') }}
+
+),
+
+petition_rates as (
+
+    {{ rate_rows(petition_rates(), 'petition_counts') }}
 
 ),
 
 dossier_rates as (
 
     -- each rate the configuration may name, as numerator and denominator
-    {%- for metric, parts in dossier_rates().items() %}
-    select
-        period_start, unit_type, code_system, unit_key,
-        '{{ metric }}' as rate_metric,
-        cast({{ parts[0] }} as double) as numerator,
-        cast({{ parts[1] }} as double) as denominator
-    from indicators
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+    {{ rate_rows(dossier_rates(), 'indicators') }}
+
+),
+
+procedure_rates as (
+
+    -- the rates about procedures (announcements, population database, online payment B and C)
+    {{ rate_rows(procedure_rates(), 'procedure_counts') }}
 
 ),
 
@@ -155,6 +136,8 @@ log_rates as (
     select * from dossier_rates
     union all
     select * from petition_rates
+    union all
+    select * from procedure_rates
 
 ),
 
@@ -181,39 +164,24 @@ log_counts as (
         on indicators.period_start >= criteria.valid_from
         and (criteria.valid_to is null or indicators.period_start <= criteria.valid_to)
     left join log_rates
-        on log_rates.period_start = indicators.period_start
-        and log_rates.unit_type = indicators.unit_type
-        and log_rates.code_system = indicators.code_system
-        and log_rates.unit_key = indicators.unit_key
+        on {{ same_unit_month('log_rates', 'indicators') }}
         and log_rates.rate_metric = criteria.rate_metric
 
 ),
 
 portal_units as (
 
-    select distinct
+    -- every unit the portal evaluated in the month (a group score row carries no counts)
+    select
         period_start,
         period_end,
         unit_type,
         code_system,
         unit_key,
-        -- an agency's province is its parent in the portal's tree
-        case when unit_type = 'province' then unit_key
-            else {{ province_key('code_system', clean_province_code('parent_code')) }}
-        end as province_key
+        max(province_key) as province_key
 
     from portal_metrics
-    -- a group score row carries no counts of its own
     where metric_code not in ('ONLINE_SERVICE', 'PAYMENT')
-
-),
-
-portal_units_single_province as (
-
-    select
-        period_start, period_end, unit_type, code_system, unit_key,
-        max(province_key) as province_key
-    from portal_units
     group by period_start, period_end, unit_type, code_system, unit_key
 
 ),
@@ -234,7 +202,7 @@ portal_counts as (
         portal_metrics.numerator,
         portal_metrics.denominator
 
-    from portal_units_single_province as units
+    from portal_units as units
     inner join criteria
         on units.period_start >= criteria.valid_from
         and (criteria.valid_to is null or units.period_start <= criteria.valid_to)
@@ -255,11 +223,7 @@ counts as (
 )
 
 select
-    cast(period_start as date) as period_start,
-    cast(period_end as date) as period_end,
-    cast(unit_type as {{ dbt.type_string() }}) as unit_type,
-    cast(code_system as {{ dbt.type_string() }}) as code_system,
-    cast(unit_key as {{ dbt.type_string() }}) as unit_key,
+    {{ unit_month_columns() }},
     cast(province_key as {{ dbt.type_string() }}) as province_key,
     cast(is_mapped_forward as boolean) as is_mapped_forward,
     cast(count_source as {{ dbt.type_string() }}) as count_source,

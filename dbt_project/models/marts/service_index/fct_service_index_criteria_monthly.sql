@@ -35,6 +35,7 @@ rated as (
         criteria.group_formula,
         criteria.criterion_code,
         criteria.criterion_name,
+        criteria.portal_group_code,
         criteria.portal_metric_code,
         criteria.points,
         criteria.threshold,
@@ -127,11 +128,7 @@ scored as (
 )
 
 select
-    cast(period_start as date) as period_start,
-    cast(period_end as date) as period_end,
-    cast(unit_type as {{ dbt.type_string() }}) as unit_type,
-    cast(code_system as {{ dbt.type_string() }}) as code_system,
-    cast(unit_key as {{ dbt.type_string() }}) as unit_key,
+    {{ unit_month_columns() }},
     cast(province_key as {{ dbt.type_string() }}) as province_key,
     cast(is_mapped_forward as boolean) as is_mapped_forward,
     cast(count_source as {{ dbt.type_string() }}) as count_source,
@@ -143,6 +140,7 @@ select
     cast(group_formula as {{ dbt.type_string() }}) as group_formula,
     cast(criterion_code as {{ dbt.type_string() }}) as criterion_code,
     cast(criterion_name as {{ dbt.type_string() }}) as criterion_name,
+    cast(portal_group_code as {{ dbt.type_string() }}) as portal_group_code,
     cast(portal_metric_code as {{ dbt.type_string() }}) as portal_metric_code,
     cast(points as double) as points,
     cast(threshold as double) as threshold,

@@ -2,9 +2,9 @@
 -- total out of 100, rank among the units of the same kind and code system, and band
 {{ config(unique_key=['period_start', 'unit_type', 'code_system', 'unit_key']) }}
 
-with criteria as (
+with groups as (
 
-    select * from {{ ref('fct_service_index_criteria_monthly') }}
+    select * from {{ ref('fct_service_index_groups_monthly') }}
     where count_source = 'log'
         and {{ partition_overlaps('period_start', 'period_end') }}
 
@@ -21,26 +21,6 @@ indicators as (
 bands as (
 
     select * from {{ ref('service_index_bands') }}
-
-),
-
-groups as (
-
-    select
-        period_start, period_end, unit_type, code_system, unit_key, province_key,
-        is_mapped_forward, version, total_formula, group_code,
-        min(group_points) as group_points,
-        -- a formula over several rates whose parts may add up to more is capped at the group
-        case when min(group_formula) = 'sum_capped' then least(min(group_points), sum(score))
-            else sum(score) end as group_score,
-        -- a group none of whose criteria could be scored or given drops out of a rescaled total
-        bool_or(is_applicable or is_points_given) as is_group_applicable,
-        -- in a plain-sum total, the points of criteria the log does not count at all
-        coalesce(sum(cap) filter (where score is null and total_formula = 'sum'), 0) as unmeasured_points
-
-    from criteria
-    group by period_start, period_end, unit_type, code_system, unit_key, province_key,
-        is_mapped_forward, version, total_formula, group_code
 
 ),
 

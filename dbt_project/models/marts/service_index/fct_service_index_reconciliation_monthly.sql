@@ -1,37 +1,29 @@
 -- the portal's evaluation against chiso's, per unit, month and criterion (and per group): the
 -- portal's counts and score, chiso's score of the portal's counts (do the rules agree?), chiso's
--- counts and score from its own log (do the counts agree?), and the differences
+-- counts and score from its own log (do the counts agree?), and the differences. Nothing is
+-- scored here: both of chiso's scores are the `portal` and `log` rows of the criteria and group
+-- marts, scored there by the one set of rules.
 {{ config(unique_key=['period_start', 'unit_type', 'code_system', 'unit_key', 'criterion_code']) }}
 
-with scored as (
+with scored_criteria as (
 
     select * from {{ ref('fct_service_index_criteria_monthly') }}
     where {{ partition_overlaps('period_start', 'period_end') }}
 
 ),
 
-portal_published as (
+scored_groups as (
 
-    select * from {{ ref('stg_portal_evaluation__metrics') }}
+    select * from {{ ref('fct_service_index_groups_monthly') }}
     where {{ partition_overlaps('period_start', 'period_end') }}
 
 ),
 
-criteria as (
+portal_published as (
 
-    select * from {{ ref('service_index_criteria') }}
-
-),
-
-rescored as (
-
-    select * from scored where count_source = 'portal'
-
-),
-
-from_log as (
-
-    select * from scored where count_source = 'log'
+    -- what the portal itself published: its ratio and score per metric (and group score row)
+    select * from {{ ref('stg_portal_evaluation__metrics') }}
+    where {{ partition_overlaps('period_start', 'period_end') }}
 
 ),
 
@@ -51,8 +43,8 @@ criterion_rows as (
         'criterion' as row_level,
         rescored.portal_metric_code,
         rescored.cap as max_points,
-        published.numerator as portal_numerator,
-        published.denominator as portal_denominator,
+        rescored.numerator as portal_numerator,
+        rescored.denominator as portal_denominator,
         published.ratio as portal_ratio,
         published.score as portal_score,
         rescored.score as chiso_score_of_portal_counts,
@@ -61,83 +53,81 @@ criterion_rows as (
         from_log.rate as log_rate,
         from_log.score as log_score,
         from_log.is_measured as is_measured_in_log,
-        -- rounded first: sums of 2-decimal scores land a bit either side of 0.015 by engine
+        -- the portal publishes 2 decimals; the public rules reproduce it within 0.013; rounded
+        -- first: differences of 2-decimal scores land a bit either side of 0.015 by engine
         coalesce(round(abs(published.score - rescored.score), 6) > 0.015, false) as are_rules_different
 
-    from rescored
+    from scored_criteria as rescored
     left join portal_published as published
-        on published.period_start = rescored.period_start
-        and published.unit_type = rescored.unit_type
-        and published.unit_key = rescored.unit_key
+        on {{ same_unit_month('published', 'rescored') }}
         and published.metric_code = rescored.portal_metric_code
-    left join from_log
-        on from_log.period_start = rescored.period_start
-        and from_log.unit_type = rescored.unit_type
-        and from_log.code_system = rescored.code_system
-        and from_log.unit_key = rescored.unit_key
+    left join scored_criteria as from_log
+        on from_log.count_source = 'log'
+        and {{ same_unit_month('from_log', 'rescored') }}
         and from_log.criterion_code = rescored.criterion_code
+    where rescored.count_source = 'portal'
 
 ),
 
-group_formulas as (
+criterion_totals as (
 
-    select distinct version, group_code, group_points, group_formula, portal_group_code
-    from criteria
+    -- the portal's published criterion scores per group, for groups it does not score whole
+    select
+        period_start, unit_type, code_system, unit_key, group_code,
+        sum(portal_score) as portal_score,
+        bool_or(are_rules_different) as are_rules_different
+
+    from criterion_rows
+    group by period_start, unit_type, code_system, unit_key, group_code
 
 ),
 
 group_rows as (
 
     -- each group as the portal scores it: its own score row where it scores the group whole
-    -- (online services, payment), else the sum of its criteria's scores
+    -- (online services, payment), else the sum of its criteria's published scores
     select
-        criterion_rows.period_start,
-        criterion_rows.period_end,
-        criterion_rows.unit_type,
-        criterion_rows.code_system,
-        criterion_rows.unit_key,
-        criterion_rows.province_key,
-        criterion_rows.version,
-        criterion_rows.group_code,
-        criterion_rows.group_code as criterion_code,
+        rescored.period_start,
+        rescored.period_end,
+        rescored.unit_type,
+        rescored.code_system,
+        rescored.unit_key,
+        rescored.province_key,
+        rescored.version,
+        rescored.group_code,
+        rescored.group_code as criterion_code,
         'group' as row_level,
-        min(group_formulas.portal_group_code) as portal_metric_code,
-        min(group_formulas.group_points) as max_points,
+        rescored.portal_group_code as portal_metric_code,
+        rescored.group_points as max_points,
         cast(null as double) as portal_numerator,
         cast(null as double) as portal_denominator,
         cast(null as double) as portal_ratio,
-        coalesce(min(group_published.score), sum(criterion_rows.portal_score)) as portal_score,
-        {%- for source in ['chiso_score_of_portal_counts', 'log_score'] %}
-        case when min(group_formulas.group_formula) = 'sum_capped'
-            then least(min(group_formulas.group_points), sum(criterion_rows.{{ source }}))
-            else sum(criterion_rows.{{ source }})
-        end as {{ source }},
-        {%- endfor %}
+        coalesce(published.score, totals.portal_score) as portal_score,
+        rescored.group_score as chiso_score_of_portal_counts,
         cast(null as double) as log_numerator,
         cast(null as double) as log_denominator,
         cast(null as double) as log_rate,
-        bool_and(criterion_rows.is_measured_in_log) as is_measured_in_log,
+        from_log.group_score as log_score,
+        from_log.is_group_measured as is_measured_in_log,
         -- a group scored whole is compared whole; a sum of published (rounded) criterion scores
         -- is compared criterion by criterion, the roundings adding up over the group
-        case when min(group_published.score) is not null
-            then coalesce(round(abs(min(group_published.score) - case
-                when min(group_formulas.group_formula) = 'sum_capped'
-                    then least(min(group_formulas.group_points),
-                               sum(criterion_rows.chiso_score_of_portal_counts))
-                else sum(criterion_rows.chiso_score_of_portal_counts) end), 6) > 0.015, false)
-            else bool_or(criterion_rows.are_rules_different)
+        case when published.score is not null
+            then coalesce(round(abs(published.score - rescored.group_score), 6) > 0.015, false)
+            else coalesce(totals.are_rules_different, false)
         end as are_rules_different
 
-    from criterion_rows
-    inner join group_formulas
-        on group_formulas.version = criterion_rows.version
-        and group_formulas.group_code = criterion_rows.group_code
-    left join portal_published as group_published
-        on group_published.period_start = criterion_rows.period_start
-        and group_published.unit_type = criterion_rows.unit_type
-        and group_published.unit_key = criterion_rows.unit_key
-        and group_published.metric_code = group_formulas.portal_group_code
-    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+    from scored_groups as rescored
+    inner join criterion_totals as totals
+        on {{ same_unit_month('totals', 'rescored') }}
+        and totals.group_code = rescored.group_code
+    left join portal_published as published
+        on {{ same_unit_month('published', 'rescored') }}
+        and published.metric_code = rescored.portal_group_code
+    left join scored_groups as from_log
+        on from_log.count_source = 'log'
+        and {{ same_unit_month('from_log', 'rescored') }}
+        and from_log.group_code = rescored.group_code
+    where rescored.count_source = 'portal'
 
 ),
 
@@ -150,11 +140,7 @@ compared as (
 )
 
 select
-    cast(period_start as date) as period_start,
-    cast(period_end as date) as period_end,
-    cast(unit_type as {{ dbt.type_string() }}) as unit_type,
-    cast(code_system as {{ dbt.type_string() }}) as code_system,
-    cast(unit_key as {{ dbt.type_string() }}) as unit_key,
+    {{ unit_month_columns() }},
     cast(province_key as {{ dbt.type_string() }}) as province_key,
     cast(version as {{ dbt.type_string() }}) as version,
     cast(group_code as {{ dbt.type_string() }}) as group_code,

@@ -54,6 +54,11 @@ select
     unit_code,
     unit_name,
     parent_code,
+    -- a province is its own; an agency's province is its parent in the portal's tree
+    case when unit_type = 'province'
+        then {{ province_key('code_system', clean_province_code('unit_code')) }}
+        else {{ province_key('code_system', clean_province_code('parent_code')) }}
+    end as province_key,
     metric_code,
     metric_name,
     numerator,

@@ -35,9 +35,14 @@ create table if not exists {RESULTS_TABLE} (
     severity varchar not null,
     passed boolean not null,
     message_vi varchar,
-    evidence varchar not null
+    evidence varchar not null,
+    outcome varchar
 )
 """
+# warehouses written before the column existed get it on their next run
+RESULTS_MIGRATIONS = (f"alter table {RESULTS_TABLE} add column if not exists outcome varchar",)
+# a check passed, failed, or could not judge the unit (too few respondents): never a flag
+OUTCOMES = ("passed", "failed", "insufficient_sample")
 ARROW_SCHEMA = pa.schema([
     ("run_id", pa.string()), ("run_at", pa.timestamp("s")), ("check_name", pa.string()),
     ("layer", pa.string()), ("index_code", pa.string()), ("unit_type", pa.string()),
@@ -45,11 +50,11 @@ ARROW_SCHEMA = pa.schema([
     ("period_start", pa.date32()), ("observed_value", pa.float64()),
     ("reference_value", pa.float64()), ("tested_value", pa.float64()), ("threshold", pa.string()),
     ("severity", pa.string()), ("passed", pa.bool_()), ("message_vi", pa.string()),
-    ("evidence", pa.string()),
+    ("evidence", pa.string()), ("outcome", pa.string()),
 ])
 COLUMNS = ("run_id", "run_at", "check_name", "layer", "index_code", "unit_type", "unit_key",
            "code_system", "period_type", "period_start", "observed_value", "reference_value",
-           "tested_value", "threshold", "severity", "passed", "message_vi", "evidence")
+           "tested_value", "threshold", "severity", "passed", "message_vi", "evidence", "outcome")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,11 @@ class Result:
     reference_value: float | None = None
     tested_value: float | None = None
     message_vi: str | None = None
+    outcome: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.outcome:  # passed or failed unless the check said it could not judge
+            object.__setattr__(self, "outcome", "passed" if self.passed else "failed")
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,10 @@ def format_value(value: float | None, kind: str) -> str:
         text = f"{value:.1f} điểm %"
     elif kind == "days":
         text = f"{value:.0f} ngày"
+    elif kind == "p":
+        text = "< 0.0001" if value < 0.0001 else f"{value:.4f}"
+    elif kind == "count":
+        text = f"{value:.0f}" if value == round(value) else f"{value:.2g}"
     else:
         text = f"{value:.2f}"
     return text.replace(".", ",")
@@ -111,20 +125,30 @@ def message(expectation: Expectation, observed: float | None, reference: float |
             row: dict[str, Any]) -> str:
     meta = expectation.meta
     kind = meta.get("value_format", "number")
+    label = meta.get("reference_label_vi", "cả nước")
     text = f"{meta.get('category_vi', 'dữ liệu không đạt')} — {meta['label_vi']} "
     text += format_value(observed, kind)
     if meta["check"] == "dossier_sync_gap" and row.get("gap_from"):
         text += (f" liền ({row['gap_from']:%d/%m}–{row['gap_to']:%d/%m/%Y}), "
                  f"bình thường ~{reference or 0:.0f} hồ sơ")
     elif meta["check"] == "survey_dominant_interviewer" and row.get("top_interviewer_id"):
-        text += f" ({row['top_interviewer_id']}) so với {format_value(reference, kind)} cả nước"
+        text += f" ({row['top_interviewer_id']}) so với {format_value(reference, kind)} {label}"
     elif meta["check"] == "survey_margin_of_error":
         text += f" (ngưỡng {expectation.kwargs.get('max_value')} điểm %)"
     elif reference is not None:
-        text += f" so với {format_value(reference, kind)} cả nước"
+        text += f" so với {format_value(reference, kind)} {label}"
         if meta["check"] == "dossier_self_report_mismatch":
-            text = text.replace(" cả nước", " theo nhật ký hồ sơ")
+            text = text.replace(f" {label}", " theo nhật ký hồ sơ")
+        if meta["check"] == "survey_near_duplicates" and row.get("near_duplicate_threshold"):
+            text += (f" (ngưỡng {format_value(row['near_duplicate_threshold'], 'share')} câu "
+                     "trả lời giống nhau)")
     return text
+
+
+def insufficient_message(meta: dict[str, Any], row: dict[str, Any]) -> str:
+    sample = row.get(meta.get("sample_column") or "")
+    size = f" ({sample} người trả lời)" if sample is not None else ""
+    return f"không đủ mẫu để đánh giá{size}: {meta['label_vi']}"
 
 
 def anomaly_results(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> list[Result]:
@@ -144,6 +168,10 @@ def anomaly_results(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> list[Re
         reference_column = meta.get("reference_column")
         reference = _number(row.get(reference_column)) if reference_column else None
         passed = key not in failed
+        tested = _number(row.get(expectation.column))
+        # a metric left empty because the unit is too small to judge: said so, never a flag
+        insufficient = (passed and tested is None
+                        and meta.get("null_means") == "insufficient_sample")
         evidence = json.dumps({
             "query": suite.query, "keys": {c: str(row[c]) for c in suite.row_key},
             "column": expectation.column}, ensure_ascii=False)
@@ -154,8 +182,10 @@ def anomaly_results(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> list[Re
                 index_code=index_code, unit_type=row.get("unit_type"), unit_key=row.get("unit_key"),
                 code_system=row.get("code_system"), period_type=row.get("period_type"),
                 period_start=row.get("period_start"), observed_value=observed,
-                reference_value=reference, tested_value=_number(row.get(expectation.column)),
-                message_vi=None if passed else message(expectation, observed, reference, row)))
+                reference_value=reference, tested_value=tested,
+                message_vi=insufficient_message(meta, row) if insufficient else
+                None if passed else message(expectation, observed, reference, row),
+                outcome="insufficient_sample" if insufficient else ""))
     return out
 
 
@@ -215,6 +245,8 @@ def write_results(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.dateti
                   results: list[Result]) -> None:
     con.execute("create schema if not exists quality")
     con.execute(RESULTS_DDL)
+    for migration in RESULTS_MIGRATIONS:
+        con.execute(migration)
     con.execute(f"delete from {RESULTS_TABLE} where run_id = ?", [run_id])
     if not results:
         return
@@ -239,6 +271,8 @@ def check_outcomes(results: list[Result]) -> list[CheckOutcome]:
         out.append(CheckOutcome(
             name=name, passed=not failed, severity=rows[0].severity,
             metadata={"layer": rows[0].layer, "rows_checked": len(rows), "failed": len(failed),
+                      "insufficient_sample": sum(1 for r in rows
+                                                 if r.outcome == "insufficient_sample"),
                       "failed_units": ", ".join(units[:50]),
                       "messages": "; ".join(sorted({r.message_vi or "" for r in failed}))[:2000]}))
     return out

@@ -14,6 +14,8 @@ from quality.gx_duckdb import register_duckdb
 from quality.suites import Expectation, Suite, SuiteFile
 
 DATA_DOCS = Path("gx/uncommitted/data_docs/local_site/index.html")
+# more failing rows than a metric table has units: GX then names them all
+UNEXPECTED_ROWS_LIMIT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -65,12 +67,13 @@ def validate(warehouse: Path, files: list[SuiteFile], gx_root: Path) -> Validati
             meta={"layer": suite.layer}))
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite))
-        # unit-level suites name the rows that fail by their key columns
-        result_format: dict[str, Any] = {"result_format": "COMPLETE"}
+        # unit-level suites name every row that fails by its key columns (GX's SQL engine
+        # stops at partial_unexpected_count rows, 20 by default: a 21st failing unit would pass)
+        result_format: dict[str, Any] = {"result_format": "SUMMARY"}
         if suite.row_key:
-            result_format["unexpected_index_column_names"] = list(suite.row_key)
-        else:
-            result_format = {"result_format": "SUMMARY"}
+            result_format = {"result_format": "COMPLETE",
+                             "unexpected_index_column_names": list(suite.row_key),
+                             "partial_unexpected_count": UNEXPECTED_ROWS_LIMIT}
         result = definition.run(result_format=result_format)
         for expectation, er in zip(suite.expectations, result.results, strict=True):
             outcomes.append(_outcome(suite, expectation, er))

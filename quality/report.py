@@ -110,9 +110,9 @@ def _expectations(files: list[SuiteFile]) -> dict[str, Expectation]:
 
 def write_report(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.datetime,
                  results: list[Result], files: list[SuiteFile], data_docs: Path,
-                 directory: Path) -> Path:
+                 path: Path) -> Path:
+    directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"bao_cao_chat_luong_{run_id}.html"
     expectations = _expectations(files)
     names = _names(con)
     docs_link = os.path.relpath(data_docs, directory)

@@ -259,20 +259,54 @@ def write_results(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.dateti
                 f"select {', '.join(COLUMNS)} from batch")
 
 
-def check_outcomes(results: list[Result]) -> list[CheckOutcome]:
-    """One outcome per check, failed when any unit or table failed it."""
+def check_outcomes(results: list[Result], listed_units: int = 50) -> list[CheckOutcome]:
+    """One outcome per check, failed when any unit or table failed it: what the Dagster asset
+    checks report (severity, the units that failed and are withheld, those too small to
+    judge)."""
     by_check: dict[str, list[Result]] = {}
     for r in results:
         by_check.setdefault(r.check_name, []).append(r)
     out = []
     for name, rows in sorted(by_check.items()):
         failed = [r for r in rows if not r.passed]
-        units = sorted({f"{r.unit_key} {r.period_start}" for r in failed if r.unit_key})
+        units = sorted({f"{r.unit_key} {r.period_start:%Y-%m}" for r in failed
+                        if r.unit_key and r.period_start})
+        withheld = {(r.index_code, r.unit_key, r.period_start) for r in failed
+                    if r.unit_key and r.severity == "error"}
+        more = f" … (+{len(units) - listed_units})" if len(units) > listed_units else ""
         out.append(CheckOutcome(
             name=name, passed=not failed, severity=rows[0].severity,
             metadata={"layer": rows[0].layer, "rows_checked": len(rows), "failed": len(failed),
                       "insufficient_sample": sum(1 for r in rows
                                                  if r.outcome == "insufficient_sample"),
-                      "failed_units": ", ".join(units[:50]),
+                      "failed_units": ", ".join(units[:listed_units]) + more,
+                      "withheld_unit_periods": len(withheld),
                       "messages": "; ".join(sorted({r.message_vi or "" for r in failed}))[:2000]}))
     return out
+
+
+def latest_run_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The quality run the publication status follows (the latest one), if any."""
+    exists = con.execute("select count(*) from information_schema.tables where table_schema = "
+                         "'quality' and table_name = 'quality_results'").fetchone()[0]
+    if not exists:
+        return None
+    row = con.execute(f"select max_by(run_id, run_at) from {RESULTS_TABLE}").fetchone()
+    return row[0] if row else None
+
+
+def load_results(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[dt.datetime, list[Result]]:
+    """One run's results as written: what the Dagster asset checks and a reused gate report
+    read (on a read-only connection too: a table from before `outcome` reads it as null)."""
+    present = {r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'quality' "
+        "and table_name = 'quality_results'").fetchall()}
+    selected = ", ".join(c if c in present else f"null as {c}" for c in COLUMNS)
+    relation = con.execute(f"select {selected} from {RESULTS_TABLE} where run_id = ? "
+                           "order by check_name, index_code, unit_key, period_start",
+                           [run_id])
+    rows = [dict(zip(COLUMNS, values, strict=True)) for values in relation.fetchall()]
+    run_at = rows[0]["run_at"] if rows else dt.datetime.min
+    return run_at, [Result(**{k: v for k, v in row.items()
+                              if k not in ("run_id", "run_at") and (k != "outcome" or v)})
+                    for row in rows]

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quality.gx_duckdb import register_duckdb
 from quality.suites import Expectation, Suite, SuiteFile
 
 DATA_DOCS = Path("gx/uncommitted/data_docs/local_site/index.html")
@@ -48,8 +47,12 @@ def _gx_expectation(gx: Any, expectation: Expectation) -> Any:
 
 def validate(warehouse: Path, files: list[SuiteFile], gx_root: Path) -> Validation:
     """Validate every suite against the warehouse file; Data Docs under `gx_root`."""
-    register_duckdb()
+    # Great Expectations takes some 20 s to import: only a run that validates pays for it
     import great_expectations as gx
+
+    from quality.gx_duckdb import register_duckdb
+
+    register_duckdb()
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     # the GX project is a build artefact of each run: suites live in expectations/, not here

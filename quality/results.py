@@ -133,6 +133,9 @@ def message(expectation: Expectation, observed: float | None, reference: float |
                  f"bình thường ~{reference or 0:.0f} hồ sơ")
     elif meta["check"] == "survey_dominant_interviewer" and row.get("top_interviewer_id"):
         text += f" ({row['top_interviewer_id']}) so với {format_value(reference, kind)} {label}"
+    elif meta["check"] == "survey_interviewer_variance" and row.get("distant_interviewer_id"):
+        text += (f" điểm ({row['distant_interviewer_id']} so với các điều tra viên khác), "
+                 f"độ chênh {format_value(reference, kind)} {label}")
     elif meta["check"] == "survey_margin_of_error":
         text += f" (ngưỡng {expectation.kwargs.get('max_value')} điểm %)"
     elif reference is not None:

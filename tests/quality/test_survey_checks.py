@@ -69,8 +69,9 @@ def survey_rows(year: int, code_system: str, codes: list[str], successors: dict[
         if year == 2024 and code in {"06", "19"}:  # predecessors of gso34:19: a poor 2024
             level = -1.5
         block = honest(rng, n, level)
-        if key == HOMOGENEOUS:
-            block = honest(rng, n, 2.5)  # very satisfied: nine answers in ten are 5
+        if key == HOMOGENEOUS or successors.get(code) == HOMOGENEOUS.split(":")[1]:
+            # very satisfied, year after year: nine answers in ten are 5
+            block = honest(rng, n, 2.5)
         elif defect == "survey_margin_of_error":  # four respondents, split: no estimate
             block[: n // 2] = honest(rng, n // 2, -2.0)
         elif defect == "survey_straight_lining":
@@ -87,12 +88,13 @@ def survey_rows(year: int, code_system: str, codes: list[str], successors: dict[
             block[np.arange(n), rng.integers(0, len(QUESTIONS), n)] -= 1  # one answer moved by 1
         elif defect == "survey_duplicate_vectors":
             block[n // 2: n // 2 + 6] = block[:6]  # six questionnaires copied whole
-        elif defect == "survey_interviewer_variance":  # one interviewer's respondents invented,
-            ones = np.arange(n) % 6 == 0  # all delighted, in an ordinary province
+        elif defect == "survey_interviewer_variance":  # a team of four, one of whom invents
+            ones = np.arange(n) % 4 == 0  # delighted respondents in an ordinary province
             block[ones] = honest(rng, int(ones.sum()), 2.5)
         for i in range(n):
             respondent = f"{year}{code}{i:04d}"
-            interviewer = f"DTV{code}-{(i % 6) + 1:02d}"
+            team = 4 if defect == "survey_interviewer_variance" else 6
+            interviewer = f"DTV{code}-{(i % team) + 1:02d}"
             if defect == "survey_dominant_interviewer" and i % 5 != 0:
                 interviewer = f"DTV{code}-01"
             minutes = 25 + (i % 7)

@@ -314,16 +314,17 @@ continuous_results as (
     inner join national_spreads as spreads
         on spreads.survey_id = provinces.survey_id
     union all
-    -- answers that differ between the interviewers of one province (F test)
+    -- one interviewer's respondents answering apart from the rest of the province (t test,
+    -- Šidák correction over the province's interviewers)
     select
         provinces.survey_id, provinces.province_key, 'survey_interviewer_variance',
-        coalesce(effects.interviewer_f_z is not null, false),
+        coalesce(effects.interviewer_deviate is not null, false),
         effects.interviewers,
         cast(null as double),
         cast(null as double),
-        effects.interviewer_sd,
+        abs(effects.distant_interviewer_difference),
         spreads.between_province_sd,
-        effects.interviewer_f_z
+        effects.interviewer_deviate
     from provinces
     inner join national_spreads as spreads
         on spreads.survey_id = provinces.survey_id

@@ -211,15 +211,19 @@ def table_results(outcome: Outcome) -> list[Result]:
         tested_value=_number(outcome.unexpected_count), message_vi=text)]
 
 
+# what the contract layer reads of ingestion's record
+CONTRACT_QUERY = """
+    select m.source_file, m.family, m.rows_in, m.rows_loaded, m.rows_quarantined,
+        string_agg(distinct q.reason, '; ' order by q.reason) as reasons
+    from raw.load_manifest as m
+    left join raw.quarantine as q on q.file_sha256 = m.file_sha256
+    group by all order by m.source_file"""
+
+
 def contract_results(con: duckdb.DuckDBPyConnection) -> list[Result]:
     """The contract layer as ingestion left it: per file, rows in = loaded + quarantined (an
     error if not), and the quarantined share with its reasons (a warning above 1%)."""
-    rows = con.execute("""
-        select m.source_file, m.family, m.rows_in, m.rows_loaded, m.rows_quarantined,
-            string_agg(distinct q.reason, '; ' order by q.reason) as reasons
-        from raw.load_manifest as m
-        left join raw.quarantine as q on q.file_sha256 = m.file_sha256
-        group by all order by m.source_file""").fetchall()
+    rows = con.execute(CONTRACT_QUERY).fetchall()
     out = []
     for source_file, family, rows_in, loaded, quarantined, reasons in rows:
         rows_in, loaded, quarantined = rows_in or 0, loaded or 0, quarantined or 0

@@ -2,10 +2,12 @@
 tables dbt built, the steward decisions, and the results the published models read to
 withhold a unit (and only that unit) until a steward has decided.
 
-A run whose gate inputs (the tables the suites read, the decision files, the suites, the
-gate's code) are the same as at the last gate run reuses that run's results and report: it
-neither imports Great Expectations nor validates again (`ops.build_watermarks`, name
-`quality_gate`)."""
+A run whose gate inputs (the raw data and the dbt code the metric marts are built from, the
+decision files, the suites, the gate's code: `quality.fingerprint`) are the same as at the last
+gate run reuses that run's results and report: it neither imports Great Expectations nor
+validates again (`ops.build_watermarks`, name `quality_gate`)."""
+
+import hashlib
 
 import dagster as dg
 
@@ -13,6 +15,7 @@ from foundation import settings
 from orchestration.defs.dossiers.assets import dbt_monthly_models
 from orchestration.defs.warehouse.assets import dbt_models
 from orchestration.lib import dirty_months
+from orchestration.lib.dbt_project import DBT_PROJECT, MANIFEST
 from orchestration.lib.resources import WarehouseResource
 
 GROUP = "quality"
@@ -20,6 +23,15 @@ WATERMARK = "quality_gate"
 # what the gate reads: the anomaly metrics and the marts its consistency suites check
 QUALITY_INPUTS = [key for key in (*dbt_models.keys, *dbt_monthly_models.keys)
                   if key.path[0] == "marts"]
+
+
+def model_code() -> str:
+    """The dbt models, seeds, macros and project variables the metric marts were built with."""
+    digest = hashlib.sha256(dirty_months.model_checksums(MANIFEST).encode())
+    root = DBT_PROJECT.project_dir
+    for path in [root / "dbt_project.yml", *sorted((root / "macros").rglob("*.sql"))]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 @dg.multi_asset(
@@ -43,7 +55,8 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     from quality.suites import load_suite_files
 
     with warehouse.connect() as con:
-        fingerprint = gate_fingerprint(con, load_suite_files(), decisions_dir())
+        fingerprint = gate_fingerprint(con, load_suite_files(), decisions_dir(),
+                                       model_code())
         mark = dirty_months.previous_watermark(con, WATERMARK)
         last = previous_run(con)
     # the watermark names the gate run that judged these inputs; the publication follows the

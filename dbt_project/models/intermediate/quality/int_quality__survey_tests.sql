@@ -332,29 +332,20 @@ continuous_results as (
         on effects.survey_id = provinces.survey_id
         and effects.province_key = provinces.province_key
     union all
-    -- answers by rote: a respondent's answers move together far more than the survey's
+    -- the item structure's two tails: answers by rote (a respondent's answers move together
+    -- far more than the survey's) and invented answers (the questionnaire's structure lost)
     select
-        survey_id, province_key, 'survey_low_answer_variance',
-        respondents >= {{ min_respondents }},
-        respondents,
+        structure_tests.survey_id, structure_tests.province_key, tails.check_name,
+        structure_tests.respondents >= {{ min_respondents }},
+        structure_tests.respondents,
         cast(null as double),
-        fisher_se,
-        latent_item_correlation,
-        national_latent_item_correlation,
-        fisher_difference / fisher_se
+        structure_tests.fisher_se,
+        structure_tests.latent_item_correlation,
+        structure_tests.national_latent_item_correlation,
+        tails.direction * structure_tests.fisher_difference / structure_tests.fisher_se
     from structure_tests
-    union all
-    -- invented answers: the questionnaire's structure lost
-    select
-        survey_id, province_key, 'survey_lost_structure',
-        respondents >= {{ min_respondents }},
-        respondents,
-        cast(null as double),
-        fisher_se,
-        latent_item_correlation,
-        national_latent_item_correlation,
-        -fisher_difference / fisher_se
-    from structure_tests
+    cross join (values ('survey_low_answer_variance', 1e0), ('survey_lost_structure', -1e0))
+        as tails(check_name, direction)
 
 )
 

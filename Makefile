@@ -15,14 +15,15 @@ VENV := .venv/bin
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune -o -type f -print)
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: setup demo test test-fast test-slow lint ui clean
+.PHONY: setup demo test test-fast test-slow test-spark java lint ui clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# a .venv that has the `spark` extra keeps it (`make test-spark` installed it)
 .venv/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --python $(PYTHON) $(if $(wildcard .venv/.synced-spark),--extra spark)
 	touch $@
 
 # the dbt manifest is a build artefact: Dagster reads it, never parses the project itself
@@ -32,20 +33,40 @@ $(MANIFEST): .venv/.synced $(DBT_SOURCES)
 
 setup: .venv/.synced $(MANIFEST)
 
+# the `spark` extra (dbt-spark, pyspark) on top of the same .venv
+.venv/.synced-spark: .venv/.synced pyproject.toml uv.lock
+	$(UV) sync --frozen --extra spark --python $(PYTHON)
+	touch $@
+
+# Spark 4 runs on Java 17: Debian's headless runtime when none is there (CI runs as root)
+java:
+	@if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; \
+	fi
+
 demo: setup
 	$(VENV)/chiso generate
 	$(VENV)/chiso run
 
+# two workers: the shared pipeline run on one, the other modules beside it (tests/conftest.py)
+PYTEST_WORKERS := -n 2 --dist loadscope
+
 test: lint
-	$(VENV)/pytest
+	$(VENV)/pytest $(PYTEST_WORKERS)
 
 # everything but the end-to-end tests (real dbt builds and Dagster runs)
 test-fast: lint
-	$(VENV)/pytest -m "not e2e and not slow"
+	$(VENV)/pytest $(PYTEST_WORKERS) -m "not e2e and not slow and not spark"
 
 # the measurements on demo-sized samples (minutes each): quality flags against the ground truth
 test-slow: setup
 	$(VENV)/pytest -m slow
+
+# the same dbt models on Apache Spark (local, in-process): a small sample built by the DuckDB
+# pipeline and by dbt-spark, every relation compared row for row (minutes; not in `make test`)
+test-spark: .venv/.synced-spark java setup
+	$(VENV)/pytest -m spark
 
 lint: setup
 	$(VENV)/ruff check .

@@ -235,5 +235,73 @@ def inbox(
     console.print(f"{found.count('loaded')} loaded, {found.count('rejected')} rejected")
 
 
+@app.command("spark-build")
+def spark_build(
+    threads: Annotated[int | None, typer.Option(
+        help="dbt threads (default: CHISO_SPARK_THREADS, else 4 locally, 8 on a cluster).")]
+    = None,
+    target: Annotated[str, typer.Option(
+        help="`spark` (local, in this process) or `spark_cluster` (a Thrift server, "
+             "CHISO_SPARK_HOST).")] = "spark",
+    lake_location: Annotated[str | None, typer.Option(
+        help="Where Spark reads the lake (e.g. s3a://bucket/chiso/lake); default the local "
+             "folder CHISO_LAKE.")] = None,
+    month_from: Annotated[str | None, typer.Option(
+        "--from", help="Rebuild only the monthly marts of these months (YYYY-MM), with --to.")]
+    = None,
+    month_to: Annotated[str | None, typer.Option("--to", help="Last month (YYYY-MM).")] = None,
+    export: Annotated[bool, typer.Option(
+        help="Export the warehouse's raw layer to the lake first (--no-export: the lake as is).")]
+    = True,
+    compare: Annotated[bool, typer.Option(
+        help="Compare every relation with DuckDB's afterwards (local Spark only).")] = True,
+) -> None:
+    """Build the dbt project on Apache Spark (the `spark` extra and a Java 17 runtime): the
+    warehouse's raw layer goes to the lake as Parquet, Spark registers it, dbt builds every
+    model on Spark, and each relation is compared row for row with DuckDB's."""
+    from chiso.spark.build import month_partition
+    from chiso.spark.runner import SparkBuildError, run_on_spark
+
+    if (month_from is None) != (month_to is None):
+        raise typer.BadParameter("--from and --to go together")
+    dbt_vars, select = None, ()
+    if month_from is not None and month_to is not None:
+        for value, option in ((month_from, "--from"), (month_to, "--to")):
+            _month_key(value, option)
+        try:
+            dbt_vars = month_partition(month_from, month_to)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from error
+        select = ("tag:monthly",)
+    try:
+        report = run_on_spark(
+            warehouse=settings.warehouse_path(), lake=settings.lake_dir(),
+            spark_home=settings.spark_home(), target=target, lake_location=lake_location,
+            threads=threads, select=select, dbt_vars=dbt_vars, export=export, compare=compare,
+            say=console.print)
+    except (SparkBuildError, FileNotFoundError) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=1) from error
+    for run in report.runs:
+        for failure in run.failures:
+            console.print(f"[red]{failure.status}: {failure.unique_id}[/red] "
+                          f"{(failure.message or '').strip()[:300]}")
+    if report.comparisons:
+        table = Table(title="DuckDB and Spark, relation by relation")
+        for column in ("relation", "duckdb rows", "spark rows", "verdict"):
+            table.add_column(column, justify="right" if column.endswith("rows") else "left")
+        for c in report.comparisons:
+            table.add_row(c.relation.qualified_name, f"{c.duckdb_rows:,}", f"{c.spark_rows:,}",
+                          c.verdict if c.agrees else f"[red]{c.verdict}[/red]")
+        console.print(table)
+        disagree = [c for c in report.comparisons if not c.agrees]
+        for c in disagree:
+            for example in c.examples:
+                console.print(f"  {c.relation.qualified_name}: {example}")
+        console.print(f"{len(report.comparisons) - len(disagree)} of {len(report.comparisons)} "
+                      f"relations agree ({report.compare_seconds:.1f} s to compare)")
+    if not report.success:
+        raise typer.Exit(code=1)
+
 if __name__ == "__main__":
     app()

@@ -41,3 +41,13 @@ def publications_kept() -> int:
 def rejected_dir() -> Path:
     """Where files that could not be read at all are set aside, each with its reason."""
     return Path(os.environ.get("CHISO_REJECTED", chiso_home() / "rejected")).resolve()
+
+
+def lake_dir() -> Path:
+    """The raw layer as Parquet, one folder per table, as a data lake holds it (for Spark)."""
+    return Path(os.environ.get("CHISO_LAKE", chiso_home() / "lake")).resolve()
+
+
+def spark_home() -> Path:
+    """Local Spark's state: its warehouse folder, Derby metastore, dbt target and logs."""
+    return Path(os.environ.get("CHISO_SPARK_HOME", chiso_home() / "spark")).resolve()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import json
 import shutil
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ import dagster as dg
 import duckdb
 import pytest
 from dagster._core.events import DagsterEventType
+from xdist.scheduler import LoadScopeScheduling
 
 from sample_generator.config import SampleConfig
 from sample_generator.generate import GROUND_TRUTH, generate
@@ -26,6 +28,28 @@ SMALL_SAMPLE = SampleConfig(
     officials_per_province=8,
     procedures=120,
 )
+
+
+@functools.cache
+def _uses_the_pipeline_run(module_file: Path) -> bool:
+    """Whether a test module uses the session's pipeline run, as a fixture or through
+    `request.getfixturevalue`."""
+    return "pipeline_runs" in module_file.read_text(encoding="utf-8")
+
+
+class PipelineModulesTogether(LoadScopeScheduling):
+    """`make test` runs two workers (`pytest -n 2 --dist loadscope`). Each module goes whole to
+    one worker, so its module fixtures are built once; the modules that share the session's
+    pipeline run (minutes) count as one module, so that run is built once."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::", 1)[0]
+        path = self.config.rootpath / module
+        return "pipeline_runs" if path.is_file() and _uses_the_pipeline_run(path) else module
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
+    return PipelineModulesTogether(config, log) if config.getvalue("dist") == "loadscope" else None
 
 
 @pytest.fixture(scope="session")

@@ -43,8 +43,14 @@
 
 {#- Pre-hook of the monthly marts: the partition replaces its periods whole, so a unit that
     no longer appears in a period does not linger (delete+insert alone only replaces the keys
-    it inserts). Runs inside the model's transaction, before the insert. -#}
+    it inserts). Runs inside the model's transaction, before the insert. Spark's Parquet tables
+    take no delete: there the periods are dropped as table partitions
+    (macros/portable/partitions.sql). -#}
 {% macro delete_partition_periods() -%}
+    {{ return(adapter.dispatch('delete_partition_periods', 'chiso')()) }}
+{%- endmacro %}
+
+{% macro default__delete_partition_periods() -%}
     {%- if is_incremental() -%}
         delete from {{ this }} where {{ partition_overlaps('period_start', 'period_end') }}
     {%- else -%}

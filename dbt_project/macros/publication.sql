@@ -10,7 +10,7 @@
         {%- endfor %}
         max(case when status.publication_status = 'withheld' then 1 else 0 end) = 1
             as is_withheld,
-        {{ dbt.listagg('status.quality_flags', "', '") }} as quality_flags
+        {{ dbt.listagg('status.quality_flags', "', '", 'order by status.quality_flags') }} as quality_flags
 
     from {{ rows }} as flagged_rows
     inner join {{ ref('publication_status') }} as status

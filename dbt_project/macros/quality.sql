@@ -41,6 +41,10 @@
     checked is never the case: no results means no rows). Same columns as quality/results.py
     and quality/decisions.py. -#}
 {% macro ensure_quality_tables() %}
+    {{ return(adapter.dispatch('ensure_quality_tables', 'chiso')()) }}
+{% endmacro %}
+
+{% macro default__ensure_quality_tables() %}
     create schema if not exists quality;
     create table if not exists quality.quality_results (
         run_id {{ dbt.type_string() }} not null,

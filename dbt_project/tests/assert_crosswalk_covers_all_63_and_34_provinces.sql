@@ -32,9 +32,9 @@ new_units_without_predecessor as (
 
 )
 
-select 'count' as failure, cast(crosswalk_rows as varchar) || ' rows, '
-    || cast(old_units_mapped as varchar) || ' old mapped, '
-    || cast(old_units as varchar) || ' old, ' || cast(new_units as varchar) || ' new' as detail
+select 'count' as failure, cast(crosswalk_rows as {{ dbt.type_string() }}) || ' rows, '
+    || cast(old_units_mapped as {{ dbt.type_string() }}) || ' old mapped, '
+    || cast(old_units as {{ dbt.type_string() }}) || ' old, ' || cast(new_units as {{ dbt.type_string() }}) || ' new' as detail
 from counts
 where crosswalk_rows <> 63 or old_units_mapped <> 63 or old_units <> 63 or new_units <> 34
 

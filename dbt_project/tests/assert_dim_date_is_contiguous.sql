@@ -5,4 +5,4 @@ select
     count(*) as days
 from {{ ref('dim_date') }}
 having count(*) > 0
-    and count(*) <> date_diff('day', min(calendar_date), max(calendar_date)) + 1
+    and count(*) <> {{ dbt.datediff('min(calendar_date)', 'max(calendar_date)', 'day') }} + 1

@@ -12,7 +12,7 @@ predecessors as (
         new_unit.province_code as new_code,
         trim(old_code.value) as old_code
     from {{ ref('provinces_2025') }} as new_unit,
-        unnest(string_split(trim(new_unit.predecessor_codes), ' ')) as old_code(value)
+        {{ split_to_rows('trim(new_unit.predecessor_codes)', ' ', 'old_code', 'value') }}
     where trim(old_code.value) <> ''
 
 )

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import math
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -200,29 +202,34 @@ def test_bootstrap_interval_covers_the_true_index_about_95_percent(hand_built) -
     assert 0.92 <= np.mean(by_margin) <= 0.98  # the Kish-based margin agrees
 
 
+def _hash_uint32(*values: object) -> int:
+    """macros/portable/hashing.sql in Python: the first 32 bits of the MD5 of the values' text
+    joined with '|' (the same number on DuckDB and Spark)."""
+    text = "|".join(str(v) for v in values)
+    return int(hashlib.md5(text.encode("utf-8")).hexdigest()[:8], 16)
+
+
 def test_bootstrap_replicates_are_a_deterministic_function_of_the_seed(hand_built) -> None:
     con, _, _ = hand_built
-    # replicate 7 of Hà Nội 2001 recomputed here: a number per respondent from the hash of
-    # (seed, survey, year, respondent), then the hash of number × 1024 + replicate; a rerun
-    # draws exactly the same multipliers
-    (recomputed,) = rows(con, """
-        with respondents as (
-            select points, weight_answered, sampling_weight,
-                hash('20251', survey_code, survey_year, response_key) % 2147483648
-                    as respondent_number
-            from intermediate.int_survey__respondent_scores
-            where survey_year = 2001 and unit_key = 'gso63:01'
-        )
-        select 100 * sum(w * points) / sum(w * weight_answered) from (
-            select points, weight_answered, sampling_weight * -ln(
-                ((hash(respondent_number * 1024 + 7) % 4294967296) + 0.5) / 4294967296e0) as w
-            from respondents
-        )
-    """)[0]
+    # replicate 7 of Hà Nội 2001 recomputed here in Python: a number per respondent from the
+    # hash of (seed, survey, year, respondent), then an Exp(1) weight from the hash of
+    # number × 1024 + replicate; a rerun (and Spark) draws exactly the same multipliers
+    respondents = rows(con, """
+        select survey_code, survey_year, response_key, points, weight_answered, sampling_weight
+        from intermediate.int_survey__respondent_scores
+        where survey_year = 2001 and unit_key = 'gso63:01' and respondent_score is not null
+    """)
+    weighted_points = weighted_answered = 0.0
+    for survey, year, response_key, points, answered, sampling_weight in respondents:
+        number = _hash_uint32(20251, survey, year, response_key) % 2147483648
+        uniform = (_hash_uint32(number * 1024 + 7) + 0.5) / 4294967296
+        weight = sampling_weight * -math.log(uniform)
+        weighted_points += weight * points
+        weighted_answered += weight * answered
     (stored,) = rows(con, "select index_pct from intermediate.int_survey__bootstrap_replicates "
                           "where survey_year = 2001 and unit_key = 'gso63:01' "
                           "and replicate = 7")[0]
-    assert stored == pytest.approx(recomputed, rel=1e-12)
+    assert stored == pytest.approx(100 * weighted_points / weighted_answered, rel=1e-12)
     spread = rows(con, "select count(distinct index_pct), count(*) from "
                        "intermediate.int_survey__bootstrap_replicates "
                        "where survey_year = 2001 and unit_key = 'gso63:01'")[0]

@@ -377,12 +377,12 @@ judged as (
                                              'dossiers.received_at', 'second') }}
                         else 86400 end)) / 86400e0
             when 'gio' then
-                {{ dbt.datediff('dossiers.received_at', 'dossiers.effective_ended_at', 'second') }} / 3600.0
+                {{ dbt.datediff('dossiers.received_at', 'dossiers.effective_ended_at', 'second') }} / 3600e0
             when 'ngay' then
-                {{ dbt.datediff('dossiers.received_at', 'dossiers.effective_ended_at', 'second') }} / 86400.0
+                {{ dbt.datediff('dossiers.received_at', 'dossiers.effective_ended_at', 'second') }} / 86400e0
             when 'thang' then
                 {{ dbt.datediff('dossiers.received_at', 'dossiers.effective_ended_at', 'second') }}
-                / (86400.0 * 30.4375)
+                / (86400e0 * 30.4375e0)
         end as processing_time_in_unit
 
     from with_effective_end as dossiers

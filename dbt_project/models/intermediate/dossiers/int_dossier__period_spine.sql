@@ -79,17 +79,17 @@ judged as (
 )
 
 select
-    bounded.period_type || ':' || strftime(bounded.period_start, '%Y-%m-%d') as period_key,
+    bounded.period_type || ':' || {{ date_text('bounded.period_start', 'day') }} as period_key,
     bounded.period_type,
     bounded.period_start,
     -- exclusive: the period is [period_start, period_end)
     bounded.period_end,
     cast({{ dbt.dateadd('day', -1, 'bounded.period_end') }} as date) as period_last_day,
     case bounded.period_type
-        when 'month' then strftime(bounded.period_start, '%Y-%m')
-        when 'quarter' then strftime(bounded.period_start, '%Y') || '-Q'
-            || cast(extract(quarter from bounded.period_start) as varchar)
-        else strftime(bounded.period_start, '%Y')
+        when 'month' then {{ date_text('bounded.period_start', 'month') }}
+        when 'quarter' then {{ date_text('bounded.period_start', 'year') }} || '-Q'
+            || cast(extract(quarter from bounded.period_start) as {{ dbt.type_string() }})
+        else {{ date_text('bounded.period_start', 'year') }}
     end as period_label,
     cast(extract(year from bounded.period_start) as integer) as year,
     bounded.data_as_of,

@@ -140,7 +140,7 @@ numbered as (
 )
 
 select
-    dossier_id || ':' || cast(request_seq as varchar) as supplement_key,
+    dossier_id || ':' || cast(request_seq as {{ dbt.type_string() }}) as supplement_key,
     dossier_id,
     request_seq,
     lifecycle_source,

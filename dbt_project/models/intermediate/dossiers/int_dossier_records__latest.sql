@@ -20,6 +20,6 @@ ranked as (
 
 )
 
-select * exclude (version_rank)
+select * except (version_rank)
 from ranked
 where version_rank = 1

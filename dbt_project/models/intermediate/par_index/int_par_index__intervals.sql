@@ -26,8 +26,8 @@ intervals as (
         count(*) as replicates,
         percentile_cont(0.025) within group (order by pct_of_max) as pct_low,
         percentile_cont(0.975) within group (order by pct_of_max) as pct_high,
-        percentile_disc(0.025) within group (order by rank) as rank_best,
-        percentile_disc(0.975) within group (order by rank) as rank_worst
+        cast(percentile_disc(0.025) within group (order by rank) as bigint) as rank_best,
+        cast(percentile_disc(0.975) within group (order by rank) as bigint) as rank_worst
     from ranks
     group by year, province_key
 
@@ -37,8 +37,8 @@ change_intervals as (
 
     select
         year, province_key,
-        percentile_disc(0.025) within group (order by rank_change) as rank_change_low,
-        percentile_disc(0.975) within group (order by rank_change) as rank_change_high
+        cast(percentile_disc(0.025) within group (order by rank_change) as bigint) as rank_change_low,
+        cast(percentile_disc(0.975) within group (order by rank_change) as bigint) as rank_change_high
     from changes
     group by year, province_key
 

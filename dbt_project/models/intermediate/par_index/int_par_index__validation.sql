@@ -108,11 +108,11 @@ missing_appraisal as (
         criterion_code as item,
         1 as error_rows,
         'an appraised criterion without appraised points' as detail
-    from points
+    from points as appraised
     where criterion_source <> 'dieu_tra_xhh' and scored_points is null
         and field_code in (
             select distinct scored.field_code from points as scored
-            where scored.year = points.year and scored.province_key = points.province_key
+            where scored.year = appraised.year and scored.province_key = appraised.province_key
                 and scored.is_in_score_sheet
         )
 

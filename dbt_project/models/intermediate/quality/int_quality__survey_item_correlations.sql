@@ -57,7 +57,8 @@ question_pairs as (
         first_item.province_key,
         first_item.question_code as first_question,
         second_item.question_code as second_question,
-        corr(first_item.answer * 1e0, second_item.answer * 1e0) as item_correlation
+        {{ bounded_correlation('first_item.answer * 1e0', 'second_item.answer * 1e0') }}
+            as item_correlation
 
     from answers as first_item
     inner join answers as second_item

@@ -31,12 +31,12 @@ crosswalk as (
 )
 
 select
-    cast(gso63_province_key as varchar) as gso63_province_key,
-    cast(gso34_province_key as varchar) as gso34_province_key,
-    cast(gso63_province_code as varchar) as gso63_province_code,
-    cast(gso63_province_name as varchar) as gso63_province_name,
-    cast(gso34_province_code as varchar) as gso34_province_code,
-    cast(gso34_province_name as varchar) as gso34_province_name,
+    cast(gso63_province_key as {{ dbt.type_string() }}) as gso63_province_key,
+    cast(gso34_province_key as {{ dbt.type_string() }}) as gso34_province_key,
+    cast(gso63_province_code as {{ dbt.type_string() }}) as gso63_province_code,
+    cast(gso63_province_name as {{ dbt.type_string() }}) as gso63_province_name,
+    cast(gso34_province_code as {{ dbt.type_string() }}) as gso34_province_code,
+    cast(gso34_province_name as {{ dbt.type_string() }}) as gso34_province_name,
     cast(is_seat_host as boolean) as is_seat_host,
     cast(predecessors_of_successor as integer) as predecessors_of_successor,
     date '{{ var("merger_date") }}' as effective_from

@@ -46,7 +46,7 @@ gso34_provinces as (
         seat_host.region_name,
         new_unit.valid_from,
         cast(null as date) as valid_to,
-        cast(null as varchar) as successor_province_key
+        cast(null as {{ dbt.type_string() }}) as successor_province_key
 
     from provinces_34 as new_unit
     left join provinces_63 as seat_host
@@ -63,16 +63,16 @@ all_provinces as (
 )
 
 select
-    cast(province_key as varchar) as province_key,
-    cast(province_code as varchar) as province_code,
-    cast(code_system as varchar) as code_system,
-    cast(province_name as varchar) as province_name,
-    cast(short_name as varchar) as short_name,
-    cast(region_code as varchar) as region_code,
-    cast(region_name as varchar) as region_name,
+    cast(province_key as {{ dbt.type_string() }}) as province_key,
+    cast(province_code as {{ dbt.type_string() }}) as province_code,
+    cast(code_system as {{ dbt.type_string() }}) as code_system,
+    cast(province_name as {{ dbt.type_string() }}) as province_name,
+    cast(short_name as {{ dbt.type_string() }}) as short_name,
+    cast(region_code as {{ dbt.type_string() }}) as region_code,
+    cast(region_name as {{ dbt.type_string() }}) as region_name,
     cast(valid_from as date) as valid_from,
     cast(valid_to as date) as valid_to,
     cast(valid_to is null as boolean) as is_current,
-    cast(successor_province_key as varchar) as successor_province_key
+    cast(successor_province_key as {{ dbt.type_string() }}) as successor_province_key
 
 from all_provinces

@@ -53,16 +53,16 @@ select
     cast(date_trunc('month', calendar_date) as date) as month_start,
     cast(extract(day from calendar_date) as integer) as day_of_month,
     -- ISO: 1 Monday ... 7 Sunday
-    cast(extract(isodow from calendar_date) as integer) as day_of_week,
+    cast({{ iso_day_of_week('calendar_date') }} as integer) as day_of_week,
     cast(is_weekend as boolean) as is_weekend,
     cast(holiday_name is not null and not is_working_day as boolean) as is_holiday,
-    cast(holiday_name as varchar) as holiday_name,
+    cast(holiday_name as {{ dbt.type_string() }}) as holiday_name,
     cast(is_working_day as boolean) as is_working_day,
     cast(working_day_number as integer) as working_day_number,
     -- a Saturday or Sunday worked in exchange for a day off (e.g. 2024-05-04, 2025-04-26)
     cast(is_weekend and is_working_day as boolean) as is_swapped_workday,
     cast(is_override as boolean) as is_override,
-    cast(override_reason as varchar) as override_reason,
-    cast({{ province_code_system('calendar_date') }} as varchar) as province_code_system
+    cast(override_reason as {{ dbt.type_string() }}) as override_reason,
+    cast({{ province_code_system('calendar_date') }} as {{ dbt.type_string() }}) as province_code_system
 
 from numbered_days

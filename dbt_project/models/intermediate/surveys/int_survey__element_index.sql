@@ -18,19 +18,19 @@ successors as (
 
 by_unit as (
 
-    select 'own' as unit_basis, unit_key, 'all' as respondent_type, scores.*
+    select 'own' as unit_basis, unit_key, 'all' as respondent_type, scores.* except (unit_key, respondent_type)
     from scores
 
     union all
 
-    select 'own' as unit_basis, unit_key, respondent_type, scores.*
+    select 'own' as unit_basis, unit_key, respondent_type, scores.* except (unit_key, respondent_type)
     from scores
     where respondent_type is not null
 
     union all
 
     -- counts summed and shares recomputed over the pooled respondents, never averaged
-    select 'successor' as unit_basis, successors.successor_key as unit_key, 'all', scores.*
+    select 'successor' as unit_basis, successors.successor_key as unit_key, 'all', scores.* except (unit_key, respondent_type)
     from scores
     inner join successors on successors.unit_key = scores.unit_key
     where scores.code_system = 'gso63'
@@ -78,11 +78,8 @@ with_variance as (
     select
         *,
         -- respondents' weighted variance around the index (the mean rule's s²)
-        greatest(
-            (sum_w_score_squared - 2 * share * sum_w_score + share * share * sum_weight)
-            / sum_weight,
-            0e0
-        ) as score_variance
+        {{ weighted_variance('sum_w_score_squared', 'sum_w_score', 'share', 'sum_weight') }}
+            as score_variance
     from estimates
 
 )

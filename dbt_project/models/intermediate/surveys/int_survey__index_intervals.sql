@@ -31,8 +31,8 @@ index_intervals as (
         count(*) as replicates,
         percentile_cont(0.025) within group (order by index_pct) as index_low_pct,
         percentile_cont(0.975) within group (order by index_pct) as index_high_pct,
-        percentile_disc(0.025) within group (order by rank) as rank_best,
-        percentile_disc(0.975) within group (order by rank) as rank_worst
+        cast(percentile_disc(0.025) within group (order by rank) as bigint) as rank_best,
+        cast(percentile_disc(0.975) within group (order by rank) as bigint) as rank_worst
     from ranks
     group by survey_code, survey_year, unit_key, element_code
 
@@ -42,8 +42,8 @@ change_intervals as (
 
     select
         survey_code, survey_year, unit_key, element_code,
-        percentile_disc(0.025) within group (order by rank_change) as rank_change_low,
-        percentile_disc(0.975) within group (order by rank_change) as rank_change_high
+        cast(percentile_disc(0.025) within group (order by rank_change) as bigint) as rank_change_low,
+        cast(percentile_disc(0.975) within group (order by rank_change) as bigint) as rank_change_high
     from changes
     group by survey_code, survey_year, unit_key, element_code
 

@@ -97,11 +97,8 @@ select
     100 * 1.96 * sqrt(
         respondent_sums.respondents * respondent_sums.sum_weight_squared
         / (respondent_sums.sum_weight * respondent_sums.sum_weight)
-        * greatest(
-            (respondent_sums.sum_w_score_squared
-             - 2 * (overall.index_pct / 100) * respondent_sums.sum_w_score
-             + (overall.index_pct / 100) * (overall.index_pct / 100) * respondent_sums.sum_weight)
-            / respondent_sums.sum_weight, 0e0)
+        * {{ weighted_variance('respondent_sums.sum_w_score_squared', 'respondent_sums.sum_w_score',
+                               '(overall.index_pct / 100)', 'respondent_sums.sum_weight') }}
         / respondent_sums.respondents
     ) as margin_of_error_pct,
     overall.answers_out_of_scale

@@ -20,8 +20,8 @@ regions as (
 )
 
 select
-    cast(region_code as varchar) as region_code,
-    cast(region_name as varchar) as region_name,
+    cast(region_code as {{ dbt.type_string() }}) as region_code,
+    cast(region_name as {{ dbt.type_string() }}) as region_name,
     cast(provinces_gso63 as integer) as provinces_gso63,
     cast(provinces_gso34 as integer) as provinces_gso34
 

@@ -78,16 +78,16 @@ named as (
 )
 
 select
-    cast(period_type as varchar) as period_type,
+    cast(period_type as {{ dbt.type_string() }}) as period_type,
     cast(period_start as date) as period_start,
     cast(period_end as date) as period_end,
-    cast(unit_type as varchar) as unit_type,
-    cast(code_system as varchar) as code_system,
-    cast(unit_key as varchar) as unit_key,
-    cast(unit_name as varchar) as unit_name,
-    cast(province_key as varchar) as province_key,
-    cast(region_code as varchar) as region_code,
-    cast(agency_level as varchar) as agency_level,
+    cast(unit_type as {{ dbt.type_string() }}) as unit_type,
+    cast(code_system as {{ dbt.type_string() }}) as code_system,
+    cast(unit_key as {{ dbt.type_string() }}) as unit_key,
+    cast(unit_name as {{ dbt.type_string() }}) as unit_name,
+    cast(province_key as {{ dbt.type_string() }}) as province_key,
+    cast(region_code as {{ dbt.type_string() }}) as region_code,
+    cast(agency_level as {{ dbt.type_string() }}) as agency_level,
     cast(is_mapped_forward as boolean) as is_mapped_forward,
     {%- for column in dossier_count_columns() %}
     cast({{ column }} as bigint) as {{ column }},

@@ -168,13 +168,13 @@ agency_periods as (
 )
 
 select
-    cast(period_type as varchar) as period_type,
+    cast(period_type as {{ dbt.type_string() }}) as period_type,
     cast(period_start as date) as period_start,
     cast(period_end as date) as period_end,
-    cast(agency_code as varchar) as agency_code,
-    cast(province_key as varchar) as province_key,
-    cast(code_system as varchar) as code_system,
-    cast(province_key_gso34 as varchar) as province_key_gso34,
+    cast(agency_code as {{ dbt.type_string() }}) as agency_code,
+    cast(province_key as {{ dbt.type_string() }}) as province_key,
+    cast(code_system as {{ dbt.type_string() }}) as code_system,
+    cast(province_key_gso34 as {{ dbt.type_string() }}) as province_key_gso34,
     {%- for column in dossier_count_columns() %}
     cast({{ column }} as bigint) as {{ column }},
     {%- endfor %}

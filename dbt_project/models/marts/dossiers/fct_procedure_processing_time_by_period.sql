@@ -82,17 +82,17 @@ units as (
 )
 
 select
-    cast(units.period_type as varchar) as period_type,
+    cast(units.period_type as {{ dbt.type_string() }}) as period_type,
     cast(units.period_start as date) as period_start,
     cast(units.period_end as date) as period_end,
-    cast(units.unit_type as varchar) as unit_type,
-    cast(units.code_system as varchar) as code_system,
-    cast(units.unit_key as varchar) as unit_key,
-    cast(units.province_key as varchar) as province_key,
+    cast(units.unit_type as {{ dbt.type_string() }}) as unit_type,
+    cast(units.code_system as {{ dbt.type_string() }}) as code_system,
+    cast(units.unit_key as {{ dbt.type_string() }}) as unit_key,
+    cast(units.province_key as {{ dbt.type_string() }}) as province_key,
     cast(units.is_mapped_forward as boolean) as is_mapped_forward,
-    cast(units.procedure_code as varchar) as procedure_code,
+    cast(units.procedure_code as {{ dbt.type_string() }}) as procedure_code,
     cast(procedures.legal_time_value as integer) as legal_time_value,
-    cast(procedures.legal_time_unit as varchar) as legal_time_unit,
+    cast(procedures.legal_time_unit as {{ dbt.type_string() }}) as legal_time_unit,
     cast(units.processed_count as bigint) as processed_count,
     cast(units.processing_time_sum as decimal(18, 6)) as processing_time_sum,
     cast({{ safe_divide('units.processing_time_sum', 'units.processed_count') }} as double)

@@ -123,14 +123,14 @@ banded as (
 select
     cast(banded.period_start as date) as period_start,
     cast(banded.period_end as date) as period_end,
-    cast(banded.unit_type as varchar) as unit_type,
-    cast(banded.code_system as varchar) as code_system,
-    cast(banded.unit_key as varchar) as unit_key,
-    cast(indicators.unit_name as varchar) as unit_name,
-    cast(banded.province_key as varchar) as province_key,
-    cast(indicators.region_code as varchar) as region_code,
+    cast(banded.unit_type as {{ dbt.type_string() }}) as unit_type,
+    cast(banded.code_system as {{ dbt.type_string() }}) as code_system,
+    cast(banded.unit_key as {{ dbt.type_string() }}) as unit_key,
+    cast(indicators.unit_name as {{ dbt.type_string() }}) as unit_name,
+    cast(banded.province_key as {{ dbt.type_string() }}) as province_key,
+    cast(indicators.region_code as {{ dbt.type_string() }}) as region_code,
     cast(banded.is_mapped_forward as boolean) as is_mapped_forward,
-    cast(banded.version as varchar) as version,
+    cast(banded.version as {{ dbt.type_string() }}) as version,
     cast(banded.publicity_points as decimal(12, 6)) as publicity_points,
     cast(banded.progress_points as decimal(12, 6)) as progress_points,
     cast(banded.digitisation_points as decimal(12, 6)) as digitisation_points,
@@ -141,12 +141,12 @@ select
     cast(banded.unmeasured_points as double) as unmeasured_points,
     cast(banded.total_score as decimal(12, 6)) as total_score,
     cast(banded.total_score_rounded as decimal(5, 2)) as total_score_rounded,
-    cast(case when banded.unit_type = 'agency' then 'province' else 'national' end as varchar)
+    cast(case when banded.unit_type = 'agency' then 'province' else 'national' end as {{ dbt.type_string() }})
         as rank_scope,
     cast(banded.rank_in_scope as integer) as rank,
     cast(banded.units_ranked as integer) as units_ranked,
-    cast(banded.band_code as varchar) as band_code,
-    cast(banded.band_name as varchar) as band_name
+    cast(banded.band_code as {{ dbt.type_string() }}) as band_code,
+    cast(banded.band_name as {{ dbt.type_string() }}) as band_name
 
 from banded
 left join indicators

@@ -61,7 +61,8 @@ criterion_rows as (
         from_log.rate as log_rate,
         from_log.score as log_score,
         from_log.is_measured as is_measured_in_log,
-        coalesce(abs(published.score - rescored.score) > 0.015, false) as are_rules_different
+        -- rounded first: sums of 2-decimal scores land a bit either side of 0.015 by engine
+        coalesce(round(abs(published.score - rescored.score), 6) > 0.015, false) as are_rules_different
 
     from rescored
     left join portal_published as published
@@ -119,11 +120,11 @@ group_rows as (
         -- a group scored whole is compared whole; a sum of published (rounded) criterion scores
         -- is compared criterion by criterion, the roundings adding up over the group
         case when min(group_published.score) is not null
-            then coalesce(abs(min(group_published.score) - case
+            then coalesce(round(abs(min(group_published.score) - case
                 when min(group_formulas.group_formula) = 'sum_capped'
                     then least(min(group_formulas.group_points),
                                sum(criterion_rows.chiso_score_of_portal_counts))
-                else sum(criterion_rows.chiso_score_of_portal_counts) end) > 0.015, false)
+                else sum(criterion_rows.chiso_score_of_portal_counts) end), 6) > 0.015, false)
             else bool_or(criterion_rows.are_rules_different)
         end as are_rules_different
 

@@ -60,7 +60,7 @@ select
     position,
     started_at,
     ended_at,
-    date_diff('second', started_at, ended_at) as interview_seconds,
+    {{ dbt.datediff('started_at', 'ended_at', 'second') }} as interview_seconds,
     _source_file,
     _source_row,
     _file_sha256,

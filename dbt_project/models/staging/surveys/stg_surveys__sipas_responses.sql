@@ -72,7 +72,7 @@ select
     mode,
     started_at,
     ended_at,
-    date_diff('second', started_at, ended_at) as interview_seconds,
+    {{ dbt.datediff('started_at', 'ended_at', 'second') }} as interview_seconds,
     sampling_weight,
     gender,
     birth_year,

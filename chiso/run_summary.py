@@ -83,9 +83,12 @@ def print_run_summary(console: Console, result: dg.ExecuteInProcessResult,
     for event in result.get_asset_materialization_events():
         if event.asset_key and event.asset_key.path == ["quality", "quality_results"]:
             meta = event.materialization.metadata
+            reused = ("; inputs unchanged, results and report of quality run "
+                      f"{meta['quality_run'].value} reused"
+                      if "reused" in meta and meta["reused"].value else "")
             console.print(f"quality gate: {meta['checks'].value} checks, "
                           f"{meta['checks_failed'].value} failed, "
-                          f"{meta['unit_periods_withheld'].value} unit-periods withheld; "
+                          f"{meta['unit_periods_withheld'].value} unit-periods withheld{reused}; "
                           f"stewards' report: {meta['report'].value}")
             if "flags_vs_ground_truth" in meta:
                 console.print("flags against the sample's ground truth:\n"

@@ -62,6 +62,34 @@ def interviewer_shares(con: duckdb.DuckDBPyConnection, survey_id: str, unit_key:
     return _svg(fig)
 
 
+def interviewer_means(con: duckdb.DuckDBPyConnection, survey_id: str, unit_key: str) -> str:
+    """Each interviewer's respondents' mean answer (with its ±2 standard errors), beside the
+    range of the provinces' means: interviewers of one province should agree far better."""
+    rows = con.execute("""
+        select interviewer_id, avg(mean_answer), stddev_samp(mean_answer) / sqrt(count(*)),
+            count(*)
+        from intermediate.int_quality__survey_respondents
+        where survey_id = ? and province_key = ? and interviewer_id is not null
+        group by 1 order by 1""", [survey_id, unit_key]).fetchall()
+    spread = con.execute("""
+        select quantile_cont(mean_answer, 0.1), quantile_cont(mean_answer, 0.9)
+        from (select avg(mean_answer) as mean_answer
+              from intermediate.int_quality__survey_respondents
+              where survey_id = ? group by province_key)""", [survey_id]).fetchone()
+    fig, ax = plt.subplots(figsize=(5.2, 2.6))
+    if spread and spread[0] is not None:
+        ax.axhspan(spread[0], spread[1], color=NATION, alpha=0.25,
+                   label="10–90% các tỉnh (trung bình tỉnh)")
+    ax.errorbar([r[0] for r in rows], [r[1] for r in rows],
+                yerr=[2 * (r[2] or 0) for r in rows], fmt="o", color=UNIT,
+                label="trung bình theo điều tra viên (±2 sai số)")
+    ax.set_ylabel("điểm trả lời trung bình")
+    ax.set_title(f"Câu trả lời theo điều tra viên — {unit_key}")
+    ax.tick_params(axis="x", rotation=60)
+    ax.legend(fontsize=7)
+    return _svg(fig)
+
+
 def interview_lengths(con: duckdb.DuckDBPyConnection, survey_id: str, unit_key: str) -> str:
     rows = con.execute("""
         select least(floor(interview_seconds / 120e0), 25) * 2 as minutes,

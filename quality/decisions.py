@@ -150,12 +150,14 @@ def parse_file(path: Path, *, provinces: set[str], agencies: set[str], checks: s
     return out
 
 
+# the units a decision may name
+PROVINCES_QUERY = "select province_key from marts.dim_province"
+AGENCIES_QUERY = "select distinct agency_code from marts.dim_agency where agency_code is not null"
+
+
 def known_units(con: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:
-    provinces = {r[0] for r in con.execute(
-        "select province_key from marts.dim_province").fetchall()}
-    agencies = {r[0] for r in con.execute(
-        "select distinct agency_code from marts.dim_agency where agency_code is not null"
-    ).fetchall()}
+    provinces = {r[0] for r in con.execute(PROVINCES_QUERY).fetchall()}
+    agencies = {r[0] for r in con.execute(AGENCIES_QUERY).fetchall()}
     return provinces, agencies
 
 

@@ -72,6 +72,8 @@ def _chart(con: duckdb.DuckDBPyConnection, kind: str | None, result: Result,
             return charts.answer_distribution(con, keys["survey_id"], result.unit_key or "")
         if kind == "interviewer_shares":
             return charts.interviewer_shares(con, keys["survey_id"], result.unit_key or "")
+        if kind == "interviewer_means":
+            return charts.interviewer_means(con, keys["survey_id"], result.unit_key or "")
         if kind == "interview_lengths":
             return charts.interview_lengths(con, keys["survey_id"], result.unit_key or "")
         if kind == "deadline_histogram" and result.period_start:
@@ -96,15 +98,21 @@ def _safe_chart(con: duckdb.DuckDBPyConnection, kind: str | None, result: Result
         return f"<p class='reason'>Không vẽ được biểu đồ ({_e(type(error).__name__)}).</p>"
 
 
+def _tested(result: Result, expectation: Expectation) -> str:
+    if (expectation.column or "").endswith("_p_adjusted"):  # the survey checks' Holm p-value
+        return "p (hiệu chỉnh Holm) " + format_value(result.tested_value, "p")
+    return format_value(result.tested_value, "number")
+
+
 def _expectations(files: list[SuiteFile]) -> dict[str, Expectation]:
     return {e.check: e for f in files for s in f.suites for e in s.expectations}
 
 
 def write_report(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.datetime,
                  results: list[Result], files: list[SuiteFile], data_docs: Path,
-                 directory: Path) -> Path:
+                 path: Path) -> Path:
+    directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"bao_cao_chat_luong_{run_id}.html"
     expectations = _expectations(files)
     names = _names(con)
     docs_link = os.path.relpath(data_docs, directory)
@@ -132,19 +140,21 @@ def write_report(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.datetim
     for (index_code, period), rows in sorted(by_index.items()):
         parts.append(f"<h2>{_e(INDICES.get(index_code, index_code))} — {_e(period)}</h2>")
         parts.append("<table><tr><th>Kiểm tra</th><th>Ngưỡng</th><th>Số đơn vị</th>"
-                     "<th>Không đạt</th><th>Mức</th></tr>")
+                     "<th>Không đạt</th><th>Không đủ mẫu</th><th>Mức</th></tr>")
         per_check: dict[str, list[Result]] = defaultdict(list)
         for r in rows:
             per_check[r.check_name].append(r)
         for check, checked in sorted(per_check.items()):
             meta = expectations[check].meta
             bad = [r for r in checked if not r.passed]
+            unjudged = sum(1 for r in checked if r.outcome == "insufficient_sample")
             cls = "pass" if not bad else ("fail" if meta["severity"] == "error" else "warn")
             why = meta.get("reason_vi", meta["reason"])
             parts.append(f"<tr><td>{_e(meta['label_vi'])} <code>{_e(check)}</code>"
                          f"<div class='reason'>{_e(why)}</div></td>"
                          f"<td>{_e(checked[0].threshold)}</td><td>{len(checked)}</td>"
-                         f"<td class='{cls}'>{len(bad)}</td><td>{_e(meta['severity'])}</td></tr>")
+                         f"<td class='{cls}'>{len(bad)}</td><td>{unjudged or ''}</td>"
+                         f"<td>{_e(meta['severity'])}</td></tr>")
         parts.append("</table>")
         for r in sorted((r for r in rows if not r.passed),
                         key=lambda r: (r.unit_key or "", r.check_name)):
@@ -159,7 +169,7 @@ def write_report(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.datetim
                 f"{_e(unit_name)} (<code>{_e(r.unit_key)}</code>) — {_e(_period_label(r))}: "
                 f"<span class='{'fail' if r.severity == 'error' else 'warn'}'>{verdict}</span></h3>"
                 f"<p>{_e(r.message_vi)}</p><p class='reason'>Kiểm tra <code>{_e(r.check_name)}"
-                f"</code>: giá trị kiểm định {_e(format_value(r.tested_value, 'number'))}, ngưỡng "
+                f"</code>: giá trị kiểm định {_e(_tested(r, expectations[r.check_name]))}, ngưỡng "
                 f"{_e(r.threshold)}. {_e(meta.get('reason_vi', meta['reason']))}</p>")
             parts.append("<details><summary>Dòng bằng chứng</summary><table><tr>"
                          + "".join(f"<th>{_e(c)}</th>" for c in columns) + "</tr>")

@@ -35,9 +35,14 @@ create table if not exists {RESULTS_TABLE} (
     severity varchar not null,
     passed boolean not null,
     message_vi varchar,
-    evidence varchar not null
+    evidence varchar not null,
+    outcome varchar
 )
 """
+# warehouses written before the column existed get it on their next run
+RESULTS_MIGRATIONS = (f"alter table {RESULTS_TABLE} add column if not exists outcome varchar",)
+# a check passed, failed, or could not judge the unit (too few respondents): never a flag
+OUTCOMES = ("passed", "failed", "insufficient_sample")
 ARROW_SCHEMA = pa.schema([
     ("run_id", pa.string()), ("run_at", pa.timestamp("s")), ("check_name", pa.string()),
     ("layer", pa.string()), ("index_code", pa.string()), ("unit_type", pa.string()),
@@ -45,11 +50,11 @@ ARROW_SCHEMA = pa.schema([
     ("period_start", pa.date32()), ("observed_value", pa.float64()),
     ("reference_value", pa.float64()), ("tested_value", pa.float64()), ("threshold", pa.string()),
     ("severity", pa.string()), ("passed", pa.bool_()), ("message_vi", pa.string()),
-    ("evidence", pa.string()),
+    ("evidence", pa.string()), ("outcome", pa.string()),
 ])
 COLUMNS = ("run_id", "run_at", "check_name", "layer", "index_code", "unit_type", "unit_key",
            "code_system", "period_type", "period_start", "observed_value", "reference_value",
-           "tested_value", "threshold", "severity", "passed", "message_vi", "evidence")
+           "tested_value", "threshold", "severity", "passed", "message_vi", "evidence", "outcome")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,11 @@ class Result:
     reference_value: float | None = None
     tested_value: float | None = None
     message_vi: str | None = None
+    outcome: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.outcome:  # passed or failed unless the check said it could not judge
+            object.__setattr__(self, "outcome", "passed" if self.passed else "failed")
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,10 @@ def format_value(value: float | None, kind: str) -> str:
         text = f"{value:.1f} điểm %"
     elif kind == "days":
         text = f"{value:.0f} ngày"
+    elif kind == "p":
+        text = "< 0.0001" if value < 0.0001 else f"{value:.4f}"
+    elif kind == "count":
+        text = f"{value:.0f}" if value == round(value) else f"{value:.2g}"
     else:
         text = f"{value:.2f}"
     return text.replace(".", ",")
@@ -111,20 +125,33 @@ def message(expectation: Expectation, observed: float | None, reference: float |
             row: dict[str, Any]) -> str:
     meta = expectation.meta
     kind = meta.get("value_format", "number")
+    label = meta.get("reference_label_vi", "cả nước")
     text = f"{meta.get('category_vi', 'dữ liệu không đạt')} — {meta['label_vi']} "
     text += format_value(observed, kind)
     if meta["check"] == "dossier_sync_gap" and row.get("gap_from"):
         text += (f" liền ({row['gap_from']:%d/%m}–{row['gap_to']:%d/%m/%Y}), "
                  f"bình thường ~{reference or 0:.0f} hồ sơ")
     elif meta["check"] == "survey_dominant_interviewer" and row.get("top_interviewer_id"):
-        text += f" ({row['top_interviewer_id']}) so với {format_value(reference, kind)} cả nước"
+        text += f" ({row['top_interviewer_id']}) so với {format_value(reference, kind)} {label}"
+    elif meta["check"] == "survey_interviewer_variance" and row.get("distant_interviewer_id"):
+        text += (f" điểm ({row['distant_interviewer_id']} so với các điều tra viên khác), "
+                 f"độ chênh {format_value(reference, kind)} {label}")
     elif meta["check"] == "survey_margin_of_error":
         text += f" (ngưỡng {expectation.kwargs.get('max_value')} điểm %)"
     elif reference is not None:
-        text += f" so với {format_value(reference, kind)} cả nước"
+        text += f" so với {format_value(reference, kind)} {label}"
         if meta["check"] == "dossier_self_report_mismatch":
-            text = text.replace(" cả nước", " theo nhật ký hồ sơ")
+            text = text.replace(f" {label}", " theo nhật ký hồ sơ")
+        if meta["check"] == "survey_near_duplicates" and row.get("near_duplicate_threshold"):
+            text += (f" (ngưỡng {format_value(row['near_duplicate_threshold'], 'share')} câu "
+                     "trả lời giống nhau)")
     return text
+
+
+def insufficient_message(meta: dict[str, Any], row: dict[str, Any]) -> str:
+    sample = row.get(meta.get("sample_column") or "")
+    size = f" ({sample} người trả lời)" if sample is not None else ""
+    return f"không đủ mẫu để đánh giá{size}: {meta['label_vi']}"
 
 
 def anomaly_results(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> list[Result]:
@@ -144,6 +171,10 @@ def anomaly_results(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> list[Re
         reference_column = meta.get("reference_column")
         reference = _number(row.get(reference_column)) if reference_column else None
         passed = key not in failed
+        tested = _number(row.get(expectation.column))
+        # a metric left empty because the unit is too small to judge: said so, never a flag
+        insufficient = (passed and tested is None
+                        and meta.get("null_means") == "insufficient_sample")
         evidence = json.dumps({
             "query": suite.query, "keys": {c: str(row[c]) for c in suite.row_key},
             "column": expectation.column}, ensure_ascii=False)
@@ -154,8 +185,10 @@ def anomaly_results(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> list[Re
                 index_code=index_code, unit_type=row.get("unit_type"), unit_key=row.get("unit_key"),
                 code_system=row.get("code_system"), period_type=row.get("period_type"),
                 period_start=row.get("period_start"), observed_value=observed,
-                reference_value=reference, tested_value=_number(row.get(expectation.column)),
-                message_vi=None if passed else message(expectation, observed, reference, row)))
+                reference_value=reference, tested_value=tested,
+                message_vi=insufficient_message(meta, row) if insufficient else
+                None if passed else message(expectation, observed, reference, row),
+                outcome="insufficient_sample" if insufficient else ""))
     return out
 
 
@@ -178,15 +211,19 @@ def table_results(outcome: Outcome) -> list[Result]:
         tested_value=_number(outcome.unexpected_count), message_vi=text)]
 
 
+# what the contract layer reads of ingestion's record
+CONTRACT_QUERY = """
+    select m.source_file, m.family, m.rows_in, m.rows_loaded, m.rows_quarantined,
+        string_agg(distinct q.reason, '; ' order by q.reason) as reasons
+    from raw.load_manifest as m
+    left join raw.quarantine as q on q.file_sha256 = m.file_sha256
+    group by all order by m.source_file"""
+
+
 def contract_results(con: duckdb.DuckDBPyConnection) -> list[Result]:
     """The contract layer as ingestion left it: per file, rows in = loaded + quarantined (an
     error if not), and the quarantined share with its reasons (a warning above 1%)."""
-    rows = con.execute("""
-        select m.source_file, m.family, m.rows_in, m.rows_loaded, m.rows_quarantined,
-            string_agg(distinct q.reason, '; ' order by q.reason) as reasons
-        from raw.load_manifest as m
-        left join raw.quarantine as q on q.file_sha256 = m.file_sha256
-        group by all order by m.source_file""").fetchall()
+    rows = con.execute(CONTRACT_QUERY).fetchall()
     out = []
     for source_file, family, rows_in, loaded, quarantined, reasons in rows:
         rows_in, loaded, quarantined = rows_in or 0, loaded or 0, quarantined or 0
@@ -215,6 +252,8 @@ def write_results(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.dateti
                   results: list[Result]) -> None:
     con.execute("create schema if not exists quality")
     con.execute(RESULTS_DDL)
+    for migration in RESULTS_MIGRATIONS:
+        con.execute(migration)
     con.execute(f"delete from {RESULTS_TABLE} where run_id = ?", [run_id])
     if not results:
         return
@@ -227,18 +266,54 @@ def write_results(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.dateti
                 f"select {', '.join(COLUMNS)} from batch")
 
 
-def check_outcomes(results: list[Result]) -> list[CheckOutcome]:
-    """One outcome per check, failed when any unit or table failed it."""
+def check_outcomes(results: list[Result], listed_units: int = 50) -> list[CheckOutcome]:
+    """One outcome per check, failed when any unit or table failed it: what the Dagster asset
+    checks report (severity, the units that failed and are withheld, those too small to
+    judge)."""
     by_check: dict[str, list[Result]] = {}
     for r in results:
         by_check.setdefault(r.check_name, []).append(r)
     out = []
     for name, rows in sorted(by_check.items()):
         failed = [r for r in rows if not r.passed]
-        units = sorted({f"{r.unit_key} {r.period_start}" for r in failed if r.unit_key})
+        units = sorted({f"{r.unit_key} {r.period_start:%Y-%m}" for r in failed
+                        if r.unit_key and r.period_start})
+        withheld = {(r.index_code, r.unit_key, r.period_start) for r in failed
+                    if r.unit_key and r.severity == "error"}
+        more = f" … (+{len(units) - listed_units})" if len(units) > listed_units else ""
         out.append(CheckOutcome(
             name=name, passed=not failed, severity=rows[0].severity,
             metadata={"layer": rows[0].layer, "rows_checked": len(rows), "failed": len(failed),
-                      "failed_units": ", ".join(units[:50]),
+                      "insufficient_sample": sum(1 for r in rows
+                                                 if r.outcome == "insufficient_sample"),
+                      "failed_units": ", ".join(units[:listed_units]) + more,
+                      "withheld_unit_periods": len(withheld),
                       "messages": "; ".join(sorted({r.message_vi or "" for r in failed}))[:2000]}))
     return out
+
+
+def latest_run_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The quality run the publication status follows (the latest one), if any."""
+    exists = con.execute("select count(*) from information_schema.tables where table_schema = "
+                         "'quality' and table_name = 'quality_results'").fetchone()[0]
+    if not exists:
+        return None
+    row = con.execute(f"select max_by(run_id, run_at) from {RESULTS_TABLE}").fetchone()
+    return row[0] if row else None
+
+
+def load_results(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[dt.datetime, list[Result]]:
+    """One run's results as written: what the Dagster asset checks and a reused gate report
+    read (on a read-only connection too: a table from before `outcome` reads it as null)."""
+    present = {r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'quality' "
+        "and table_name = 'quality_results'").fetchall()}
+    selected = ", ".join(c if c in present else f"null as {c}" for c in COLUMNS)
+    relation = con.execute(f"select {selected} from {RESULTS_TABLE} where run_id = ? "
+                           "order by check_name, index_code, unit_key, period_start",
+                           [run_id])
+    rows = [dict(zip(COLUMNS, values, strict=True)) for values in relation.fetchall()]
+    run_at = rows[0]["run_at"] if rows else dt.datetime.min
+    return run_at, [Result(**{k: v for k, v in row.items()
+                              if k not in ("run_id", "run_at") and (k != "outcome" or v)})
+                    for row in rows]

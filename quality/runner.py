@@ -10,6 +10,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from foundation.settings import chiso_home, warehouse_path
 from quality.decisions import Decision, load_decisions, write_decisions
 from quality.results import (
@@ -18,11 +20,13 @@ from quality.results import (
     anomaly_results,
     check_outcomes,
     contract_results,
+    latest_run_id,
+    load_results,
     table_results,
     write_results,
 )
 from quality.suites import EXPECTATIONS_DIR, known_checks, load_suite_files
-from quality.validate import validate
+from quality.validate import DATA_DOCS, validate
 from quality.warehouse import connect
 
 CONTRACT_CHECKS = {"contract_rows_accounted", "contract_quarantine_share"}
@@ -53,6 +57,22 @@ class QualityRun:
     @property
     def blocked_units(self) -> list[Result]:
         return [r for r in self.results if not r.passed and r.severity == "error" and r.unit_key]
+
+
+def report_path(output: Path, run_id: str) -> Path:
+    return output / "reports" / f"bao_cao_chat_luong_{run_id}.html"
+
+
+def previous_run(con: duckdb.DuckDBPyConnection, output: Path | None = None) -> QualityRun | None:
+    """The latest quality run as it was written (results, report, Data Docs), when its report
+    is still there to show; None otherwise."""
+    output = output or quality_dir()
+    run_id = latest_run_id(con)
+    if run_id is None or not report_path(output, run_id).exists():
+        return None
+    run_at, results = load_results(con, run_id)
+    return QualityRun(run_id, run_at, results, [], output / "gx" / DATA_DOCS,
+                      report_path(output, run_id))
 
 
 def run_quality(warehouse: Path | None = None, *, expectations: Path = EXPECTATIONS_DIR,
@@ -87,7 +107,7 @@ def run_quality(warehouse: Path | None = None, *, expectations: Path = EXPECTATI
         from quality.report import write_report
 
         report = write_report(con, run_id, run_at, results, files, validation.data_docs,
-                              output / "reports")
+                              report_path(output, run_id))
     finally:
         con.close()
         handle.close()

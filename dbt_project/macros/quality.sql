@@ -64,7 +64,8 @@
         severity {{ dbt.type_string() }} not null,
         passed boolean not null,
         message_vi {{ dbt.type_string() }},
-        evidence {{ dbt.type_string() }} not null
+        evidence {{ dbt.type_string() }} not null,
+        outcome {{ dbt.type_string() }}
     );
     create table if not exists quality.steward_decisions (
         decision_ref {{ dbt.type_string() }} not null,
@@ -83,3 +84,12 @@
         loaded_run_id {{ dbt.type_string() }} not null
     )
 {% endmacro %}
+
+{#- The number of bits set in a bigint (DuckDB and Spark both call it bit_count). -#}
+{% macro popcount(expr) -%}
+    {{ return(adapter.dispatch('popcount', 'chiso')(expr)) }}
+{%- endmacro %}
+
+{% macro default__popcount(expr) -%}
+    bit_count({{ expr }})
+{%- endmacro %}

@@ -52,9 +52,21 @@ def publication(warehouse: Path) -> list[tuple]:
         con.close()
 
 
+def sipas_ranks(warehouse: Path) -> dict[tuple[int, str], tuple[int, int]]:
+    """The published SIPAS overall ranks: (year, province) → (rank, of M)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {(y, p): (r, m) for y, p, r, m in con.execute("""
+            select survey_year, province_key, rank, rank_of from published.sipas_index_yearly
+            where element_code = 'overall' and rank is not null""").fetchall()}
+    finally:
+        con.close()
+
+
 def quality_run(sample_tmp: Path, warehouse: Path, decisions: Path) -> QualityRun:
     run = run_quality(warehouse, decisions=decisions, output=sample_tmp / "quality")
-    result = dbt(sample_tmp, warehouse, "build", "--select", "publication_status")
+    result = dbt(sample_tmp, warehouse, "build", "--select", "publication_status",
+                 "pub_sipas_index_yearly")
     assert result.returncode == 0, failures(result)
     return run
 
@@ -123,8 +135,12 @@ def test_results_table_and_check_outcomes(sample: Sample) -> None:
 
 def test_decisions_release_and_withhold_on_the_next_run(sample: Sample) -> None:
     before = publication(sample.warehouse)
+    ranks_before = sipas_ranks(sample.warehouse)
     flagged = next(r for r in before if r[0] == "sipas" and r[6] == "withheld")
-    clean = next(r for r in before if r[0] == "sipas" and r[6] == "published")
+    # a clean province of the other round, ranked somewhere in the middle
+    clean = next(r for r in before if r[0] == "sipas" and r[6] == "published"
+                 and r[5] != flagged[5]
+                 and 1 < ranks_before.get((r[5].year, r[2]), (0, 0))[0] < 20)
     decisions = sample.tmp / "decisions_next"
     decisions.mkdir()
     (decisions / "steward.yaml").write_text(f"""decisions:
@@ -148,12 +164,27 @@ def test_decisions_release_and_withhold_on_the_next_run(sample: Sample) -> None:
     status = {(r[0], r[2], r[5]): (r[6], r[9]) for r in after}
     assert status[("sipas", flagged[2], flagged[5])] == ("published", "steward.yaml:2")
     assert status[("sipas", clean[2], clean[5])] == ("withheld", "steward.yaml:9")
+    # the released province is ranked, one more of M; the withheld one is gone, one fewer of M,
+    # and every province it outranked moves up one place
+    ranks_after = sipas_ranks(sample.warehouse)
+    released, held = (flagged[5].year, flagged[2]), (clean[5].year, clean[2])
+    assert released not in ranks_before and released in ranks_after
+    of_before = {y: m for (y, _), (_, m) in ranks_before.items()}
+    of_after = {y: m for (y, _), (_, m) in ranks_after.items()}
+    assert ranks_after[released][1] == of_before[released[0]] + 1
+    assert held in ranks_before and held not in ranks_after
+    assert of_after[held[0]] == of_before[held[0]] - 1
+    below = [k for k, (rank, _) in ranks_before.items()
+             if k[0] == held[0] and rank > ranks_before[held][0]]
+    assert below and all(ranks_after[k][0] == ranks_before[k][0] - 1 for k in below)
     # the same inputs and decisions again: the same publication, row for row
     quality_run(sample.tmp, sample.warehouse, decisions)
     assert publication(sample.warehouse) == after
+    assert sipas_ranks(sample.warehouse) == ranks_after
     # and without the decisions the checks alone decide again
     quality_run(sample.tmp, sample.warehouse, sample.tmp / "decisions")
     assert publication(sample.warehouse) == before
+    assert sipas_ranks(sample.warehouse) == ranks_before
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium")

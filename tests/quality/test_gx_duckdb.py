@@ -65,6 +65,21 @@ def test_sql_pushdown_on_duckdb_names_the_failing_unit(tiny_warehouse: Path, tmp
     assert validation.data_docs.exists()
 
 
+def test_every_failing_unit_is_named_beyond_gx_default_twenty(tmp_path: Path) -> None:
+    # GX's SQL engine lists at most partial_unexpected_count failing rows (20 by default);
+    # a 21st failing unit would silently pass
+    path = tmp_path / "many.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create schema marts")
+    con.execute("create table marts.metric as select 'u' || lpad(cast(i as varchar), 2, '0') "
+                "as unit_key, 9.0 as score from range(30) as t(i)")
+    con.close()
+    (outcome,) = validate(path, [_suite(5.0)], tmp_path / "gx").outcomes
+    assert outcome.unexpected_count == 30
+    assert sorted(k["unit_key"] for k in outcome.unexpected_keys) == [f"u{i:02d}" for i in
+                                                                       range(30)]
+
+
 def test_sql_pushdown_passes_when_every_unit_is_within(tiny_warehouse: Path, tmp_path: Path
                                                        ) -> None:
     validation = validate(tiny_warehouse, [_suite(10.0)], tmp_path / "gx")
@@ -76,8 +91,9 @@ def test_sql_pushdown_passes_when_every_unit_is_within(tiny_warehouse: Path, tmp
 WITHOUT_WORKAROUND = """
 import sys
 from pathlib import Path
+import quality.gx_duckdb as g
 import quality.validate as v
-v.register_duckdb = lambda: None  # GX as it ships
+g.register_duckdb = lambda: None  # GX as it ships
 from tests.quality.test_gx_duckdb import _suite
 (outcome,) = v.validate(Path(sys.argv[1]), [_suite(5.0)], Path(sys.argv[2])).outcomes
 print("ERROR" if outcome.error else "OK", outcome.error or "")

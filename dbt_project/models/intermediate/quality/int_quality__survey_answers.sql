@@ -1,7 +1,5 @@
 -- one row per respondent and question of both surveys, answers within their questionnaire's
--- scale only (out-of-scale codes are a consistency flag, not an answer), with a permutation
--- position: each question's answers shuffled across the respondents of one survey and province
--- by a hash, which keeps every question's distribution in the province and breaks respondents
+-- scale only (out-of-scale codes are a consistency flag, not an answer)
 with sipas_answers as (
 
     select * from {{ ref('stg_surveys__sipas_answers') }}
@@ -100,13 +98,6 @@ answers_in_scale as (
 
 select
     *,
-    scale_max - scale_min + 1 as answer_options,
-    row_number() over (
-        partition by survey_id, province_key, question_code order by response_key
-    ) as respondent_position,
-    row_number() over (
-        partition by survey_id, province_key, question_code
-        order by {{ dbt.hash(dbt.concat(['response_key', "'|'", 'question_code'])) }}, response_key
-    ) as permuted_position
+    scale_max - scale_min + 1 as answer_options
 
 from answers_in_scale

@@ -1,112 +1,131 @@
 -- one row per respondent: the highest share of identical answers with any other respondent of
--- the same survey and province (Kuriakose & Robbins 2016), observed and under the permutation
--- null (each question's answers shuffled within the province: same answer distributions, no
--- respondent behind them). Pairs are formed within a province only, which bounds the join.
+-- the same survey and province (Kuriakose & Robbins 2016), and how many of the others reach the
+-- province's calibrated near-duplicate cut-off (int_quality__survey_null_model) with them.
+--
+-- Pairs are formed within a province only, which bounds the join, and compared as bit sets: per
+-- respondent and answer option, one 60-bit word per 60 questions marks the questions answered
+-- with that option, so a pair's identical answers are the bits two such words share (one row
+-- per pair, word and option instead of one per pair and question). An extra "option" -1 marks
+-- every question answered, for the questions two respondents have in common.
 with answers as (
 
     select * from {{ ref('int_quality__survey_answers') }}
 
 ),
 
-observed as (
+null_model as (
+
+    select * from {{ ref('int_quality__survey_null_model') }}
+
+),
+
+question_numbers as (
 
     select
-        'observed' as answer_set, survey_id, province_key, response_key, question_code, answer
+        survey_id,
+        question_code,
+        row_number() over (partition by survey_id order by question_code) - 1 as question_number
+
     from answers
+    group by 1, 2
 
 ),
 
-permuted as (
+answer_bits as (
 
     select
-        'permuted' as answer_set,
-        placed.survey_id,
-        placed.province_key,
-        placed.response_key,
-        placed.question_code,
-        drawn.answer
+        answers.survey_id,
+        answers.province_key,
+        answers.response_key,
+        answers.answer,
+        floor(numbers.question_number / 60e0) as word,
+        cast(power(2, numbers.question_number - 60 * floor(numbers.question_number / 60e0)) as bigint)
+            as bit
 
-    from answers as placed
-    inner join answers as drawn
-        on drawn.survey_id = placed.survey_id
-        and drawn.province_key = placed.province_key
-        and drawn.question_code = placed.question_code
-        and drawn.permuted_position = placed.respondent_position
+    from answers
+    inner join question_numbers as numbers
+        on numbers.survey_id = answers.survey_id
+        and numbers.question_code = answers.question_code
 
 ),
 
-answer_sets as (
+option_words as (
 
-    select * from observed
+    select survey_id, province_key, response_key, word, answer as answer_option,
+        cast(sum(bit) as bigint) as question_bits
+    from answer_bits
+    group by 1, 2, 3, 4, 5
     union all
-    select * from permuted
+    select survey_id, province_key, response_key, word, -1, cast(sum(bit) as bigint)
+    from answer_bits
+    group by 1, 2, 3, 4
 
 ),
 
 pairs as (
 
+    -- each unordered pair once
     select
-        one.answer_set,
         one.survey_id,
         one.province_key,
         one.response_key,
         other.response_key as other_response_key,
-        count(*) as common_questions,
-        sum(case when one.answer = other.answer then 1 else 0 end) as identical_answers
+        sum(case when one.answer_option = -1
+            then {{ popcount('one.question_bits & other.question_bits') }} else 0 end)
+            as common_questions,
+        sum(case when one.answer_option <> -1
+            then {{ popcount('one.question_bits & other.question_bits') }} else 0 end)
+            as identical_answers
 
-    from answer_sets as one
-    inner join answer_sets as other
-        on other.answer_set = one.answer_set
-        and other.survey_id = one.survey_id
+    from option_words as one
+    inner join option_words as other
+        on other.survey_id = one.survey_id
         and other.province_key = one.province_key
-        and other.question_code = one.question_code
-        and other.response_key <> one.response_key
-    group by 1, 2, 3, 4, 5
+        and other.word = one.word
+        and other.answer_option = one.answer_option
+        and other.response_key > one.response_key
+    group by 1, 2, 3, 4
 
 ),
 
-permuted_shapes as (
-
-    -- straight lines the permutation produces by chance (a homogeneous province makes many)
-    select
-        response_key,
-        count(*) >= 5 and count(distinct answer) = 1 as is_null_straight_line,
-        var_samp(answer * 1e0) as null_answer_variance
-
-    from permuted
-    group by response_key
-
-),
-
-best_match as (
+judged_pairs as (
 
     select
-        answer_set,
-        survey_id,
-        province_key,
-        response_key,
-        max(identical_answers * 1e0 / common_questions) as max_identical_share
+        pairs.survey_id,
+        pairs.province_key,
+        pairs.response_key,
+        pairs.other_response_key,
+        pairs.identical_answers * 1e0 / pairs.common_questions as identical_share,
+        -- at or above the cut-off: shares are steps of 1 ÷ questions, so compare counts
+        case when pairs.identical_answers * null_model.questions
+                >= null_model.near_duplicate_cutoff_matches * pairs.common_questions
+            then 1 else 0 end as is_near_duplicate
 
     from pairs
+    inner join null_model
+        on null_model.survey_id = pairs.survey_id
+        and null_model.province_key = pairs.province_key
     -- a share over fewer than five common questions says nothing
-    where common_questions >= 5
-    group by 1, 2, 3, 4
+    where pairs.common_questions >= 5
+
+),
+
+both_sides as (
+
+    select survey_id, province_key, response_key, identical_share, is_near_duplicate
+    from judged_pairs
+    union all
+    select survey_id, province_key, other_response_key, identical_share, is_near_duplicate
+    from judged_pairs
 
 )
 
 select
-    observed.survey_id,
-    observed.province_key,
-    observed.response_key,
-    observed.max_identical_share,
-    permuted.max_identical_share as null_max_identical_share,
-    coalesce(permuted_shapes.is_null_straight_line, false) as is_null_straight_line,
-    permuted_shapes.null_answer_variance
+    survey_id,
+    province_key,
+    response_key,
+    max(identical_share) as max_identical_share,
+    cast(sum(is_near_duplicate) as bigint) as near_duplicate_partners
 
-from best_match as observed
-left join best_match as permuted
-    on permuted.answer_set = 'permuted'
-    and permuted.response_key = observed.response_key
-left join permuted_shapes
-    on permuted_shapes.response_key = observed.response_key
-where observed.answer_set = 'observed'
+from both_sides
+group by 1, 2, 3

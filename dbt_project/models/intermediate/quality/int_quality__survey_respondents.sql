@@ -1,5 +1,5 @@
 -- one row per respondent of both surveys: interviewer, mode and length of the interview, and
--- the shape of the answers (how many, how varied, satisfied share, the whole vector)
+-- the shape of the answers (how many, how varied, mean, the whole vector)
 with answers as (
 
     select * from {{ ref('int_quality__survey_answers') }}
@@ -40,10 +40,8 @@ answer_shapes as (
         min(index_code) as index_code,
         count(*) as answered,
         count(distinct answer) as distinct_answers,
+        avg(answer * 1e0) as mean_answer,
         var_samp(answer * 1e0) as answer_variance,
-        -- satisfied = the top two options of the scale (4–5 on 1–5), over the index questions
-        avg(case when answer >= scale_max - 1 then 1e0 else 0e0 end)
-            filter (where question_weight > 0) as satisfied_share,
         {{ dbt.listagg('cast(answer as ' ~ dbt.type_string() ~ ')', "','", 'order by question_code') }}
             as answer_vector
 
@@ -66,8 +64,8 @@ select
     responses.sampling_weight,
     answer_shapes.answered,
     answer_shapes.distinct_answers,
+    answer_shapes.mean_answer,
     answer_shapes.answer_variance,
-    answer_shapes.satisfied_share,
     answer_shapes.answer_vector,
     -- straight-lining: one answer to every question (needs enough questions to mean anything)
     answer_shapes.answered >= 5 and answer_shapes.distinct_answers = 1 as is_straight_line

@@ -1,362 +1,211 @@
--- one row per survey and province (the unit) and survey year (the period): every anomaly metric
--- of SPEC 4 for survey data beside its national reference; the thresholds are Great
--- Expectations expectations over these columns (expectations/anomaly_surveys.json)
-with respondents as (
+-- one row per survey and province (the unit) and survey year (the period): every anomaly check of
+-- SPEC 4 for survey data, what was observed beside what an honest province would show, and the
+-- check's p-value corrected for the number of tests; the thresholds are Great Expectations
+-- expectations over these columns (expectations/anomaly_surveys.json).
+--
+-- Each check's deviate (int_quality__survey_tests) is read against the survey's empirical null
+-- (Efron 2004): the centre and spread of the deviates of all its provinces (median, 1.4826 ×
+-- MAD), never narrower or lower than the theoretical null, so a misfit of the null model common
+-- to every province does not flag them all. The p-values are then corrected by Holm's step-down
+-- rule (1979) over every test of one survey round (one index and year: all its provinces × all
+-- its checks), which keeps the chance of even one false flag in that round below the threshold.
+{%- set checks = [
+    ('survey_straight_lining', 'straight_lining'),
+    ('survey_duplicate_vectors', 'duplicate_vector'),
+    ('survey_near_duplicates', 'near_duplicate'),
+    ('survey_short_interviews', 'short_interview'),
+    ('survey_dominant_interviewer', 'top_interviewer'),
+    ('survey_interviewer_variance', 'interviewer_variance'),
+    ('survey_low_answer_variance', 'answer_variance'),
+    ('survey_lost_structure', 'lost_structure'),
+] %}
+with counts as (
 
-    select * from {{ ref('int_quality__survey_respondents') }}
+    select * from {{ ref('int_quality__survey_province_counts') }}
 
 ),
 
-near_duplicates as (
+tests as (
 
-    select * from {{ ref('int_quality__survey_near_duplicates') }}
+    select * from {{ ref('int_quality__survey_tests') }}
 
 ),
 
-item_correlations as (
+null_model as (
+
+    select * from {{ ref('int_quality__survey_null_model') }}
+
+),
+
+interviewer_effects as (
+
+    select * from {{ ref('int_quality__survey_interviewer_effects') }}
+
+),
+
+structure as (
 
     select * from {{ ref('int_quality__survey_item_correlations') }}
 
 ),
 
-successors as (
+null_centres as (
 
-    select * from {{ ref('provinces_2008_2025') }}
-
-),
-
-mode_lengths as (
-
-    -- the survey's typical interview length per mode, over the whole country
     select
         survey_id,
-        mode,
-        {{ quality_median('interview_seconds') }} as national_median_seconds
+        check_name,
+        {{ quality_median('mid_deviate') }} as null_centre
 
-    from respondents
-    where interview_seconds is not null
+    from tests
+    where judged
     group by 1, 2
 
 ),
 
-respondent_flags as (
+empirical_nulls as (
 
     select
-        respondents.*,
-        -- implausibly short: under 40% of the country's median for the same survey and mode
-        case
-            when respondents.interview_seconds is null then null
-            when respondents.interview_seconds < 0.4e0 * mode_lengths.national_median_seconds then 1
-            else 0
-        end as is_short_interview,
-        case when vector_counts.same_vector_respondents > 1 and not respondents.is_straight_line
-            then 1 else 0 end as has_duplicate_vector
+        tests.survey_id,
+        tests.check_name,
+        min(centres.null_centre) as null_centre,
+        1.4826e0 * {{ quality_median('abs(tests.mid_deviate - centres.null_centre)') }} as null_spread
 
-    from respondents
-    left join mode_lengths
-        on mode_lengths.survey_id = respondents.survey_id
-        and mode_lengths.mode = respondents.mode
-    left join (
-        select survey_id, province_key, answer_vector, count(*) as same_vector_respondents
-        from respondents
-        group by 1, 2, 3
-    ) as vector_counts
-        on vector_counts.survey_id = respondents.survey_id
-        and vector_counts.province_key = respondents.province_key
-        and vector_counts.answer_vector = respondents.answer_vector
+    from tests
+    inner join null_centres as centres
+        on centres.survey_id = tests.survey_id
+        and centres.check_name = tests.check_name
+    where tests.judged
+    group by 1, 2
 
 ),
 
-near_duplicate_null as (
+calibrated as (
 
-    -- the province's own level of chance agreement (permutation null)
+    select
+        tests.*,
+        (tests.deviate - greatest(nulls.null_centre, 0e0)) / greatest(nulls.null_spread, 1e0)
+            as calibrated_deviate
+
+    from tests
+    inner join empirical_nulls as nulls
+        on nulls.survey_id = tests.survey_id
+        and nulls.check_name = tests.check_name
+    where tests.judged
+
+),
+
+p_values as (
+
+    select
+        *,
+        {{ normal_upper_tail('calibrated_deviate') }} as p_value
+
+    from calibrated
+
+),
+
+ranked as (
+
+    select
+        *,
+        count(*) over (partition by survey_id) as survey_tests,
+        row_number() over (partition by survey_id order by p_value, check_name, province_key)
+            as p_rank
+
+    from p_values
+
+),
+
+holm as (
+
+    -- Holm: the i-th smallest of m p-values is multiplied by m − i + 1, and never falls below
+    -- the adjusted value of a smaller one
     select
         survey_id,
         province_key,
-        {{ quality_median('null_max_identical_share') }} as null_median_identical_share
+        check_name,
+        calibrated_deviate,
+        survey_tests,
+        max(least((survey_tests - p_rank + 1) * p_value, 1e0)) over (
+            partition by survey_id order by p_rank
+            rows between unbounded preceding and current row
+        ) as p_adjusted
 
-    from near_duplicates
-    group by 1, 2
+    from ranked
 
 ),
 
-near_duplicate_excess as (
+judged_tests as (
 
     select
-        near_duplicates.*,
-        near_duplicates.max_identical_share - near_duplicate_null.null_median_identical_share
-            as identical_share_above_chance,
-        near_duplicate_null.null_median_identical_share
+        tests.survey_id,
+        tests.province_key,
+        tests.check_name,
+        tests.observed_value,
+        tests.reference_value,
+        tests.expected_count,
+        tests.null_standard_error,
+        holm.calibrated_deviate,
+        holm.p_adjusted,
+        holm.survey_tests
 
-    from near_duplicates
-    inner join near_duplicate_null
-        on near_duplicate_null.survey_id = near_duplicates.survey_id
-        and near_duplicate_null.province_key = near_duplicates.province_key
-
-),
-
-near_duplicate_centre as (
-
-    select
-        survey_id,
-        {{ quality_median('identical_share_above_chance') }} as median_above_chance
-
-    from near_duplicate_excess
-    group by 1
+    from tests
+    left join holm
+        on holm.survey_id = tests.survey_id
+        and holm.province_key = tests.province_key
+        and holm.check_name = tests.check_name
 
 ),
 
-near_duplicate_cutoff as (
-
-    -- calibrated for the survey (its questions and answer options) over the whole country: how
-    -- far a respondent's best match exceeds the province's chance level, median + 3 robust
-    -- standard deviations (1.4826 × MAD) — robust to the few provinces whose data are copied
-    select
-        excess.survey_id,
-        min(centre.median_above_chance) + 3 * 1.4826e0 * {{ quality_median(
-            'abs(excess.identical_share_above_chance - centre.median_above_chance)') }}
-            as cutoff_above_chance
-
-    from near_duplicate_excess as excess
-    inner join near_duplicate_centre as centre
-        on centre.survey_id = excess.survey_id
-    group by 1
-
-),
-
-near_duplicate_provinces as (
-
-    select
-        near_duplicate_excess.survey_id,
-        near_duplicate_excess.province_key,
-        count(*) as matched_respondents,
-        min(near_duplicate_excess.null_median_identical_share + near_duplicate_cutoff.cutoff_above_chance)
-            as near_duplicate_threshold,
-        -- at or above the cutoff: shares are steps of 1 ÷ questions, so the cutoff is one of them
-        avg(case when near_duplicate_excess.identical_share_above_chance
-                >= near_duplicate_cutoff.cutoff_above_chance then 1e0 else 0e0 end)
-            as near_duplicate_share,
-        {{ quality_median('near_duplicate_excess.max_identical_share') }} as median_max_identical_share,
-        -- exact duplicates (identical on every common question, straight lines aside) and straight
-        -- lines under the permutation null of the province's own answer distributions
-        avg(case when near_duplicate_excess.null_max_identical_share >= 1
-                and not near_duplicate_excess.is_null_straight_line then 1e0 else 0e0 end)
-            as null_exact_match_share,
-        avg(case when near_duplicate_excess.is_null_straight_line then 1e0 else 0e0 end)
-            as null_straight_lining_share,
-        {{ quality_median('near_duplicate_excess.null_answer_variance') }} as null_answer_variance
-
-    from near_duplicate_excess
-    inner join near_duplicate_cutoff
-        on near_duplicate_cutoff.survey_id = near_duplicate_excess.survey_id
-    group by 1, 2
-
-),
-
-interviewer_loads as (
+wide_tests as (
 
     select
         survey_id,
         province_key,
-        interviewer_id,
-        count(*) as interviews
+        max(survey_tests) as survey_tests,
+        {%- for check, short in checks %}
+        max(case when check_name = '{{ check }}' then observed_value end) as {{ short }}_observed,
+        max(case when check_name = '{{ check }}' then reference_value end) as {{ short }}_reference,
+        max(case when check_name = '{{ check }}' then expected_count end) as {{ short }}_expected_count,
+        max(case when check_name = '{{ check }}' then null_standard_error end) as {{ short }}_null_se,
+        max(case when check_name = '{{ check }}' then calibrated_deviate end) as {{ short }}_z,
+        max(case when check_name = '{{ check }}' then p_adjusted end) as {{ short }}_p_adjusted
+        {{- ',' if not loop.last }}
+        {%- endfor %}
 
-    from respondents
-    where interviewer_id is not null
-    group by 1, 2, 3
-
-),
-
-top_interviewers as (
-
-    select
-        survey_id,
-        province_key,
-        cast(sum(interviews) as bigint) as interviewed_respondents,
-        max(interviews) as top_interviewer_interviews,
-        -- ties broken by the id, so reruns name the same interviewer
-        min(interviewer_id) filter (where is_top) as top_interviewer_id
-
-    from (
-        select
-            *,
-            interviews = max(interviews) over (partition by survey_id, province_key) as is_top
-        from interviewer_loads
-    ) as loads
+    from judged_tests
     group by 1, 2
 
 ),
 
-province_metrics as (
+unit_indices as (
 
-    select
-        flags.survey_family,
-        flags.index_code,
-        flags.survey_id,
-        flags.survey_year,
-        flags.province_key,
-        min(flags.code_system) as code_system,
-        count(*) as respondents,
-        100 * sum(flags.sampling_weight * flags.satisfied_share) / nullif(sum(flags.sampling_weight), 0)
-            as satisfied_index_pct,
-        -- Kish design effect of unequal weights: n Σw² / (Σw)²
-        count(*) * sum(flags.sampling_weight * flags.sampling_weight)
-            / nullif(sum(flags.sampling_weight) * sum(flags.sampling_weight), 0) as design_effect,
-        stddev_samp(flags.satisfied_share) as satisfied_share_sd,
-        avg(case when flags.is_straight_line then 1e0 else 0e0 end) as straight_lining_share,
-        cast(sum(flags.has_duplicate_vector) as bigint) as duplicate_vector_respondents,
-        avg(flags.has_duplicate_vector * 1e0) as duplicate_vector_share,
-        avg(flags.is_short_interview * 1e0) as short_interview_share,
-        {{ quality_median('flags.answer_variance') }} as median_answer_variance
-
-    from respondent_flags as flags
-    group by 1, 2, 3, 4, 5
-
-),
-
-with_parts as (
-
-    select
-        metrics.*,
-        -- 95% margin of error of the satisfied index, in percentage points
-        100 * 1.96e0 * sqrt(metrics.design_effect) * metrics.satisfied_share_sd
-            / sqrt(metrics.respondents) as margin_of_error_pct,
-        near.near_duplicate_share,
-        near.near_duplicate_threshold,
-        near.median_max_identical_share,
-        -- straight lines are their own check: both sides leave them out
-        metrics.duplicate_vector_share - near.null_exact_match_share
-            as duplicate_vector_excess_share,
-        metrics.straight_lining_share - near.null_straight_lining_share
-            as straight_lining_excess_share,
-        near.null_straight_lining_share,
-        -- within-respondent variance against the province's pooled spread (permutation null):
-        -- honest respondents vary less than the province, by-rote ones far less
-        metrics.median_answer_variance / nullif(near.null_answer_variance, 0)
-            as answer_variance_to_null,
-        interviewers.interviewed_respondents,
-        interviewers.top_interviewer_id,
-        interviewers.top_interviewer_interviews * 1e0
-            / nullif(interviewers.interviewed_respondents, 0) as top_interviewer_share,
-        correlations.mean_item_correlation
-
-    from province_metrics as metrics
-    left join near_duplicate_provinces as near
-        on near.survey_id = metrics.survey_id
-        and near.province_key = metrics.province_key
-    left join top_interviewers as interviewers
-        on interviewers.survey_id = metrics.survey_id
-        and interviewers.province_key = metrics.province_key
-    left join item_correlations as correlations
-        on correlations.survey_id = metrics.survey_id
-        and correlations.province_key = metrics.province_key
-
-),
-
-national_medians as (
-
-    select
-        survey_id,
-        {{ quality_median('straight_lining_share') }} as straight_lining_national_share,
-        {{ quality_median('straight_lining_excess_share') }} as straight_lining_national_excess,
-        {{ quality_median('duplicate_vector_share') }} as duplicate_vector_national_share,
-        {{ quality_median('duplicate_vector_excess_share') }} as duplicate_vector_national_excess,
-        {{ quality_median('near_duplicate_share') }} as near_duplicate_national_share,
-        {{ quality_median('top_interviewer_share') }} as top_interviewer_national_share,
-        {{ quality_median('short_interview_share') }} as short_interview_national_share,
-        {{ quality_median('answer_variance_to_null') }} as national_answer_variance,
-        {{ quality_median('mean_item_correlation') }} as national_item_correlation
-
-    from with_parts
-    group by 1
-
-),
-
-national_spreads as (
-
-    select
-        parts.survey_id,
-        {{ quality_median('abs(parts.straight_lining_excess_share - medians.straight_lining_national_excess)') }}
-            as straight_lining_mad,
-        {{ quality_median('abs(parts.duplicate_vector_excess_share - medians.duplicate_vector_national_excess)') }}
-            as duplicate_vector_mad,
-        {{ quality_median('abs(parts.near_duplicate_share - medians.near_duplicate_national_share)') }}
-            as near_duplicate_mad,
-        {{ quality_median('abs(parts.top_interviewer_share - medians.top_interviewer_national_share)') }}
-            as top_interviewer_mad,
-        {{ quality_median('abs(parts.short_interview_share - medians.short_interview_national_share)') }}
-            as short_interview_mad
-
-    from with_parts as parts
-    inner join national_medians as medians
-        on medians.survey_id = parts.survey_id
-    group by 1
-
-),
-
-previous_year as (
-
-    -- last year's index per province, carried into this year's code system: old provinces
-    -- join their 2025 successor with their respondents' weights pooled (rates recomputed)
-    select
-        metrics.survey_family,
-        metrics.survey_year + 1 as survey_year,
-        metrics.code_system as previous_code_system,
-        case when metrics.code_system = 'gso63'
-            then 'gso34:' || successors.successor_code_2025 end as successor_province_key,
-        metrics.province_key,
-        metrics.satisfied_index_pct,
-        metrics.respondents
-
-    from province_metrics as metrics
-    left join successors
-        on metrics.code_system = 'gso63'
-        and 'gso63:' || successors.province_code = metrics.province_key
-
-),
-
-previous_merged as (
-
-    select
-        survey_family,
-        survey_year,
-        successor_province_key as province_key,
-        sum(satisfied_index_pct * respondents) / nullif(sum(respondents), 0)
-            as satisfied_index_pct
-
-    from previous_year
-    where successor_province_key is not null
-    group by 1, 2, 3
+    select * from {{ ref('int_survey__unit_index') }}
+    where respondent_type = 'all'
 
 ),
 
 with_change as (
 
+    -- last year's index of the same province, or of its predecessors pooled under it across
+    -- the 2025 merger (the survey engine's `successor` basis)
     select
-        parts.*,
-        coalesce(same_units.satisfied_index_pct, merged.satisfied_index_pct)
-            as previous_satisfied_index_pct
+        counts.*,
+        coalesce(same_unit.index_pct, predecessors.index_pct) as previous_index_pct,
+        counts.index_pct - coalesce(same_unit.index_pct, predecessors.index_pct)
+            as year_on_year_change_pct
 
-    from with_parts as parts
-    left join previous_year as same_units
-        on same_units.survey_family = parts.survey_family
-        and same_units.survey_year = parts.survey_year
-        and same_units.province_key = parts.province_key
-    left join previous_merged as merged
-        on parts.code_system = 'gso34'
-        and merged.survey_family = parts.survey_family
-        and merged.survey_year = parts.survey_year
-        and merged.province_key = parts.province_key
-
-),
-
-with_change_delta as (
-
-    select
-        *,
-        satisfied_index_pct - previous_satisfied_index_pct as year_on_year_change_pct
-
-    from with_change
+    from counts
+    left join unit_indices as same_unit
+        on same_unit.unit_basis = 'own'
+        and same_unit.survey_code = counts.survey_family
+        and same_unit.survey_year = counts.survey_year - 1
+        and same_unit.unit_key = counts.province_key
+    left join unit_indices as predecessors
+        on predecessors.unit_basis = 'successor'
+        and predecessors.survey_code = counts.survey_family
+        and predecessors.survey_year = counts.survey_year - 1
+        and predecessors.unit_key = counts.province_key
 
 ),
 
@@ -366,7 +215,7 @@ change_medians as (
         survey_id,
         {{ quality_median('year_on_year_change_pct') }} as year_on_year_national_change_pct
 
-    from with_change_delta
+    from with_change
     group by 1
 
 ),
@@ -374,13 +223,13 @@ change_medians as (
 change_spreads as (
 
     select
-        deltas.survey_id,
-        {{ quality_median('abs(deltas.year_on_year_change_pct - medians.year_on_year_national_change_pct)') }}
+        changes.survey_id,
+        {{ quality_median('abs(changes.year_on_year_change_pct - medians.year_on_year_national_change_pct)') }}
             as year_on_year_mad
 
-    from with_change_delta as deltas
+    from with_change as changes
     inner join change_medians as medians
-        on medians.survey_id = deltas.survey_id
+        on medians.survey_id = changes.survey_id
     group by 1
 
 )
@@ -396,53 +245,59 @@ select
     'year' as period_type,
     make_date(parts.survey_year, 1, 1) as period_start,
     parts.respondents,
-    parts.satisfied_index_pct,
+    parts.index_pct,
     parts.design_effect,
     parts.margin_of_error_pct,
-    parts.straight_lining_share,
-    medians.straight_lining_national_share,
-    parts.null_straight_lining_share,
-    parts.straight_lining_excess_share,
-    -- judged above the province's own chance level: a homogeneous province straight-lines often
-    {{ robust_share_z('parts.straight_lining_excess_share', 'medians.straight_lining_national_excess',
-                      'spreads.straight_lining_mad', 'parts.respondents') }} as straight_lining_z,
+    wide.survey_tests,
+    parts.straight_line_respondents,
+    wide.straight_lining_observed as straight_lining_share,
+    wide.straight_lining_reference as straight_lining_expected_share,
+    wide.straight_lining_z,
+    wide.straight_lining_p_adjusted,
     parts.duplicate_vector_respondents,
-    parts.duplicate_vector_share,
-    medians.duplicate_vector_national_share,
-    parts.duplicate_vector_excess_share,
-    {{ robust_share_z('parts.duplicate_vector_excess_share', 'medians.duplicate_vector_national_excess',
-                      'spreads.duplicate_vector_mad', 'parts.respondents') }} as duplicate_vector_z,
-    parts.near_duplicate_threshold,
+    parts.duplicate_vector_pairs,
+    parts.duplicate_vector_copies,
+    wide.duplicate_vector_expected_count as duplicate_vector_expected_pairs,
+    wide.duplicate_vector_reference as duplicate_vector_expected_respondents,
+    wide.duplicate_vector_z,
+    wide.duplicate_vector_p_adjusted,
+    null_model.near_duplicate_threshold,
     parts.median_max_identical_share,
-    parts.near_duplicate_share,
-    medians.near_duplicate_national_share,
-    -- near-duplicates come in pairs or more (a match flags both respondents), so the share's
-    -- sampling error is floored as for a 5% share, not 1%
-    {{ robust_share_z('parts.near_duplicate_share', 'medians.near_duplicate_national_share',
-                      'spreads.near_duplicate_mad', 'parts.respondents', '0.05e0') }}
-        as near_duplicate_z,
+    parts.near_duplicate_respondents,
+    wide.near_duplicate_observed as near_duplicate_share,
+    wide.near_duplicate_reference as near_duplicate_expected_share,
+    parts.near_duplicate_pairs,
+    wide.near_duplicate_expected_count as near_duplicate_expected_pairs,
+    wide.near_duplicate_z,
+    wide.near_duplicate_p_adjusted,
+    parts.timed_interviews,
+    parts.short_interviews,
+    wide.short_interview_observed as short_interview_share,
+    wide.short_interview_reference as short_interview_base_rate,
+    wide.short_interview_z,
+    wide.short_interview_p_adjusted,
     parts.interviewed_respondents,
     parts.top_interviewer_id,
-    parts.top_interviewer_share,
-    medians.top_interviewer_national_share,
-    {{ robust_share_z('parts.top_interviewer_share', 'medians.top_interviewer_national_share',
-                      'spreads.top_interviewer_mad', 'parts.interviewed_respondents') }}
-        as top_interviewer_z,
-    parts.short_interview_share,
-    medians.short_interview_national_share,
-    {{ robust_share_z('parts.short_interview_share', 'medians.short_interview_national_share',
-                      'spreads.short_interview_mad', 'parts.respondents') }} as short_interview_z,
-    parts.answer_variance_to_null,
-    medians.national_answer_variance,
-    parts.answer_variance_to_null / nullif(medians.national_answer_variance, 0)
-        as answer_variance_ratio,
-    parts.mean_item_correlation,
-    medians.national_item_correlation,
-    -- only meaningful where the country's answers are correlated at all
-    case when medians.national_item_correlation >= 0.1e0
-        then parts.mean_item_correlation / medians.national_item_correlation end
-        as item_correlation_ratio,
-    parts.previous_satisfied_index_pct,
+    wide.top_interviewer_observed as top_interviewer_share,
+    wide.top_interviewer_reference as top_interviewer_national_share,
+    wide.top_interviewer_z,
+    wide.top_interviewer_p_adjusted,
+    effects.interviewers,
+    effects.distant_interviewer_id,
+    wide.interviewer_variance_observed as distant_interviewer_difference,
+    wide.interviewer_variance_reference as between_province_sd,
+    effects.interviewer_sd,
+    wide.interviewer_variance_z,
+    wide.interviewer_variance_p_adjusted,
+    structure.mean_item_correlation,
+    structure.latent_item_correlation,
+    null_model.national_latent_item_correlation,
+    wide.answer_variance_null_se as latent_item_correlation_null_se,
+    wide.answer_variance_z,
+    wide.answer_variance_p_adjusted,
+    wide.lost_structure_z,
+    wide.lost_structure_p_adjusted,
+    parts.previous_index_pct,
     parts.year_on_year_change_pct,
     change_medians.year_on_year_national_change_pct,
     -- spread floored at the sampling error of a change (two margins of error ÷ 1.96)
@@ -450,11 +305,19 @@ select
                 'change_spreads.year_on_year_mad', 'sqrt(2e0) * parts.margin_of_error_pct / 1.96e0') }}
         as year_on_year_z
 
-from with_change_delta as parts
-inner join national_medians as medians
-    on medians.survey_id = parts.survey_id
-inner join national_spreads as spreads
-    on spreads.survey_id = parts.survey_id
+from with_change as parts
+left join wide_tests as wide
+    on wide.survey_id = parts.survey_id
+    and wide.province_key = parts.province_key
+left join null_model
+    on null_model.survey_id = parts.survey_id
+    and null_model.province_key = parts.province_key
+left join interviewer_effects as effects
+    on effects.survey_id = parts.survey_id
+    and effects.province_key = parts.province_key
+left join structure
+    on structure.survey_id = parts.survey_id
+    and structure.province_key = parts.province_key
 left join change_medians
     on change_medians.survey_id = parts.survey_id
 left join change_spreads

@@ -49,12 +49,18 @@ create table if not exists raw.load_manifest (
     loaded_at timestamp not null,
     seconds double,
     encoding varchar,
-    rows_repaired bigint
+    rows_repaired bigint,
+    inbox_file varchar,
+    inbox_size bigint,
+    inbox_mtime_ns bigint
 )
 """
 
-# columns added since the first warehouses were built: (name, type)
-LOAD_MANIFEST_ADDED = (("encoding", "varchar"), ("rows_repaired", "bigint"))
+# columns added since the first warehouses were built: (name, type); the inbox file an input
+# came from, with its size and modification time when it was loaded (unchanged: not re-read)
+LOAD_MANIFEST_ADDED = (("encoding", "varchar"), ("rows_repaired", "bigint"),
+                       ("inbox_file", "varchar"), ("inbox_size", "bigint"),
+                       ("inbox_mtime_ns", "bigint"))
 
 ANSWERS_DDL = """
 create table if not exists raw.{table} (

@@ -32,9 +32,14 @@ class SampleConfig:
     officials_per_province: int = 60
     procedures: int = 300
     defects: DefectRates = field(default_factory=DefectRates)
+    # dossiers submitted on the day after `end`: that day's rows (theirs, and the updates of
+    # the sample's open dossiers) go to `_increment/` as the next night's delivery
+    increment_dossiers: int = 0
 
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError("end must not be before start")
         if self.dossiers < 1:
             raise ValueError("dossiers must be positive")
+        if self.increment_dossiers < 0:
+            raise ValueError("increment_dossiers must not be negative")

@@ -24,12 +24,15 @@ from foundation.calendar import EPOCH
 from foundation.reference import GSO34, MERGER_DATE, provinces_gso34, provinces_gso63
 from sample_generator.catalogue import Agencies, Catalogue
 from sample_generator.context import SampleContext
-from sample_generator.dossiers import DAY, NAT, Dossiers
+from sample_generator.dossiers import DAY, NAT, PROVINCE_CODES, RATINGS, Dossiers, province_index
 from sample_generator.petitions import PetitionCounts
 from sample_generator.self_reported import on_time
 from sample_generator.truth import WrittenFile
 
 MISMATCH_AGENCIES = 3
+COUNT_NAMES = ("received", "onTime", "new", "electronic", "digitised", "reused", "processed",
+               "satisfied", "feeDossiers", "paidOnlineDossiers", "onlineProcedureDossiers",
+               "onlineDossiers")
 PUBLICITY = (("PUBLISH_ON_TIME", "Công bố TTHC đúng hạn", 6.0),
              ("PUBLIC_UPDATE_ON_TIME", "Cập nhật, công khai TTHC đúng hạn", 4.0),
              ("PUBLIC_CONTENT_FULL", "Công khai đầy đủ nội dung TTHC", 2.0),
@@ -93,8 +96,8 @@ def _waits_until(d: Dossiers, moment: int) -> tuple[np.ndarray, np.ndarray]:
     return waits, made.sum(axis=1)
 
 
-def _counts(d: Dossiers, cat: Catalogue, start: int, end: int, cutoff: int
-            ) -> dict[str, np.ndarray]:
+def _counts(d: Dossiers, fee_bearing: np.ndarray, online_procedure: np.ndarray, start: int,
+            end: int, cutoff: int) -> dict[str, np.ndarray]:
     """Per dossier, 0/1 for every count the portal takes in the month [start, end); `cutoff`
     ends what the synchronised data knows (a result returned later is not known yet)."""
     received = d.received != NAT
@@ -108,9 +111,10 @@ def _counts(d: Dossiers, cat: Catalogue, start: int, end: int, cutoff: int
     within_due = open_end & (requests < 2) & (end <= d.due + waits)
     processed = ended & (d.outcome == 0)
     late = processed & ~on_time(d)
-    unhappy = processed & (late | (d.rating == "khong_hai_long") | d.complaint.astype(bool))
-    fee = cat.fee_bearing[d.procedure].astype(bool)
-    online_procedure = np.isin(cat.online_level[d.procedure], ("toan_trinh", "mot_phan"))
+    unhappy = processed & (late | (d.rating_index == RATINGS.index("khong_hai_long"))
+                           | d.complaint.astype(bool))
+    fee = fee_bearing[d.procedure]
+    online = online_procedure[d.procedure]
     result_known = (d.returned != NAT) & (d.returned <= cutoff)
     return {
         "received": new | carried, "onTime": (ended & on_time(d)) | within_due,
@@ -118,8 +122,49 @@ def _counts(d: Dossiers, cat: Catalogue, start: int, end: int, cutoff: int
         "digitised": new & d.digitised.astype(bool), "reused": new & d.reused.astype(bool),
         "processed": processed, "satisfied": processed & ~unhappy,
         "feeDossiers": new & fee, "paidOnlineDossiers": new & fee & (d.paid_online > 0),
-        "onlineProcedureDossiers": new & online_procedure, "onlineDossiers": new & (d.channel == 2),
+        "onlineProcedureDossiers": new & online, "onlineDossiers": new & (d.channel == 2),
     }
+
+
+class PortalTally:
+    """The portal's counts per month, territory (the gso34 province a dossier's unit maps to)
+    and agency, added up window by window."""
+
+    def __init__(self, ctx: SampleContext, cat: Catalogue, agencies: Agencies) -> None:
+        self.months = _month_bounds(ctx)
+        self.cutoff = ((ctx.config.end - EPOCH).days + 1) * DAY - 1  # as the dossier exports
+        self.fee_bearing = cat.fee_bearing.astype(bool)
+        self.online_procedure = np.isin(cat.online_level.astype(str), ("toan_trinh", "mot_phan"))
+        successor = {p.code: p.successor_code for p in provinces_gso63()}
+        self.successor = province_index([successor[c] for c in PROVINCE_CODES])
+        self.n_agencies = len(agencies.code)
+        self.by_territory: dict[str, dict[str, np.ndarray]] = {}
+        self.by_agency: dict[str, dict[str, np.ndarray]] = {}
+
+    def add(self, d: Dossiers) -> None:
+        if not self.months:
+            return
+        first, last = self.months[0][1], self.months[-1][2]
+        closed = np.where(d.ended != NAT, np.maximum(d.ended, d.received), NAT)
+        counted = (d.received != NAT) & (d.received < last) & ((closed == NAT) | (closed >= first))
+        if not counted.any():
+            return
+        d = d.take(np.flatnonzero(counted))
+        # a dossier counts in its agency and in its territory's new province
+        territory = np.where(d.gso34, d.province, self.successor[d.province])
+        for month, start, end in self.months:
+            counts = _counts(d, self.fee_bearing, self.online_procedure, start, end, self.cutoff)
+            label = str(month)
+            for name, values in counts.items():
+                weights = values.astype(np.int64)
+                by_t = self.by_territory.setdefault(label, {}).setdefault(
+                    name, np.zeros(len(PROVINCE_CODES), np.int64))
+                by_t += np.bincount(territory, weights=weights,
+                                    minlength=len(PROVINCE_CODES)).astype(np.int64)
+                by_a = self.by_agency.setdefault(label, {}).setdefault(
+                    name, np.zeros(self.n_agencies, np.int64))
+                by_a += np.bincount(d.agency_index, weights=weights,
+                                    minlength=self.n_agencies).astype(np.int64)
 
 
 def _round(value: float) -> float:
@@ -214,29 +259,28 @@ def _write_json(ctx: SampleContext, relative: str, document: dict[str, Any], row
                                    rows=rows, note="Đánh giá chất lượng phục vụ (Cổng DVCQG)"))
 
 
-def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
+def write_portal_export(ctx: SampleContext, tally: PortalTally, cat: Catalogue,
                         agencies: Agencies, petitions: PetitionCounts) -> None:
     rng = ctx.rng("portal-export")
     new_agencies = np.flatnonzero(agencies.code_system == GSO34)
-    if not len(new_agencies) or not _month_bounds(ctx):
+    if not len(new_agencies) or not tally.months:
         return
     liars = set(rng.choice(agencies.code[new_agencies],
                            min(MISMATCH_AGENCIES, len(new_agencies)), replace=False).tolist())
     names34 = {p.code: p.name for p in provinces_gso34()}
     successor = {p.code: p.successor_code for p in provinces_gso63()}
-    # a dossier counts in its agency and in its territory's new province (old ones mapped forward)
-    territory = np.array([c if s == GSO34 else successor[c]
-                          for c, s in zip(d.province_code, d.code_system, strict=True)])
     level_bit = {"tinh": 1, "huyen": 2, "xa": 4}
     fee_at_level = {lvl: int(((cat.levels & bit) > 0)[cat.fee_bearing.astype(bool)].sum())
                     for lvl, bit in level_bit.items()}
     mismatched: dict[str, list[str]] = {}
-    cutoff = ((ctx.config.end - EPOCH).days + 1) * DAY - 1  # as the dossier exports
-    for month, start, end in _month_bounds(ctx):
-        per_dossier = _counts(d, cat, start, end, cutoff)
-        period = {"year": int(str(month)[:4]), "month": int(str(month)[5:7])}
-        provinces: dict[str, tuple[_Unit, list[_Unit]]] = {}
+    empty = {name: np.zeros(len(PROVINCE_CODES), np.int64) for name in COUNT_NAMES}
+    empty_agencies = {name: np.zeros(len(agencies.code), np.int64) for name in COUNT_NAMES}
+    for month, _, _ in tally.months:
         month_text = str(month)
+        by_territory = tally.by_territory.get(month_text, empty)
+        by_agency = tally.by_agency.get(month_text, empty_agencies)
+        period = {"year": int(month_text[:4]), "month": int(month_text[5:7])}
+        provinces: dict[str, tuple[_Unit, list[_Unit]]] = {}
         province_petitions: dict[str, list[int]] = {}
         # a province's petitions: every agency of its territory, old ones mapped forward
         for i in range(len(agencies.code)):
@@ -245,16 +289,15 @@ def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
             code = code if agencies.code_system[i] == GSO34 else successor[code]
             total = province_petitions.setdefault(code, [0, 0, 0, 0])
             province_petitions[code] = [a + b for a, b in zip(total, got, strict=True)]
-        for code in sorted(set(territory[per_dossier["received"]])):
-            mine = territory == code
-            counts = {k: int(v[mine].sum()) for k, v in per_dossier.items()}
+        for t in np.flatnonzero(by_territory["received"] > 0):
+            code = str(PROVINCE_CODES[t])
+            counts = {k: int(v[t]) for k, v in by_territory.items()}
             fee = max(fee_at_level.values())
             got = tuple(province_petitions.get(code, [0, 0, 0, 0]))
             provinces[code] = (_Unit(code, names34[code], "province", counts, rng, fee, got), [])
         for i in new_agencies:
             agency, province = str(agencies.code[i]), str(agencies.province_code[i])
-            mine = d.agency == agency
-            counts = {k: int(v[mine].sum()) for k, v in per_dossier.items()}
+            counts = {k: int(v[i]) for k, v in by_agency.items()}
             if province not in provinces or counts["received"] == 0:
                 continue
             if agency in liars:
@@ -265,13 +308,13 @@ def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
                 province_counts = provinces[province][0].c
                 province_counts["received"] += extra
                 province_counts["onTime"] = max(0, province_counts["onTime"] - extra // 2)
-                mismatched.setdefault(agency, []).append(str(month))
-                mismatched.setdefault(province, []).append(str(month))
+                mismatched.setdefault(agency, []).append(month_text)
+                mismatched.setdefault(province, []).append(month_text)
             unit = _Unit(agency, f"Đơn vị {agency}", "agency", counts, rng,
                          fee_at_level[str(agencies.level[i])],
                          petitions.get((agency, month_text), (0, 0, 0, 0)))
             provinces[province][1].append(unit)
-        _write_month(ctx, str(month), period, provinces)
+        _write_month(ctx, month_text, period, provinces)
     for unit, months in sorted(mismatched.items()):
         ctx.truth.add_defect("portal_count_mismatch", "anomaly", None, [], unit_code=unit,
                              unit_type="agency" if unit in liars else "province",

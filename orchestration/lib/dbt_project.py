@@ -69,3 +69,16 @@ class ChisoDbtTranslator(DagsterDbtTranslator):
         fqn = dbt_resource_props.get("fqn", [])
         folder = fqn[2] if len(fqn) >= 4 else None
         return DOMAIN_OF_FOLDER.get(folder or "", "reference")
+
+
+def in_dependency_order(assets_def: dg.AssetsDefinition,
+                        keys: set[dg.AssetKey]) -> list[dg.AssetKey]:
+    """The keys, each after those it depends on: the order Dagster wants outputs in when a
+    step yields them without running dbt (nothing to rebuild)."""
+    deps = {key: {d for d in assets_def.asset_deps.get(key, set()) if d in keys} for key in keys}
+    ordered: list[dg.AssetKey] = []
+    while deps:
+        ready = sorted((k for k, d in deps.items() if not d), key=lambda k: k.to_user_string())
+        ordered += ready
+        deps = {k: d - set(ready) for k, d in deps.items() if k not in ready}
+    return ordered

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from foundation.settings import DBT_PROJECT_DIR
+
 WATERMARKS = "ops.build_watermarks"
 # the reference data every monthly figure is judged against (built by the unpartitioned models)
 REFERENCE_RELATIONS = (
@@ -75,6 +77,19 @@ def model_checksums(manifest: Path) -> str:
     return hashlib.sha256("\n".join(checksums).encode()).hexdigest()
 
 
+def project_checksums(manifest: Path) -> str:
+    """Models and seeds (their checksums), the project's macros, and `dbt_project.yml` (its
+    variables, folder configs): what the models compile to besides the data."""
+    document = json.loads(manifest.read_text(encoding="utf-8"))
+    macros = sorted(f"{m['unique_id']}={hashlib.sha256(m['macro_sql'].encode()).hexdigest()}"
+                    for m in document.get("macros", {}).values()
+                    if m.get("package_name") == "chiso")
+    digest = hashlib.sha256(model_checksums(manifest).encode())
+    digest.update("\n".join(macros).encode())
+    digest.update((DBT_PROJECT_DIR / "dbt_project.yml").read_bytes())
+    return digest.hexdigest()
+
+
 def _exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
     schema, name = relation.split(".")
     return con.execute("select count(*) from information_schema.tables "
@@ -82,18 +97,66 @@ def _exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
                        ).fetchone()[0] > 0
 
 
-def current_watermark(con: duckdb.DuckDBPyConnection, manifest: Path) -> Watermark:
-    digest = hashlib.sha256(model_checksums(manifest).encode())
-    for relation in REFERENCE_RELATIONS:
+def _relations_digest(con: duckdb.DuckDBPyConnection, relations: tuple[str, ...],
+                      digest: hashlib._Hash) -> str:
+    for relation in relations:
         if _exists(con, relation):
             row = con.execute(f"select count(*), md5(coalesce(string_agg(cast(t as varchar), "
                               f"'|' order by cast(t as varchar)), '')) from {relation} t"
                               ).fetchone()
             digest.update(f"{relation}:{row[0]}:{row[1]}".encode())
+    return digest.hexdigest()
+
+
+def current_watermark(con: duckdb.DuckDBPyConnection, manifest: Path) -> Watermark:
+    fingerprint = _relations_digest(con, REFERENCE_RELATIONS,
+                                    hashlib.sha256(model_checksums(manifest).encode()))
     loaded = [con.execute(f"select max(_loaded_at) from raw.{t}").fetchone()[0]
               for t in ("dossier_records", "dossier_events") if _exists(con, f"raw.{t}")]
     loaded = [v for v in loaded if v is not None]
-    return Watermark(max(loaded) if loaded else None, digest.hexdigest())
+    return Watermark(max(loaded) if loaded else None, fingerprint)
+
+
+# --- the unpartitioned build (staging, intermediate, the marts rebuilt whole) ------------------
+
+# the inputs of the reference data the dossier lifecycle is judged against, besides seeds and
+# code: the calendar rebuilt each run from the `holidays` library, the procedure catalogue
+# (legal times) and the agencies
+LIFECYCLE_REFERENCE_SOURCES = ("raw.calendar_days", "raw.procedure_catalogue", "raw.agencies")
+
+
+@dataclass(frozen=True)
+class UnpartitionedBuild:
+    """What the unpartitioned dbt build must do: nothing (no input changed since it last ran
+    whole), an incremental build (new rows only), or a full refresh (the code, the seeds or the
+    reference data changed, which moves old dossiers' due dates and judgements too)."""
+
+    skip: bool
+    full_refresh: bool
+    mark: Watermark
+    reason: str
+
+
+def inputs_watermark(con: duckdb.DuckDBPyConnection, manifest: Path) -> Watermark:
+    """The newest file load (any family), and the fingerprint of code, seeds and reference."""
+    fingerprint = _relations_digest(con, LIFECYCLE_REFERENCE_SOURCES,
+                                    hashlib.sha256(project_checksums(manifest).encode()))
+    loaded = (con.execute("select max(loaded_at) from raw.load_manifest").fetchone()[0]
+              if _exists(con, "raw.load_manifest") else None)
+    return Watermark(loaded, fingerprint)
+
+
+def plan_unpartitioned_build(con: duckdb.DuckDBPyConnection, manifest: Path,
+                             previous: Watermark | None) -> UnpartitionedBuild:
+    current = inputs_watermark(con, manifest)
+    if previous is None:
+        return UnpartitionedBuild(False, True, current, "first build")
+    if previous.fingerprint != current.fingerprint:
+        return UnpartitionedBuild(False, True, current,
+                                  "models, seeds or reference data changed: full refresh")
+    if current.loaded_through == previous.loaded_through:
+        return UnpartitionedBuild(True, False, current, "no file loaded since the last build")
+    return UnpartitionedBuild(False, False, current, "new rows: incremental build")
 
 
 def previous_watermark(con: duckdb.DuckDBPyConnection, name: str) -> Watermark | None:

@@ -16,7 +16,13 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.lib import dirty_months
-from orchestration.lib.dbt_project import DBT_PROJECT, MANIFEST, MONTHLY_TAG, ChisoDbtTranslator
+from orchestration.lib.dbt_project import (
+    DBT_PROJECT,
+    MANIFEST,
+    MONTHLY_TAG,
+    ChisoDbtTranslator,
+    in_dependency_order,
+)
 from orchestration.lib.partitions import FIRST_MONTH, MONTHLY_PARTITIONS, TOUCHED_TAG
 from orchestration.lib.resources import WarehouseResource
 
@@ -30,17 +36,6 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     context.log.info(f"building months in [{dbt_vars['partition_start']}, "
                      f"{dbt_vars['partition_end']})")
     yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
-
-
-def _in_dependency_order(assets_def: dg.AssetsDefinition,
-                         keys: set[dg.AssetKey]) -> list[dg.AssetKey]:
-    deps = {key: {d for d in assets_def.asset_deps.get(key, set()) if d in keys} for key in keys}
-    ordered: list[dg.AssetKey] = []
-    while deps:
-        ready = sorted((k for k, d in deps.items() if not d), key=lambda k: k.to_user_string())
-        ordered += ready
-        deps = {k: d - set(ready) for k, d in deps.items() if k not in ready}
-    return ordered
 
 
 @dbt_assets(
@@ -70,7 +65,7 @@ def dbt_monthly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     if months is None or months.start >= months.end:
         context.log.info("no new dossier data and no reference change: no month to rebuild")
         # the marts are current; Dagster wants the outputs in dependency order
-        for key in _in_dependency_order(context.assets_def, context.selected_asset_keys):
+        for key in in_dependency_order(context.assets_def, context.selected_asset_keys):
             yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
                             metadata={"chiso/rebuilt_months": "none"})
     else:

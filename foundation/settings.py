@@ -38,6 +38,12 @@ def publications_kept() -> int:
     return int(os.environ.get("CHISO_PUBLICATIONS_KEPT", "12"))
 
 
+def dbt_target_dir(step: str) -> Path:
+    """Where a pipeline step's dbt invocations keep their artefacts (run results, and the
+    parsed project that lets the next invocation skip parsing it all again)."""
+    return chiso_home() / "dbt_target" / step
+
+
 def rejected_dir() -> Path:
     """Where files that could not be read at all are set aside, each with its reason."""
     return Path(os.environ.get("CHISO_REJECTED", chiso_home() / "rejected")).resolve()

@@ -110,33 +110,44 @@ class _Loaded:
     status: str
     sha256: str
     loaded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class _Read:
+    """An inbox file read whole: its size and modification time then, and its inputs."""
+
     size: int
     mtime_ns: int
+    inputs: list[_Loaded]
 
 
-def _loaded_inbox_files(con: duckdb.DuckDBPyConnection) -> dict[str, list[_Loaded]]:
-    rows = con.execute(
-        "select inbox_file, source_file, family, status, file_sha256, loaded_at, inbox_size, "
-        "inbox_mtime_ns from raw.load_manifest where inbox_file is not null").fetchall()
-    found: dict[str, list[_Loaded]] = {}
-    for inbox_file, *rest in rows:
-        found.setdefault(inbox_file, []).append(_Loaded(*rest))
+def _loaded_inbox_files(con: duckdb.DuckDBPyConnection) -> dict[str, _Read]:
+    rows = con.execute("""
+        select f.inbox_file, f.size, f.mtime_ns, m.source_file, m.family, m.status,
+            m.file_sha256, m.loaded_at
+        from raw.inbox_files as f, unnest(f.inputs) as i(sha)
+        left join raw.load_manifest as m on m.file_sha256 = i.sha
+        order by f.inbox_file, m.source_file""").fetchall()
+    found: dict[str, _Read] = {}
+    for inbox_file, size, mtime_ns, *entry in rows:
+        read = found.setdefault(inbox_file, _Read(size, mtime_ns, []))
+        read.inputs.append(_Loaded(*entry))
     return found
 
 
-def _unchanged(path: Path, inbox: Path, loaded: list[_Loaded] | None,
+def _unchanged(path: Path, inbox: Path, read: _Read | None,
                families: set[str] | None) -> list[FileLoadResult] | None:
-    """Skipped results for an inbox file loaded before whole and untouched since (same size
-    and modification time: not read again), or None."""
-    if not loaded or any(entry.status != LOADED for entry in loaded):
+    """Skipped results for an inbox file read whole before and untouched since (same size and
+    modification time: not read again), or None."""
+    if read is None or any(entry.status != LOADED for entry in read.inputs):
         return None
     started = time.perf_counter()
     stat = path.stat()
-    if any((entry.size, entry.mtime_ns) != (stat.st_size, stat.st_mtime_ns) for entry in loaded):
+    if (read.size, read.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
         return None
     source = _relative(path, inbox)
     results = []
-    for entry in sorted(loaded, key=lambda e: e.source_file):
+    for entry in read.inputs:
         if families is not None and entry.family not in families:
             reason = f"family {entry.family} is not part of this run"
         else:
@@ -149,14 +160,19 @@ def _unchanged(path: Path, inbox: Path, loaded: list[_Loaded] | None,
 
 def _record_inbox_file(con: duckdb.DuckDBPyConnection, path: Path, inbox: Path,
                        results: list[FileLoadResult]) -> None:
-    """Which inbox file (size, modification time) the inputs just written came from."""
-    written = [r.file_sha256 for r in results if r.status != SKIPPED and r.file_sha256]
-    if not written:
+    """An inbox file whose every input is in raw now (loaded, or loaded before) is not read
+    again while its size and time stay; one with a rejected or skipped-for-now input is."""
+    source = _relative(path, inbox)
+    con.execute("delete from raw.inbox_files where inbox_file = ?", [source])
+    whole = all(r.file_sha256 and (r.status == LOADED or (
+        r.status == SKIPPED and r.reason and r.reason.startswith("already loaded")))
+        for r in results)
+    if not results or not whole:
         return
     stat = path.stat()
-    con.execute("update raw.load_manifest set inbox_file = ?, inbox_size = ?, inbox_mtime_ns = ? "
-                "where file_sha256 in (select unnest(?))",
-                [_relative(path, inbox), stat.st_size, stat.st_mtime_ns, written])
+    con.execute("insert into raw.inbox_files values (?, ?, ?, ?, ?)",
+                [source, stat.st_size, stat.st_mtime_ns, [r.file_sha256 for r in results],
+                 _now()])
 
 
 @contextmanager

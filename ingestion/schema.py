@@ -49,18 +49,24 @@ create table if not exists raw.load_manifest (
     loaded_at timestamp not null,
     seconds double,
     encoding varchar,
-    rows_repaired bigint,
-    inbox_file varchar,
-    inbox_size bigint,
-    inbox_mtime_ns bigint
+    rows_repaired bigint
 )
 """
 
-# columns added since the first warehouses were built: (name, type); the inbox file an input
-# came from, with its size and modification time when it was loaded (unchanged: not re-read)
-LOAD_MANIFEST_ADDED = (("encoding", "varchar"), ("rows_repaired", "bigint"),
-                       ("inbox_file", "varchar"), ("inbox_size", "bigint"),
-                       ("inbox_mtime_ns", "bigint"))
+# columns added since the first warehouses were built: (name, type)
+LOAD_MANIFEST_ADDED = (("encoding", "varchar"), ("rows_repaired", "bigint"))
+
+# every inbox file read whole, with its size and modification time then and the inputs it held
+# (their file_sha256): unchanged since, it is skipped without being read again
+INBOX_FILES_DDL = """
+create table if not exists raw.inbox_files (
+    inbox_file varchar primary key,
+    size bigint not null,
+    mtime_ns bigint not null,
+    inputs varchar[] not null,
+    read_at timestamp not null
+)
+"""
 
 ANSWERS_DDL = """
 create table if not exists raw.{table} (
@@ -87,6 +93,7 @@ def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw")
     con.execute(QUARANTINE_DDL)
     con.execute(LOAD_MANIFEST_DDL)
+    con.execute(INBOX_FILES_DDL)
     for name, sql_type in LOAD_MANIFEST_ADDED:  # a warehouse built before these columns
         con.execute(f"alter table raw.load_manifest add column if not exists {name} {sql_type}")
     for contract in CONTRACTS:

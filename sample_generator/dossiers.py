@@ -1,7 +1,7 @@
 """Dossiers of the one-stop shops: their life, as the national portal's sync format shows it.
 
 Dossiers are drawn window by window (about a month of submissions, fewer days when a month
-holds more than `BATCH` dossiers), each window from its own random streams, so that memory
+holds more than `batch_dossiers`), each window from its own random streams, so that memory
 follows the window and not the sample. The plan fixes what spans windows first: how many
 dossiers each day receives, the provinces' and agencies' weights and punctuality, and the
 planted anomalies. Within a window everything is computed on whole arrays; strings are kept
@@ -33,8 +33,6 @@ NAT = np.iinfo(np.int64).min
 DAY = 86_400
 HOUR = 3_600
 MERGER_DAY = (MERGER_DATE - EPOCH).days
-# dossiers drawn at once: the generator's memory follows this, not the sample's size
-BATCH = 200_000
 
 OUTCOMES = ("processed", "refused", "withdrawn", "stopped")
 END_STATUS = np.array([9, 3, 7, 8])  # TrangThaiHoSo after each outcome
@@ -297,8 +295,8 @@ def plan_dossiers(ctx: SampleContext, cat: Catalogue, agencies: Agencies) -> Dos
         agency_codes=np.asarray(agencies.code, dtype=object))
 
 
-def windows(ctx: SampleContext, plan: DossierPlan, batch: int = BATCH) -> list[Window]:
-    """About a month of days each (fewer when they hold more than `batch` dossiers). A window
+def windows(ctx: SampleContext, plan: DossierPlan) -> list[Window]:
+    """About a month of days each (fewer when they hold more than `batch_dossiers`). A window
     ends on a working day (or the sample's last day), so that a desk visit drawn on a weekend
     moves to a working day of its own window and ids number each day within one window."""
     working = ctx.calendar.is_working(np.arange(plan.first_day, plan.last_day + 1))
@@ -313,7 +311,7 @@ def windows(ctx: SampleContext, plan: DossierPlan, batch: int = BATCH) -> list[W
         next_work = day + 1 + int(np.argmax(working[i + 1:])) if working[i + 1:].any() else None
         month_ends = next_work is None or (EPOCH + dt.timedelta(next_work)).month != (
             EPOCH + dt.timedelta(day)).month
-        if last or count >= batch or month_ends:
+        if last or count >= ctx.config.batch_dossiers or month_ends:
             out.append(Window(first, day, plan.day_counts[first - plan.first_day:i + 1]))
             first, count = day + 1, 0
     if len(out) > 1 and not working[out[-1].first_day - plan.first_day:].any():

@@ -500,6 +500,13 @@ class DossierStream:
         self.truncated = (f"dossiers/dvcqg_sync/ho_so_{months[len(months) // 2]}.jsonl"
                           if ctx.config.defects.truncate_one_file else None)
 
+    def dialect(self, vendor: str) -> Dialect:
+        native = DIALECTS[vendor]
+        if self.ctx.config.export_format == "native":
+            return native
+        return Dialect(".parquet", native.timestamp_format, exports_events=native.exports_events,
+                       codes_as_numbers=native.codes_as_numbers)
+
     def run(self, on_batch: Callable[[Dossiers], None]) -> StreamResult:
         """Every window of the sample (each new batch handed to `on_batch`), then the
         increment day if one is asked for."""
@@ -548,7 +555,7 @@ class DossierStream:
                 rows = np.arange(taken.start, taken.stop)
                 vendor = batch.dossiers.vendor_index[changes.who[rows]]
                 for v in np.unique(vendor):
-                    dialect = DIALECTS[VENDORS[v]]
+                    dialect = self.dialect(VENDORS[v])
                     if kind is EVENTS and not dialect.exports_events:
                         continue
                     mine = rows[vendor == v]
@@ -577,7 +584,7 @@ class DossierStream:
         days = np.floor_divide(when, DAY).astype("datetime64[D]")
         period = days.astype("datetime64[M]") if monthly else days
         bounds = np.flatnonzero(np.r_[True, period[1:] != period[:-1], True])
-        dialect = DIALECTS[vendor]
+        dialect = self.dialect(vendor)
         self.result.record_rows += table.num_rows if kind is RECORDS else 0
         self.result.event_rows += table.num_rows if kind is EVENTS else 0
         for lo, hi in itertools.pairwise(bounds):

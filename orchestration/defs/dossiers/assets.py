@@ -15,6 +15,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from foundation import settings
 from orchestration.lib import dirty_months
 from orchestration.lib.dbt_project import (
     DBT_PROJECT,
@@ -35,7 +36,8 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                 "partition_end": months.end.isoformat()}
     context.log.info(f"building months in [{dbt_vars['partition_start']}, "
                      f"{dbt_vars['partition_end']})")
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context,
+                       target_path=settings.dbt_target_dir("dbt_monthly_models")).stream()
 
 
 @dbt_assets(

@@ -7,6 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from foundation import settings
 from orchestration.lib.dbt_project import (
     DBT_PROJECT,
     MANIFEST,
@@ -24,7 +25,8 @@ def dbt_published_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                          warehouse: WarehouseResource) -> Iterator[Any]:
     """The published tables, built after the monthly marts they copy."""
     with warehouse.dbt_environment():
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(["build"], context=context,
+                           target_path=settings.dbt_target_dir("dbt_published_models")).stream()
 
 
 @dg.asset(key=["publication", "published_file"], group_name=GROUP,

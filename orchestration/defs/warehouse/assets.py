@@ -13,6 +13,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from foundation import settings
 from orchestration.lib import dirty_months
 from orchestration.lib.dbt_project import (
     DBT_PROJECT,
@@ -32,9 +33,10 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                warehouse: WarehouseResource) -> Iterator[Any]:
     """`dbt build`: seeds, models and their tests; an error-severity test failure stops the
     models downstream of it."""
+    target = settings.dbt_target_dir("dbt_models")
     if context.is_subset:  # a hand-picked part of the graph: build exactly that
         with warehouse.dbt_environment():
-            yield from dbt.cli(["build"], context=context).stream()
+            yield from dbt.cli(["build"], context=context, target_path=target).stream()
         return
     with warehouse.connect() as con:
         plan = dirty_months.plan_unpartitioned_build(
@@ -47,6 +49,6 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         return
     args = ["build", "--full-refresh"] if plan.full_refresh else ["build"]
     with warehouse.dbt_environment():
-        yield from dbt.cli(args, context=context).stream()
+        yield from dbt.cli(args, context=context, target_path=target).stream()
     with warehouse.connect() as con:
         dirty_months.save_watermark(con, WATERMARK, plan.mark, None, context.run.run_id)

@@ -469,7 +469,11 @@ def _quarantine_rows(source: str, sha: str, family: str, raw: readers.RawFile, c
 
 
 def _forget(con: duckdb.DuckDBPyConnection, sha: str) -> None:
-    """A file retried after a rejection replaces its earlier manifest and quarantine rows."""
+    """A file retried after a rejection replaces its earlier manifest and quarantine rows
+    (a content never seen has none: the manifest's key answers that without a scan)."""
+    if not con.execute("select 1 from raw.load_manifest where file_sha256 = ?",
+                       [sha]).fetchall():
+        return
     con.execute("delete from raw.quarantine where file_sha256 = ?", [sha])
     con.execute("delete from raw.load_manifest where file_sha256 = ?", [sha])
 

@@ -2,14 +2,22 @@
 tables dbt built, the steward decisions, and the results the published models read to
 withhold a unit (and only that unit) until a steward has decided."""
 
+from pathlib import Path
+
 import dagster as dg
 
 from foundation import settings
 from orchestration.defs.dossiers.assets import dbt_monthly_models
 from orchestration.defs.warehouse.assets import dbt_models
+from orchestration.lib import step_inputs
+from orchestration.lib.partitions import TOUCHED_TAG
 from orchestration.lib.resources import WarehouseResource
 
 GROUP = "quality"
+STEP = "quality_gate"
+# what the gate's results follow from: the builds' watermarks, and its own code
+BUILDS = ("unpartitioned_models", "monthly_marts")
+QUALITY_CODE = Path(__file__).resolve().parents[3] / "quality"
 # what the gate reads: the anomaly metrics and the marts its consistency suites check
 QUALITY_INPUTS = [key for key in (*dbt_models.keys, *dbt_monthly_models.keys)
                   if key.path[0] == "marts"]
@@ -28,10 +36,22 @@ QUALITY_INPUTS = [key for key in (*dbt_models.keys, *dbt_monthly_models.keys)
     name="quality_gate",
 )
 def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Validate, record the results and decisions, write the stewards' report."""
+    """Validate, record the results and decisions, write the stewards' report. A nightly run
+    whose marts, decisions and suites are those of the last gate skips it: same results."""
     from quality.ground_truth import describe, score
-    from quality.runner import run_quality
+    from quality.runner import decisions_dir, run_quality
+    from quality.suites import EXPECTATIONS_DIR
 
+    with warehouse.connect() as con:
+        inputs = step_inputs.fingerprint(
+            step_inputs.watermarks_digest(con, BUILDS),
+            step_inputs.files_digest(decisions_dir(), EXPECTATIONS_DIR, QUALITY_CODE))
+        if context.run.tags.get(TOUCHED_TAG) == "touched" and step_inputs.unchanged(
+                con, STEP, inputs):
+            context.log.info("marts, decisions and suites as at the last gate: not run again")
+            for key in (["quality", "quality_results"], ["quality", "steward_decisions"]):
+                yield dg.MaterializeResult(asset_key=key, metadata={"chiso/skipped": "no change"})
+            return
     # the runner opens the warehouse itself (Great Expectations through SQLAlchemy); this step
     # holds no other connection to it meanwhile
     run = run_quality(warehouse.resolved_path)
@@ -50,3 +70,5 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         **({"flags_vs_ground_truth": against_truth} if against_truth else {})})
     yield dg.MaterializeResult(asset_key=["quality", "steward_decisions"],
                                metadata={"quality_run": run.run_id})
+    with warehouse.connect() as con:
+        step_inputs.record(con, STEP, inputs, context.run.run_id)

@@ -64,8 +64,13 @@ def print_run_summary(console: Console, result: dg.ExecuteInProcessResult,
     for step in (e.step_key for e in result.all_events if e.is_step_failure):
         console.print(f"[red]step failed: {step}[/red] (see the run in the Dagster UI)")
     for event in result.get_asset_materialization_events():
+        meta = event.materialization.metadata
+        if event.asset_key and "chiso/skipped" in meta and event.asset_key.path in (
+                ["quality", "quality_results"], ["publication", "published_file"]):
+            console.print(f"{event.asset_key.path[-1].replace('_', ' ')}: nothing new since the "
+                          f"last run, not run again")
+            continue
         if event.asset_key and event.asset_key.path == ["quality", "quality_results"]:
-            meta = event.materialization.metadata
             console.print(f"quality gate: {meta['checks'].value} checks, "
                           f"{meta['checks_failed'].value} failed, "
                           f"{meta['unit_periods_withheld'].value} unit-periods withheld; "

@@ -398,9 +398,10 @@ def _write(con: duckdb.DuckDBPyConnection, blob: Blob, raw: readers.RawFile,
         f"ignored columns not in the contract: {', '.join(ignored)}" if ignored else None,
         [*blob.notes, *([other] if other else [])])
     keep = pa.array(valid)
-    staged = checked.typed.filter(keep)
+    staged = checked.typed if valid.all() else checked.typed.filter(keep)
     source_rows = pa.array(raw.rows[valid], pa.int64())
-    staged = _with_lineage(staged, source, sha, source_rows, loaded_at)
+    staged = staged.append_column("_source_row", source_rows)
+    lineage = Lineage(source, sha, loaded_at)
     answers = None
     if contract.answers_table:
         answers = long_answers(
@@ -408,18 +409,17 @@ def _write(con: duckdb.DuckDBPyConnection, blob: Blob, raw: readers.RawFile,
             staged.column("respondent_id").combine_chunks(),
             {code: values.filter(keep) for code, values in checked.answers.items()},
             source_rows)
-        answers = _with_lineage(answers.drop_columns(["_source_row"]), source, sha,
-                                answers.column("_source_row").combine_chunks(), loaded_at)
     con.begin()
     try:
         _forget(con, sha)
         moment = contract.field(contract.resend_moment).column if contract.resend_moment \
             else None
         rows_new = _insert_new(con, contract.table, staged,
-                               [contract.field(k).column for k in contract.key], moment)
+                               [contract.field(k).column for k in contract.key], lineage,
+                               moment)
         if answers is not None and contract.answers_table:
             _insert_new(con, contract.answers_table, answers,
-                        ["survey_id", "respondent_id", "question_code"])
+                        ["survey_id", "respondent_id", "question_code"], lineage)
         _insert(con, "quarantine", quarantine)
         seconds = time.perf_counter() - started
         _manifest(con, source, sha, contract.family, LOADED, reason,
@@ -433,13 +433,14 @@ def _write(con: duckdb.DuckDBPyConnection, blob: Blob, raw: readers.RawFile,
                           rows_quarantined, rows_new, seconds, sha, blob.encoding, rows_repaired)
 
 
-def _with_lineage(table: pa.Table, source: str, sha: str, rows: pa.Array,
-                  loaded_at: dt.datetime) -> pa.Table:
-    n = table.num_rows
-    return (table.append_column("_source_file", _repeat(source, n))
-            .append_column("_source_row", rows)
-            .append_column("_file_sha256", _repeat(sha, n))
-            .append_column("_loaded_at", pa.array(np.full(n, np.datetime64(loaded_at, "us")))))
+@dataclass(frozen=True)
+class Lineage:
+    """What every raw row of an input carries besides its row number: the same for all its
+    rows, so the insert writes it as constants instead of columns of copies."""
+
+    source_file: str
+    file_sha256: str
+    loaded_at: dt.datetime
 
 
 def _repeat(text: str, n: int) -> pa.Array:
@@ -479,10 +480,10 @@ def _forget(con: duckdb.DuckDBPyConnection, sha: str) -> None:
 
 
 def _insert_new(con: duckdb.DuckDBPyConnection, table: str, staged: pa.Table,
-                key: list[str], moment: str | None = None) -> int:
+                key: list[str], lineage: Lineage, moment: str | None = None) -> int:
     """Bulk insert of the rows whose key (and moment, when the contract names one) is not in
-    raw yet; returns how many were new. With a moment, raw is read only within the staged
-    rows' range of it: a literal range DuckDB's zone maps prune on."""
+    raw yet, with their lineage; returns how many were new. With a moment, raw is read only
+    within the staged rows' range of it: a literal range DuckDB's zone maps prune on."""
     if staged.num_rows == 0:
         return 0
     view = f"_staged_{table}"
@@ -496,8 +497,10 @@ def _insert_new(con: duckdb.DuckDBPyConnection, table: str, staged: pa.Table,
     con.register(view, staged)
     try:
         inserted = con.execute(
-            f"insert into raw.{table} ({columns}) select {columns} from {view} s "
-            f"where not exists (select 1 from raw.{table} r where {match})").fetchone()
+            f"insert into raw.{table} ({columns}, _source_file, _file_sha256, _loaded_at) "
+            f"select {columns}, ?, ?, ? from {view} s "
+            f"where not exists (select 1 from raw.{table} r where {match})",
+            [lineage.source_file, lineage.file_sha256, lineage.loaded_at]).fetchone()
     finally:
         con.unregister(view)
     return int(inserted[0]) if inserted else 0

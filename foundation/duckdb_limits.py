@@ -17,6 +17,9 @@ def apply_limits(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     values = settings.duckdb_settings()
     Path(values["temp_directory"]).mkdir(parents=True, exist_ok=True)
     for name, value in values.items():
+        current = con.execute(f"select current_setting('{name}')").fetchall()[0][0]
+        if name == "temp_directory" and str(current) == value:
+            continue  # DuckDB refuses even the same value once a query has spilled there
         con.execute(f"set {name} = '{value.replace(chr(39), chr(39) * 2)}'")
     return con
 

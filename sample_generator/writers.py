@@ -60,17 +60,21 @@ def excel_serial(local_seconds: np.ndarray) -> pa.Array:
 
 
 def to_nfd(table: pa.Table) -> pa.Table:
-    """Decompose every string column (as some exporters do), one normalize per distinct value;
-    a column of plain ASCII is its own NFD."""
+    """Decompose every string column (as some exporters do): only its non-ASCII values (ASCII
+    is its own NFD), one normalize per distinct value."""
     columns = []
     for column in table.columns:
-        if pa.types.is_string(column.type) and not pc.all(pc.string_is_ascii(column)).as_py():
-            encoded = pc.dictionary_encode(column.combine_chunks())
-            decomposed = pa.array(
-                [unicodedata.normalize("NFD", v) for v in encoded.dictionary.to_pylist()],
-                type=pa.string(),
-            )
-            column = pc.take(decomposed, encoded.indices)
+        if pa.types.is_string(column.type):
+            column = column.combine_chunks()
+            plain = pc.fill_null(pc.string_is_ascii(column), True)
+            if not pc.all(plain).as_py():
+                accented = pc.invert(plain)
+                encoded = pc.dictionary_encode(column.filter(accented))
+                decomposed = pa.array(
+                    [unicodedata.normalize("NFD", v) for v in encoded.dictionary.to_pylist()],
+                    type=pa.string())
+                column = pc.replace_with_mask(column, accented,
+                                              pc.take(decomposed, encoded.indices))
         columns.append(column)
     return pa.table(columns, names=table.column_names)
 

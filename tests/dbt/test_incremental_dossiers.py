@@ -34,6 +34,7 @@ COMPARED = ("intermediate.int_dossier_records__latest", "intermediate.int_dossie
             "marts.fct_dossier_processing_by_period", "marts.fct_dossier_indicators_by_period")
 LATER = LOADED_AT + dt.timedelta(days=1)
 WATERMARK = "unpartitioned_models"
+BOUNDS = {"memory_limit": "1GiB"}
 
 
 def _ts(text: str) -> dt.datetime:
@@ -94,6 +95,8 @@ def _dbt(project: Path, warehouse: Path, tmp: Path, *args: str) -> None:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CHISO_WAREHOUSE", str(warehouse))
         mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        mp.setenv("CHISO_DUCKDB_MEMORY_LIMIT", BOUNDS["memory_limit"])
+        mp.setenv("CHISO_DUCKDB_TEMP_DIR", str(warehouse.parent / "spill"))
         result = dbtRunner().invoke([
             "build", "--select", *SELECTION, "--exclude", "resource_type:test",
             "resource_type:unit_test", *args, "--project-dir", str(project),
@@ -164,6 +167,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
 
 def test_late_rows_give_what_a_full_rebuild_gives(runs: Runs) -> None:
     assert _differences(runs.incremental, runs.rebuilt) == {}
+    # dbt ran within the configured bounds (its settings are the instance's, shared here)
+    assert _scalar(runs.warehouse, "select current_setting('memory_limit')") == "1.0 GiB"
+    assert _scalar(runs.warehouse, "select current_setting('temp_directory')") == str(
+        runs.warehouse.parent / "spill")
     # and the late rows did change the old dossier (a wait now counted, in July) and the others
     lifecycle = "select {} from intermediate.int_dossier__lifecycle where dossier_id = '{}'"
     assert _scalar(runs.warehouse, lifecycle.format("supplement_requests", "H15-0001")) == 1

@@ -54,12 +54,16 @@ def test_the_default_is_a_quarter_of_the_memory(tmp_path: Path,
         assert _setting(con, "threads") == str(os.cpu_count())
 
 
-def test_dbt_falls_back_to_the_same_memory_limit() -> None:
+def test_dbt_reads_the_same_bounds_and_falls_back_to_the_same_memory_limit() -> None:
     profile = (settings.DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
     fallback = re.search(r"env_var\('CHISO_DUCKDB_MEMORY_LIMIT', '([^']+)'\)", profile)
     assert fallback is not None and fallback[1] == settings.DEFAULT_DUCKDB_MEMORY_LIMIT
-    for name in ("CHISO_DUCKDB_TEMP_DIR", "CHISO_DUCKDB_THREADS"):
-        assert f"env_var('{name}'" in profile
+    assert "env_var('CHISO_DUCKDB_THREADS'" in profile
+    # the spill directory is set once per run (DuckDB refuses it again after a spill)
+    spill = (settings.DBT_PROJECT_DIR / "macros/duckdb_bounds.sql").read_text(encoding="utf-8")
+    assert "env_var('CHISO_DUCKDB_TEMP_DIR'" in spill
+    project = (settings.DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8")
+    assert "set_spill_directory()" in project
 
 
 def test_a_query_larger_than_the_limit_spills_instead_of_failing(

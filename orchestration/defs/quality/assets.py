@@ -38,8 +38,7 @@ QUALITY_INPUTS = [key for key in (*dbt_models.keys, *dbt_monthly_models.keys)
 def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Validate, record the results and decisions, write the stewards' report. A nightly run
     whose marts, decisions and suites are those of the last gate skips it: same results."""
-    from quality.ground_truth import describe, score
-    from quality.runner import decisions_dir, run_quality
+    from quality.paths import decisions_dir
     from quality.suites import EXPECTATIONS_DIR
 
     with warehouse.connect() as con:
@@ -52,6 +51,9 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             for key in (["quality", "quality_results"], ["quality", "steward_decisions"]):
                 yield dg.MaterializeResult(asset_key=key, metadata={"chiso/skipped": "no change"})
             return
+    from quality.ground_truth import describe, score  # Great Expectations: seconds to import
+    from quality.runner import run_quality
+
     # the runner opens the warehouse itself (Great Expectations through SQLAlchemy); this step
     # holds no other connection to it meanwhile
     run = run_quality(warehouse.resolved_path)

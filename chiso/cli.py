@@ -142,8 +142,9 @@ def _print_indices() -> None:
     import duckdb
 
     from chiso.index_report import print_index_report
+    from foundation import duckdb_limits
 
-    con = duckdb.connect(str(settings.warehouse_path()), read_only=True)
+    con = duckdb_limits.connect(settings.warehouse_path(), read_only=True)
     try:
         print_index_report(con, console)
     except duckdb.CatalogException:
@@ -217,15 +218,14 @@ def inbox(
     reasons: Annotated[bool, typer.Option(help="Also list why rows were quarantined.")] = True,
 ) -> None:
     """What the inbox gave the warehouse: every input loaded, skipped or rejected, and why."""
-    import duckdb
-
+    from foundation import duckdb_limits
     from ingestion.inventory import inbox_inventory
 
     path = settings.warehouse_path()
     if not path.exists():
         console.print(f"no warehouse at {path} yet: run `chiso run` first")
         raise typer.Exit(code=1)
-    with duckdb.connect(str(path), read_only=True) as con:
+    with duckdb_limits.connect(path, read_only=True) as con:
         found = inbox_inventory(con)
         set_aside = consistency_flags(con)
     table = Table(title=f"inbox as loaded into {path}")

@@ -81,8 +81,13 @@ def print_run_summary(console: Console, result: dg.ExecuteInProcessResult,
                 console.print(f"[yellow]{set_aside.value} dossiers of this run set aside by the "
                               f"consistency checks: `chiso inbox` says why[/yellow]")
     for event in result.get_asset_materialization_events():
+        meta = event.materialization.metadata
+        if event.asset_key and "chiso/skipped" in meta and event.asset_key.path == [
+                "publication", "published_file"]:
+            console.print(f"{event.asset_key.path[-1].replace('_', ' ')}: nothing new since the "
+                          f"last run, not run again")
+            continue
         if event.asset_key and event.asset_key.path == ["quality", "quality_results"]:
-            meta = event.materialization.metadata
             reused = ("; inputs unchanged, results and report of quality run "
                       f"{meta['quality_run'].value} reused"
                       if "reused" in meta and meta["reused"].value else "")

@@ -82,9 +82,17 @@ class Contract:
     # the field naming the reporting unit a row belongs to (an agency): a unit's share of bad
     # rows can fail a run as a file's can (ingestion/thresholds.py)
     unit: str | None = None
+    # the time a row states (a version's update, an event's moment): a re-sent row repeats its
+    # key and this time, so the check for rows already in raw only reads raw's rows of the new
+    # file's time range (zone maps skip the rest); without one, the whole table is checked
+    resend_moment: str | None = None
 
     def __post_init__(self) -> None:
         names = {f.name for f in self.fields}
+        if self.resend_moment is not None and not any(
+                f.name == self.resend_moment and f.required and f.kind == "timestamp"
+                for f in self.fields):
+            raise ValueError(f"{self.family}: resend_moment must be a required timestamp field")
         missing = [k for k in self.key if k not in names]
         if missing:
             raise ValueError(f"{self.family}: key fields {missing} are not fields")
@@ -125,6 +133,7 @@ DOSSIER_RECORDS = Contract(
     unit="agency_code",
     description="One row per dossier and version, national portal sync field names (DVCQG).",
     key=("dossier_id", "version"),
+    resend_moment="updated_at",
     signature=frozenset({"MaHoSo", "PhienBan", "TrangThaiHoSo", "NgayHenTra"}),
     fields=(
         Field("MaHoSo", "dossier_id", "code", required=True),
@@ -178,6 +187,7 @@ DOSSIER_EVENTS = Contract(
     unit="agency_code",
     description="One row per state change of a dossier.",
     key=("event_id",),
+    resend_moment="event_at",
     signature=frozenset({"MaSuKien", "MaHoSo", "LoaiSuKien", "ThoiDiem"}),
     fields=(
         Field("MaSuKien", "event_id", "code", required=True),

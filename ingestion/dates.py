@@ -19,6 +19,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ingestion import arrow_bytes
+
 VN_OFFSET_SECONDS = 7 * 3600
 MICROS = 1_000_000
 DAY_SECONDS = 86_400
@@ -127,24 +129,32 @@ def _serial_micros(serial: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Shape:
-    """A zero-padded fixed-width spelling of a dialect, read straight from the bytes."""
+    """A zero-padded fixed-width spelling of a dialect, read straight from the bytes. The
+    template has `d` for a digit, `±` for a sign, `¦` for "T" or a blank, and literals."""
 
     name: str
     pattern: str
-    width: int
+    template: str
     spans: tuple[tuple[int, int], ...]  # Y, m, d, H, M, S
     zone_at: int | None = None  # "+07:00" / "Z" starts here
 
+    @property
+    def width(self) -> int:
+        return len(self.template)
+
 
 SHAPES: tuple[Shape, ...] = (
-    Shape("dmy", r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}$", 19,
+    Shape("dmy", r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}$", "dd/dd/dddd dd:dd:dd",
           ((6, 10), (3, 5), (0, 2), (11, 13), (14, 16), (17, 19))),
-    Shape("compact", r"^\d{14}$", 14, ((0, 4), (4, 6), (6, 8), (8, 10), (10, 12), (12, 14))),
-    Shape("iso_offset", r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$", 25,
+    Shape("compact", r"^\d{14}$", "dddddddddddddd",
+          ((0, 4), (4, 6), (6, 8), (8, 10), (10, 12), (12, 14))),
+    Shape("iso_offset", r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$",
+          "dddd-dd-ddTdd:dd:dd±dd:dd",
           ((0, 4), (5, 7), (8, 10), (11, 13), (14, 16), (17, 19)), zone_at=19),
-    Shape("iso_naive", r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}$", 19,
+    Shape("iso_naive", r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}$", "dddd-dd-dd¦dd:dd:dd",
           ((0, 4), (5, 7), (8, 10), (11, 13), (14, 16), (17, 19))),
 )
+_ALTERNATIVES = {"±": b"+-", "¦": b"T "}
 
 
 Option = TypeVar("Option", Shape, Dialect)
@@ -152,9 +162,8 @@ Option = TypeVar("Option", Shape, Dialect)
 
 def _from_strings(values: pa.Array) -> Parsed:
     n = len(values)
-    text = pc.utf8_trim_whitespace(values)
-    present = pc.and_(pc.is_valid(text), pc.not_equal(text, "")).to_numpy(zero_copy_only=False)
-    present = present.astype(bool) if len(present) else np.zeros(0, bool)
+    text = arrow_bytes.trim(values)
+    present = text.is_valid().to_numpy(zero_copy_only=False) & (arrow_bytes.lengths(text) > 0)
     micros = np.zeros(n, np.int64)
     ok = np.zeros(n, bool)
     pending = np.flatnonzero(present)
@@ -162,14 +171,13 @@ def _from_strings(values: pa.Array) -> Parsed:
     for shape in _first_match(text, pending, SHAPES):
         if not len(pending):
             break
-        sub = text.take(pa.array(pending))
-        matched = pc.fill_null(pc.match_substring_regex(sub, shape.pattern), False)
-        matched = matched.to_numpy(zero_copy_only=False)
-        if not matched.any():
+        rows, block = _shaped(text, pending, shape)
+        if not len(rows):
             continue
-        rows = pending[matched]
-        micros[rows], ok[rows] = _fixed_width(sub.filter(pa.array(matched)), shape)
-        pending = pending[~matched]
+        micros[rows], ok[rows] = _fixed_width(block, shape)
+        left = np.ones(len(pending), bool)
+        left[np.searchsorted(pending, rows)] = False  # both sorted, rows among pending
+        pending = pending[left]
     # every other spelling (no seconds, one-digit days, fractions, other offsets, serials)
     for dialect in _first_match(text, pending, DIALECTS):
         if not len(pending):
@@ -203,16 +211,30 @@ def _first_match(text: pa.Array, pending: np.ndarray, options: tuple[Option, ...
     return lead + [o for o in options if o not in lead]
 
 
-def _fixed_width(values: pa.Array, shape: Shape) -> tuple[np.ndarray, np.ndarray]:
-    n = len(values)
-    offsets = np.frombuffer(values.buffers()[1], np.int32)[values.offset:values.offset + n + 1]
-    data = np.frombuffer(values.buffers()[2], np.uint8)
-    block = data[offsets[0]:offsets[0] + n * shape.width].reshape(n, shape.width)
-    digits = block.astype(np.int64) - ord("0")
+def _shaped(text: pa.Array, rows: np.ndarray, shape: Shape) -> tuple[np.ndarray, np.ndarray]:
+    """The rows whose value has the shape's exact spelling, and their bytes."""
+    chosen, block = arrow_bytes.fixed_width(text, rows, shape.width)
+    if not len(chosen):
+        return chosen, block
+    good = np.ones(len(chosen), bool)
+    for at, char in enumerate(shape.template):
+        column = block[:, at]
+        if char == "d":
+            good &= (column >= ord("0")) & (column <= ord("9"))
+        elif char in _ALTERNATIVES:
+            good &= np.isin(column, np.frombuffer(_ALTERNATIVES[char], np.uint8))
+        else:
+            good &= column == ord(char)
+    return chosen[good], block[good]
 
+
+def _fixed_width(block: np.ndarray, shape: Shape) -> tuple[np.ndarray, np.ndarray]:
     def number(span: tuple[int, int]) -> np.ndarray:
         a, b = span
-        return digits[:, a:b] @ (10 ** np.arange(b - a - 1, -1, -1))
+        value = np.zeros(len(block), np.int64)
+        for column in range(a, b):
+            value = value * 10 + (block[:, column].astype(np.int64) - ord("0"))
+        return value
 
     y, m, d, hh, mi, ss = (number(span) for span in shape.spans)
     micros, good = _combine(y, m, d, hh, mi, ss)

@@ -10,6 +10,15 @@ broken and implausible rows go to raw.quarantine and the input to raw.load_manif
 rows_in = rows_loaded + rows_quarantined, its encoding and how many ids were repaired. An input
 that cannot be read is recorded as rejected with its reason, and the run goes on: every input
 of a run gets a result.
+
+Dossier versions and events are checked against raw by their key and the moment they state
+(`Contract.resend_moment`): a re-sent row repeats both, so only raw's rows of the new file's
+time range are read, and the check costs what the file holds, not what raw holds. A version
+or event sent again with another moment is a correction: it is kept beside the first, and the
+models take the later one.
+
+An inbox file whose size and modification time are those recorded when it was loaded is
+skipped without reading it again (no hash); any other file is hashed, and its content decides.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingestion import layout, readers, sources
 from ingestion.answers import long_answers
@@ -76,14 +86,93 @@ def load_inbox(
     result saying so, and unknown layouts are still recorded as rejected: nothing unnoticed."""
     key = check_key(pii_key)  # before anything is written
     create_raw_schema(con)
+    known = _loaded_inbox_files(con)
     results = []
     with _bulk_checkpoints(con):
         for path in inbox_files(inbox):
-            for result in _load_path(con, path, inbox=inbox, key=key, families=families):
+            found = _unchanged(path, inbox, known.get(_relative(path, inbox)), families)
+            if found is None:
+                found = _load_path(con, path, inbox=inbox, key=key, families=families)
+                _record_inbox_file(con, path, inbox, found)
+            for result in found:
                 results.append(result)
                 if on_file is not None:
                     on_file(result)
     return results
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """An input of an inbox file as the manifest recorded it."""
+
+    source_file: str
+    family: str | None
+    status: str
+    sha256: str
+    loaded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class _Read:
+    """An inbox file read whole: its size and modification time then, and its inputs."""
+
+    size: int
+    mtime_ns: int
+    inputs: list[_Loaded]
+
+
+def _loaded_inbox_files(con: duckdb.DuckDBPyConnection) -> dict[str, _Read]:
+    rows = con.execute("""
+        select f.inbox_file, f.size, f.mtime_ns, m.source_file, m.family, m.status,
+            m.file_sha256, m.loaded_at
+        from raw.inbox_files as f, unnest(f.inputs) as i(sha)
+        left join raw.load_manifest as m on m.file_sha256 = i.sha
+        order by f.inbox_file, m.source_file""").fetchall()
+    found: dict[str, _Read] = {}
+    for inbox_file, size, mtime_ns, *entry in rows:
+        read = found.setdefault(inbox_file, _Read(size, mtime_ns, []))
+        read.inputs.append(_Loaded(*entry))
+    return found
+
+
+def _unchanged(path: Path, inbox: Path, read: _Read | None,
+               families: set[str] | None) -> list[FileLoadResult] | None:
+    """Skipped results for an inbox file read whole before and untouched since (same size and
+    modification time: not read again), or None."""
+    if read is None or any(entry.status != LOADED for entry in read.inputs):
+        return None
+    started = time.perf_counter()
+    stat = path.stat()
+    if (read.size, read.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+        return None
+    source = _relative(path, inbox)
+    results = []
+    for entry in read.inputs:
+        if families is not None and entry.family not in families:
+            reason = f"family {entry.family} is not part of this run"
+        else:
+            reason = f"already loaded on {entry.loaded_at:%Y-%m-%d %H:%M} (same size and time)"
+        results.append(FileLoadResult(entry.source_file, entry.family, SKIPPED, reason, 0, 0, 0,
+                                      0, time.perf_counter() - started, entry.sha256,
+                                      inbox_file=source))
+    return results
+
+
+def _record_inbox_file(con: duckdb.DuckDBPyConnection, path: Path, inbox: Path,
+                       results: list[FileLoadResult]) -> None:
+    """An inbox file whose every input is in raw now (loaded, or loaded before) is not read
+    again while its size and time stay; one with a rejected or skipped-for-now input is."""
+    source = _relative(path, inbox)
+    con.execute("delete from raw.inbox_files where inbox_file = ?", [source])
+    whole = all(r.file_sha256 and (r.status == LOADED or (
+        r.status == SKIPPED and r.reason and r.reason.startswith("already loaded")))
+        for r in results)
+    if not results or not whole:
+        return
+    stat = path.stat()
+    con.execute("insert into raw.inbox_files values (?, ?, ?, ?, ?)",
+                [source, stat.st_size, stat.st_mtime_ns, [r.file_sha256 for r in results],
+                 _now()])
 
 
 @contextmanager
@@ -310,9 +399,10 @@ def _write(con: duckdb.DuckDBPyConnection, blob: Blob, raw: readers.RawFile,
         f"ignored columns not in the contract: {', '.join(ignored)}" if ignored else None,
         [*blob.notes, *([other] if other else [])])
     keep = pa.array(valid)
-    staged = checked.typed.filter(keep)
+    staged = checked.typed if valid.all() else checked.typed.filter(keep)
     source_rows = pa.array(raw.rows[valid], pa.int64())
-    staged = _with_lineage(staged, source, sha, source_rows, loaded_at)
+    staged = staged.append_column("_source_row", source_rows)
+    lineage = Lineage(source, sha, loaded_at)
     answers = None
     if contract.answers_table:
         answers = long_answers(
@@ -320,16 +410,17 @@ def _write(con: duckdb.DuckDBPyConnection, blob: Blob, raw: readers.RawFile,
             staged.column("respondent_id").combine_chunks(),
             {code: values.filter(keep) for code, values in checked.answers.items()},
             source_rows)
-        answers = _with_lineage(answers.drop_columns(["_source_row"]), source, sha,
-                                answers.column("_source_row").combine_chunks(), loaded_at)
     con.begin()
     try:
         _forget(con, sha)
+        moment = contract.field(contract.resend_moment).column if contract.resend_moment \
+            else None
         rows_new = _insert_new(con, contract.table, staged,
-                               [contract.field(k).column for k in contract.key])
+                               [contract.field(k).column for k in contract.key], lineage,
+                               moment)
         if answers is not None and contract.answers_table:
             _insert_new(con, contract.answers_table, answers,
-                        ["survey_id", "respondent_id", "question_code"])
+                        ["survey_id", "respondent_id", "question_code"], lineage)
         _insert(con, "quarantine", quarantine)
         _insert(con, "load_units", units)
         seconds = time.perf_counter() - started
@@ -344,13 +435,14 @@ def _write(con: duckdb.DuckDBPyConnection, blob: Blob, raw: readers.RawFile,
                           rows_quarantined, rows_new, seconds, sha, blob.encoding, rows_repaired)
 
 
-def _with_lineage(table: pa.Table, source: str, sha: str, rows: pa.Array,
-                  loaded_at: dt.datetime) -> pa.Table:
-    n = table.num_rows
-    return (table.append_column("_source_file", _repeat(source, n))
-            .append_column("_source_row", rows)
-            .append_column("_file_sha256", _repeat(sha, n))
-            .append_column("_loaded_at", pa.array(np.full(n, np.datetime64(loaded_at, "us")))))
+@dataclass(frozen=True)
+class Lineage:
+    """What every raw row of an input carries besides its row number: the same for all its
+    rows, so the insert writes it as constants instead of columns of copies."""
+
+    source_file: str
+    file_sha256: str
+    loaded_at: dt.datetime
 
 
 def _repeat(text: str, n: int) -> pa.Array:
@@ -417,25 +509,38 @@ def _unit_rows(sha: str, checked: Checked) -> pa.Table:
 
 
 def _forget(con: duckdb.DuckDBPyConnection, sha: str) -> None:
-    """A file retried after a rejection replaces its earlier manifest and quarantine rows."""
+    """A file retried after a rejection replaces its earlier manifest and quarantine rows
+    (a content never seen has none: the manifest's key answers that without a scan)."""
+    if not con.execute("select 1 from raw.load_manifest where file_sha256 = ?",
+                       [sha]).fetchall():
+        return
     con.execute("delete from raw.quarantine where file_sha256 = ?", [sha])
     con.execute("delete from raw.load_units where file_sha256 = ?", [sha])
     con.execute("delete from raw.load_manifest where file_sha256 = ?", [sha])
 
 
 def _insert_new(con: duckdb.DuckDBPyConnection, table: str, staged: pa.Table,
-                key: list[str]) -> int:
-    """Bulk insert of the rows whose key is not in raw yet; returns how many were new."""
+                key: list[str], lineage: Lineage, moment: str | None = None) -> int:
+    """Bulk insert of the rows whose key (and moment, when the contract names one) is not in
+    raw yet, with their lineage; returns how many were new. With a moment, raw is read only
+    within the staged rows' range of it: a literal range DuckDB's zone maps prune on."""
     if staged.num_rows == 0:
         return 0
     view = f"_staged_{table}"
     columns = ", ".join(staged.column_names)
-    match = " and ".join(f"r.{k} = s.{k}" for k in key)
+    match = " and ".join(f"r.{k} = s.{k}" for k in (*key, *([moment] if moment else [])))
+    if moment:
+        low, high = pc.min_max(staged.column(moment)).values()
+        if low.is_valid:  # required, so present; a literal lets the scan skip row groups
+            match += (f" and r.{moment} between timestamp '{low.as_py()}' "
+                      f"and timestamp '{high.as_py()}'")
     con.register(view, staged)
     try:
         inserted = con.execute(
-            f"insert into raw.{table} ({columns}) select {columns} from {view} s "
-            f"where not exists (select 1 from raw.{table} r where {match})").fetchone()
+            f"insert into raw.{table} ({columns}, _source_file, _file_sha256, _loaded_at) "
+            f"select {columns}, ?, ?, ? from {view} s "
+            f"where not exists (select 1 from raw.{table} r where {match})",
+            [lineage.source_file, lineage.file_sha256, lineage.loaded_at]).fetchone()
     finally:
         con.unregister(view)
     return int(inserted[0]) if inserted else 0

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingestion import dates
+from ingestion import arrow_bytes, dates
 
 INT_PATTERN = r"^[+-]?\d{1,18}(?:\.0*)?$"
 FLOAT_PATTERN = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
@@ -96,9 +96,17 @@ def _text(values: pa.Array | pa.ChunkedArray, *, nfc: bool = True
             text = pc.replace_substring_regex(text, CONTROL, "")
     if nfc and (pa.types.is_string(kind) or pa.types.is_large_string(kind)) \
             and not pc.all(pc.string_is_ascii(text)).as_py():  # ASCII is already NFC
-        text = pc.utf8_normalize(text, form="NFC")
-    text = pc.utf8_trim_whitespace(text)
-    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text), repaired
+        text = _nfc(text)
+    return arrow_bytes.empty_to_null(arrow_bytes.trim(text)), repaired
+
+
+def _nfc(text: pa.Array) -> pa.Array:
+    """NFC of every value; a column that repeats its values (notes, names, places) is
+    normalised once per distinct value."""
+    encoded = pc.dictionary_encode(text)
+    if len(encoded.dictionary) * 4 > len(text):
+        return pc.utf8_normalize(text, form="NFC")
+    return pc.take(pc.utf8_normalize(encoded.dictionary, form="NFC"), encoded.indices)
 
 
 _C0_ALLOWED = np.array([9, 10, 13], np.uint8)

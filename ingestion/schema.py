@@ -70,6 +70,18 @@ create table if not exists raw.load_manifest (
 # columns added since the first warehouses were built: (name, type)
 LOAD_MANIFEST_ADDED = (("encoding", "varchar"), ("rows_repaired", "bigint"))
 
+# every inbox file read whole, with its size and modification time then and the inputs it held
+# (their file_sha256): unchanged since, it is skipped without being read again
+INBOX_FILES_DDL = """
+create table if not exists raw.inbox_files (
+    inbox_file varchar primary key,
+    size bigint not null,
+    mtime_ns bigint not null,
+    inputs varchar[] not null,
+    read_at timestamp not null
+)
+"""
+
 ANSWERS_DDL = """
 create table if not exists raw.{table} (
     survey_id varchar not null,
@@ -98,6 +110,7 @@ def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"alter table raw.quarantine add column if not exists {name} {sql_type}")
     con.execute(LOAD_UNITS_DDL)
     con.execute(LOAD_MANIFEST_DDL)
+    con.execute(INBOX_FILES_DDL)
     for name, sql_type in LOAD_MANIFEST_ADDED:  # a warehouse built before these columns
         con.execute(f"alter table raw.load_manifest add column if not exists {name} {sql_type}")
     existing = _raw_columns(con)

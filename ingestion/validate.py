@@ -210,6 +210,8 @@ def _duplicates(raw: RawFile, contract: Contract, typed: pa.Table,
     if n < 2:
         return
     key_columns = [contract.field(k).column for k in contract.key]
+    if _all_distinct(typed, key_columns):  # the usual case, at hash speed without lists
+        return
     keyed = typed.select(key_columns).append_column("__i", pa.array(np.arange(n)))
     groups = keyed.group_by(key_columns, use_threads=False).aggregate([("__i", "list")])
     members = groups.column("__i_list")
@@ -256,6 +258,12 @@ def _duplicates(raw: RawFile, contract: Contract, typed: pa.Table,
         reasons = pa.array([reasons_by_row[int(i)] for i in np.flatnonzero(later)], pa.string())
         found.add(later, ", ".join(contract.field(k).source for k in contract.key),
                   _scatter(reasons, later, n), None)
+
+
+def _all_distinct(typed: pa.Table, columns: list[str]) -> bool:
+    """No two rows share a key (nulls count as a value, as in group_by below)."""
+    return typed.select(columns).group_by(columns, use_threads=False).aggregate([]).num_rows \
+        == typed.num_rows
 
 
 def _scatter(values: pa.Array, mask: np.ndarray, n: int) -> pa.Array:

@@ -5,15 +5,15 @@ dbt afterwards (it reads both tables)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from foundation.settings import chiso_home, warehouse_path
+from foundation.settings import warehouse_path
 from quality.decisions import Decision, load_decisions, write_decisions
+from quality.paths import decisions_dir, quality_dir
 from quality.results import (
     CheckOutcome,
     Result,
@@ -30,14 +30,6 @@ from quality.validate import DATA_DOCS, validate
 from quality.warehouse import connect
 
 CONTRACT_CHECKS = {"contract_rows_accounted", "contract_quarantine_share"}
-
-
-def quality_dir() -> Path:
-    return Path(os.environ.get("CHISO_QUALITY_DIR", chiso_home() / "quality")).resolve()
-
-
-def decisions_dir() -> Path:
-    return Path(os.environ.get("CHISO_DECISIONS", chiso_home() / "decisions")).resolve()
 
 
 @dataclass(frozen=True)

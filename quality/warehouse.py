@@ -12,6 +12,8 @@ from pathlib import Path
 import duckdb
 import sqlalchemy
 
+from foundation.duckdb_limits import apply_limits
+
 
 def connect(warehouse: Path) -> tuple[duckdb.DuckDBPyConnection, sqlalchemy.PoolProxiedConnection]:
     """A native DuckDB connection to the file, and the pooled handle that owns it (close both)."""
@@ -20,4 +22,5 @@ def connect(warehouse: Path) -> tuple[duckdb.DuckDBPyConnection, sqlalchemy.Pool
     # duckdb-engine wraps the DuckDB connection and passes other calls through; DuckDB's
     # execute() returns the connection itself, and cursor() a new one on the same instance
     native = raw.driver_connection.execute("select 1")
-    return native.cursor(), raw
+    # the instance's bounds, which GX's connection to the same instance shares
+    return apply_limits(native.cursor()), raw

@@ -32,9 +32,24 @@ class SampleConfig:
     officials_per_province: int = 60
     procedures: int = 300
     defects: DefectRates = field(default_factory=DefectRates)
+    # dossiers submitted on the day after `end`: that day's rows (theirs, and the updates of
+    # the sample's open dossiers) go to `_increment/` as the next night's delivery
+    increment_dossiers: int = 0
+    # "native": each vendor's dialect (CSV, JSON Lines, Parquet); "parquet": every dossier
+    # export as Parquet, its timestamps still spelled the vendor's way (a tenth of the disk)
+    export_format: str = "native"
+    # at most this many dossiers drawn at once (a window ends early when a month holds more):
+    # the generator's memory follows it, not the sample's size
+    batch_dossiers: int = 200_000
 
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError("end must not be before start")
         if self.dossiers < 1:
             raise ValueError("dossiers must be positive")
+        if self.export_format not in ("native", "parquet"):
+            raise ValueError("export_format is 'native' or 'parquet'")
+        if self.batch_dossiers < 1:
+            raise ValueError("batch_dossiers must be positive")
+        if self.increment_dossiers < 0:
+            raise ValueError("increment_dossiers must not be negative")

@@ -1,21 +1,51 @@
 """Dossiers as their systems export them: record versions and status events, one file per
-vendor and month, each vendor in its own dialect, with contract defects planted and listed."""
+vendor and month, each vendor in its own dialect, with contract defects planted and listed.
+
+Written as a stream: each window of dossiers (see `dossiers.py`) yields every row its dossiers
+will ever produce, kept as small integer arrays until the clock reaches them. After a window,
+the rows that happened before its end are written (in time order, appended to their vendor's
+month file) and the dossiers with nothing left to send are let go, so memory holds one window
+and the dossiers still open, whatever the sample's size. A month's files are closed (and their
+defects listed) once no window can add to them.
+
+With an increment day, the day after the sample's last is drawn at its own volume, and every
+row of that day (new dossiers, and the updates of the sample's open ones) goes to
+`_increment/` with its own ground truth: the night's delivery for an incremental run.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from foundation.calendar import EPOCH
 from sample_generator import writers
-from sample_generator.catalogue import Catalogue
+from sample_generator.arrow_text import choose, format_seconds, from_fixed_bytes, from_matrix
+from sample_generator.catalogue import LEVELS, Catalogue
 from sample_generator.context import SampleContext
-from sample_generator.dossiers import DAY, END_EVENT, END_STATUS, NAT, Dossiers
+from sample_generator.dossiers import (
+    DAY,
+    END_STATUS,
+    NAT,
+    PROVINCE_CODES,
+    RATINGS,
+    VENDORS,
+    DossierPlan,
+    Dossiers,
+    Window,
+    draw_window,
+    windows,
+)
+from sample_generator.truth import GroundTruth, WrittenFile
 
-Columns = dict[str, np.ndarray]
+INCREMENT = "_increment"
 
 
 @dataclass(frozen=True)
@@ -37,121 +67,10 @@ DIALECTS = {
     "viettel_motcua": Dialect(".parquet", writers.ISO_OFFSET, codes_as_numbers=True,
                               exports_sync_time=False),
 }
-RECORD_TIME_COLUMNS = ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy",
-                       "NgayTraKetQua", "NgayCapNhat", "ThoiDiemDongBo")
-SYNC_COLUMN = "ThoiDiemDongBo"
-
-
-def version_span(d: Dossiers, cutoff: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per dossier, its first and last record version by the cutoff (NAT: none yet)."""
-    who, when, _ = _versions(d, cutoff)
-    first = np.full(len(d), NAT)
-    last = np.full(len(d), NAT)
-    if len(who):
-        starts = np.flatnonzero(np.r_[True, who[1:] != who[:-1]])
-        ends = np.r_[starts[1:], len(who)] - 1
-        first[who[starts]] = when[starts]  # grouped by dossier in time order
-        last[who[ends]] = when[ends]
-    return first, last
-
-
-def _versions(d: Dossiers, cutoff: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(dossier index, version time, status) for every state change up to the cutoff."""
-    n = len(d)
-    online = np.flatnonzero(d.channel == 2)
-    every = np.arange(n)
-    parts = [
-        (online, d.submitted[online], np.full(len(online), 1)),
-        (every, d.received, np.full(n, 2)),
-        (every, d.supplement_requested[:, 0], np.full(n, 5)),
-        (every, d.supplement_requested[:, 1], np.full(n, 5)),
-        (every, d.ended, END_STATUS[d.outcome]),
-        (every, d.returned, np.full(n, 10)),
-    ]
-    return _stack_changes(parts, cutoff)
-
-
-def _stack_changes(
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], cutoff: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Concatenate (dossier, time, label) parts that happened by the cutoff, grouped by
-    dossier in time order (ties keep the order of the parts)."""
-    who, when, label = [], [], []
-    for i, t, lab in parts:
-        ok = (t != NAT) & (t <= cutoff)
-        who.append(i[ok])
-        when.append(t[ok])
-        label.append(lab[ok])
-    who_a, when_a, label_a = np.concatenate(who), np.concatenate(when), np.concatenate(label)
-    order = np.lexsort((np.arange(len(who_a)), when_a, who_a))
-    return who_a[order], when_a[order], label_a[order]
-
-
-def _running_number(who: np.ndarray) -> np.ndarray:
-    """1, 2, 3... within each run of equal dossier indexes."""
-    starts = np.flatnonzero(np.r_[True, who[1:] != who[:-1]])
-    return np.arange(len(who)) - np.repeat(starts, np.diff(np.r_[starts, len(who)])) + 1
-
-
-def record_rows(d: Dossiers, cat: Catalogue, cutoff: int) -> tuple[Columns, np.ndarray]:
-    """Dossier records, one row per dossier and version, and each row's dossier index."""
-    who, when, status = _versions(d, cutoff)
-    version = _running_number(who)
-
-    def known(times: np.ndarray) -> np.ndarray:
-        t = times[who]
-        return np.where((t != NAT) & (t <= when), t, NAT)
-
-    proc = d.procedure[who]
-    returned_known = known(d.returned) != NAT
-    e_result = d.electronic_result[who] & returned_known
-    fee_list = np.where(
-        cat.fee_bearing[proc],
-        np.char.add(np.char.add('[{"TenPhiLePhi":"Lệ phí","MucPhi":',
-                                ((proc % 9 + 1) * 10_000).astype(str)), "}]"),
-        "[]",
-    )
-    cols: Columns = {
-        "MaHoSo": d.id[who],
-        "PhienBan": version,
-        "MaTTHC": cat.code[proc].astype(str),
-        "MaLinhVuc": cat.field_code[proc].astype(str),
-        "MaDonVi": d.agency[who],
-        "MaTinh": d.province_code[who],
-        "CapThucHien": d.level[who],
-        "KenhThucHien": d.channel[who],
-        "NgayNopHoSo": d.submitted[who],
-        "NgayTiepNhan": known(d.received),
-        "NgayHenTra": np.where(known(d.received) != NAT, d.due[who], NAT),
-        "NgayKetThucXuLy": known(d.ended),
-        "NgayTraKetQua": known(d.returned),
-        "NgayCapNhat": when,
-        "TrangThaiHoSo": status,
-        "DuocThanhToanTrucTuyen": d.paid_online[who],
-        "DanhSachLePhi": fee_list,
-        "HoSoCoThanhPhanSoHoa": d.has_digitised_part[who].astype(np.int64),
-        "DuocSoHoa": d.digitised[who].astype(np.int64),
-        "DuocLayTuKhoDMQG": d.reused[who].astype(np.int64),
-        "MaKetQua": np.where(e_result, np.char.add("KQ-", d.id[who]), ""),
-        "DuongDanTepTinKetQua": np.where(
-            e_result, np.char.add(np.char.add("https://dichvucong.example.vn/kq/", d.id[who]),
-                                  ".pdf"), ""),
-        "TaiKhoanDuocXacThucVoiVNeID": d.vneid[who].astype(np.int64),
-        "DanhGiaHaiLong": np.where(returned_known, d.rating[who], ""),
-        "CoPhanAnhKienNghi": (d.complaint[who] & returned_known).astype(np.int64),
-        # a version reaches the portal after its delay; one still on its way when the export
-        # was made has no sync time yet
-        SYNC_COLUMN: np.where(when + d.sync_delay[who] <= cutoff, when + d.sync_delay[who], NAT),
-        "CoBanSaoDienTu": d.certified_copy[who].astype(np.int64),
-        "SuDungDuLieuDanCu": d.population_data[who].astype(np.int64),
-        "DongBoKhoCaNhan": d.personal_store[who].astype(np.int64),
-        "ChuHoSo": d.applicant_name[who],
-        "SoDinhDanh": d.applicant_cccd[who],
-        "SoDienThoai": d.applicant_phone[who],
-    }
-    return cols, who
-
-
+EVENT_KINDS = ("TIEP_NHAN", "CHUYEN_XU_LY", "YEU_CAU_BO_SUNG", "HOAN_THANH_BO_SUNG",
+               "XIN_LOI_HEN_LAI", "DA_XU_LY", "TU_CHOI", "RUT_HO_SO", "DUNG_XU_LY",
+               "DA_TRA_KET_QUA")
+EVENT_STATUS = np.array([2, 4, 5, 4, 4, 9, 3, 7, 8, 10])
 EVENT_NOTES = {
     "TIEP_NHAN": "Tiếp nhận hồ sơ tại Bộ phận Một cửa",
     "CHUYEN_XU_LY": "Chuyển hồ sơ đến phòng chuyên môn xử lý",
@@ -164,47 +83,12 @@ EVENT_NOTES = {
     "DUNG_XU_LY": "Dừng giải quyết hồ sơ",
     "DA_TRA_KET_QUA": "Đã trả kết quả cho công dân",
 }
-
-
-def event_rows(d: Dossiers, cutoff: int) -> tuple[Columns, np.ndarray]:
-    """Status events, one row per state change, and each row's dossier index."""
-    n = len(d)
-    idx = np.arange(n)
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = [
-        (idx, d.received, np.full(n, "TIEP_NHAN")),
-        (idx, d.transferred, np.full(n, "CHUYEN_XU_LY")),
-        (idx, d.supplement_requested[:, 0], np.full(n, "YEU_CAU_BO_SUNG")),
-        (idx, d.supplement_completed[:, 0], np.full(n, "HOAN_THANH_BO_SUNG")),
-        (idx, d.supplement_requested[:, 1], np.full(n, "YEU_CAU_BO_SUNG")),
-        (idx, d.supplement_completed[:, 1], np.full(n, "HOAN_THANH_BO_SUNG")),
-        (idx, d.apology, np.full(n, "XIN_LOI_HEN_LAI")),
-        (idx, d.ended, END_EVENT[d.outcome]),
-        (idx, d.returned, np.full(n, "DA_TRA_KET_QUA")),
-    ]
-    who_a, when_a, kind_a = _stack_changes(parts, cutoff)
-    seq = _running_number(who_a)
-    status_of = {"TIEP_NHAN": 2, "CHUYEN_XU_LY": 4, "YEU_CAU_BO_SUNG": 5,
-                 "HOAN_THANH_BO_SUNG": 4, "XIN_LOI_HEN_LAI": 4, "DA_XU_LY": 9, "TU_CHOI": 3,
-                 "RUT_HO_SO": 7, "DUNG_XU_LY": 8, "DA_TRA_KET_QUA": 10}
-    kinds, kind_pos = np.unique(kind_a, return_inverse=True)
-    status = np.array([status_of[k] for k in kinds])[kind_pos]
-    notes = np.array([EVENT_NOTES[k] for k in kinds])[kind_pos]
-    cols: Columns = {
-        "MaSuKien": np.char.add(np.char.add(d.id[who_a], "-"), np.char.zfill(seq.astype(str), 2)),
-        "MaHoSo": d.id[who_a],
-        "LoaiSuKien": kind_a,
-        "ThoiDiem": when_a,
-        "TrangThai": status,
-        "MaDonVi": d.agency[who_a],
-        "NguoiXuLy": d.handler[who_a],
-        "NgayHenTraMoi": np.where(kind_a == "XIN_LOI_HEN_LAI", d.apology_new_due[who_a], NAT),
-        "GhiChu": notes,
-    }
-    return cols, who_a
-
-
-RECORD_CODE_COLUMNS = ("KenhThucHien", "TrangThaiHoSo", "DuocThanhToanTrucTuyen")
-EVENT_TIME_COLUMNS = ("ThoiDiem", "NgayHenTraMoi")
+# the ending event of each outcome (dossiers.OUTCOMES order), as an EVENT_KINDS index
+END_KIND = np.array([EVENT_KINDS.index(k) for k in ("DA_XU_LY", "TU_CHOI", "RUT_HO_SO",
+                                                     "DUNG_XU_LY")])
+RECORD_TIME_COLUMNS = ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy",
+                       "NgayTraKetQua", "NgayCapNhat", "ThoiDiemDongBo")
+SYNC_COLUMN = "ThoiDiemDongBo"
 BAD_DATES = {
     writers.DMY: ("31/02/2024 08:15:00", "2024-13-01", "không rõ", "15/08/2024 25:61:00"),
     writers.COMPACT: ("20241341081500", "2024083", "chua cap nhat"),
@@ -212,159 +96,546 @@ BAD_DATES = {
 }
 
 
+@dataclass(frozen=True)
+class Kind:
+    """Records or events: where their files go and which columns take the planted defects."""
+
+    name: str
+    family: str
+    folder: str
+    stem: str
+    time_column: str
+    code_column: str
+
+
+RECORDS = Kind("records", "dossier_records", "dossiers", "ho_so", "NgayTiepNhan",
+               "KenhThucHien")
+EVENTS = Kind("events", "dossier_events", "events", "su_kien", "ThoiDiem", "LoaiSuKien")
+
+
+# --- what each dossier will send, as small arrays ----------------------------------------------
+
+
 @dataclass
-class ExportFile:
-    """One file about to be written: its columns and the dossier index of each row."""
+class Changes:
+    """One kind of row of a batch: dossier, time, label (status or event kind), running
+    number within the dossier, and rank (the order of a dossier's changes at equal times);
+    sorted by time. Rows before `pos` are written."""
+
+    who: np.ndarray
+    when: np.ndarray
+    label: np.ndarray
+    number: np.ndarray
+    rank: np.ndarray
+    pos: int = 0
+
+    @staticmethod
+    def stack(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Changes:
+        who, when, label = [], [], []
+        for i, t, lab in parts:
+            ok = t != NAT
+            who.append(i[ok])
+            when.append(t[ok])
+            label.append(lab[ok])
+        who_a, when_a, label_a = np.concatenate(who), np.concatenate(when), np.concatenate(label)
+        # a dossier's changes in time order, ties in the order of the parts
+        order = np.lexsort((np.arange(len(who_a)), when_a, who_a))
+        who_a, when_a, label_a = who_a[order], when_a[order], label_a[order]
+        starts = np.flatnonzero(np.r_[True, who_a[1:] != who_a[:-1]])
+        number = np.arange(len(who_a)) - np.repeat(starts, np.diff(np.r_[starts, len(who_a)])) + 1
+        by_time = np.argsort(when_a, kind="stable")
+        return Changes(who_a[by_time], when_a[by_time], label_a[by_time], number[by_time],
+                       by_time.astype(np.int64))
+
+    def upto(self, limit: int) -> slice:
+        """The rows not written yet that happened before `limit`; marks them written."""
+        hi = int(np.searchsorted(self.when, limit, side="left"))
+        taken = slice(self.pos, max(hi, self.pos))
+        self.pos = max(hi, self.pos)
+        return taken
+
+    def remaining_who(self) -> np.ndarray:
+        return self.who[self.pos:]
+
+    def compact(self, keep: np.ndarray) -> Changes:
+        rest = slice(self.pos, None)
+        return Changes(np.searchsorted(keep, self.who[rest]), self.when[rest], self.label[rest],
+                       self.number[rest], self.rank[rest])
+
+
+def record_changes(d: Dossiers) -> Changes:
+    """Every version a dossier's system will send: submitted (online), received, supplement
+    requests, ended, result returned."""
+    n = len(d)
+    online = np.flatnonzero(d.channel == 2)
+    every = np.arange(n)
+    return Changes.stack([
+        (online, d.submitted[online], np.full(len(online), 1)),
+        (every, d.received, np.full(n, 2)),
+        (every, d.supplement_requested[:, 0], np.full(n, 5)),
+        (every, d.supplement_requested[:, 1], np.full(n, 5)),
+        (every, d.ended, END_STATUS[d.outcome]),
+        (every, d.returned, np.full(n, 10)),
+    ])
+
+
+def version_span(d: Dossiers, cutoff: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per dossier, its first and last record version by the cutoff (NAT: none yet)."""
+    c = record_changes(d)
+    by_cutoff = c.when <= cutoff
+    who, when = c.who[by_cutoff], c.when[by_cutoff]
+    first = np.full(len(d), np.iinfo(np.int64).max)
+    last = np.full(len(d), NAT)
+    np.minimum.at(first, who, when)
+    np.maximum.at(last, who, when)
+    return np.where(last == NAT, NAT, first), last
+
+
+def event_changes(d: Dossiers) -> Changes:
+    """Every status event: one per state change (labels index EVENT_KINDS)."""
+    n = len(d)
+    idx = np.arange(n)
+
+    def kind(name: str) -> np.ndarray:
+        return np.full(n, EVENT_KINDS.index(name))
+
+    return Changes.stack([
+        (idx, d.received, kind("TIEP_NHAN")),
+        (idx, d.transferred, kind("CHUYEN_XU_LY")),
+        (idx, d.supplement_requested[:, 0], kind("YEU_CAU_BO_SUNG")),
+        (idx, d.supplement_completed[:, 0], kind("HOAN_THANH_BO_SUNG")),
+        (idx, d.supplement_requested[:, 1], kind("YEU_CAU_BO_SUNG")),
+        (idx, d.supplement_completed[:, 1], kind("HOAN_THANH_BO_SUNG")),
+        (idx, d.apology, kind("XIN_LOI_HEN_LAI")),
+        (idx, d.ended, END_KIND[d.outcome]),
+        (idx, d.returned, kind("DA_TRA_KET_QUA")),
+    ])
+
+
+@dataclass
+class Batch:
+    seq: int
+    dossiers: Dossiers
+    records: Changes
+    events: Changes
+
+    def compact(self) -> Batch | None:
+        """Let go of the dossiers with nothing left to send (None: the batch is done)."""
+        left = np.concatenate([self.records.remaining_who(), self.events.remaining_who()])
+        if not len(left):
+            return None
+        keep = np.unique(left)
+        if len(keep) > len(self.dossiers) // 2:
+            return self
+        return Batch(self.seq, self.dossiers.take(keep), self.records.compact(keep),
+                     self.events.compact(keep))
+
+
+# --- rows as Arrow columns ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The catalogue's and agencies' text as Arrow dictionaries, built once."""
+
+    procedure: pa.Array
+    field: pa.Array
+    fees: pa.Array
+    agency: pa.Array
+    province: pa.Array
+    level: pa.Array
+    rating: pa.Array
+    event: pa.Array
+    notes: pa.Array
+    notes_nfd: pa.Array
+
+    @staticmethod
+    def build(cat: Catalogue, plan: DossierPlan) -> Texts:
+        proc = np.arange(len(cat.code))
+        fees = [f'[{{"TenPhiLePhi":"Lệ phí","MucPhi":{(p % 9 + 1) * 10_000}}}]'
+                if fee else "[]" for p, fee in zip(proc, cat.fee_bearing, strict=True)]
+        notes = [EVENT_NOTES[k] for k in EVENT_KINDS]
+        return Texts(
+            procedure=pa.array(cat.code.astype(str).tolist(), pa.string()),
+            field=pa.array(cat.field_code.astype(str).tolist(), pa.string()),
+            fees=pa.array(fees, pa.string()),
+            agency=pa.array(plan.agency_codes.astype(str).tolist(), pa.string()),
+            province=pa.array(PROVINCE_CODES.tolist(), pa.string()),
+            level=pa.array(list(LEVELS), pa.string()),
+            rating=pa.array([r or None for r in RATINGS], pa.string()),
+            event=pa.array(list(EVENT_KINDS), pa.string()),
+            notes=pa.array(notes, pa.string()),
+            notes_nfd=writers.to_nfd(pa.table({"n": notes})).column("n").combine_chunks())
+
+
+def _code(values: np.ndarray, dialect: Dialect) -> pa.Array:
+    """An enumeration: a number for systems that send numbers, its digits as text otherwise."""
+    array = pa.array(np.asarray(values, np.int64))
+    return array if dialect.codes_as_numbers else array.cast(pa.string())
+
+
+def _prefixed(prefix: str, ids: pa.Array, suffix: str, valid: np.ndarray) -> pa.Array:
+    joined = pc.binary_join_element_wise(prefix, ids, suffix, "")
+    return pc.if_else(pa.array(valid), joined, pa.scalar(None, pa.string()))
+
+
+def record_table(d: Dossiers, c: Changes, rows: np.ndarray, dialect: Dialect,
+                 texts: Texts, exported_at: int) -> pa.Table:
+    """Dossier records as the portal's sync format has them, one row per version;
+    `exported_at`: the moment the export is made (a version still on its way to the portal
+    then has no sync time yet)."""
+    who, when = c.who[rows], c.when[rows]
+
+    def known(times: np.ndarray) -> np.ndarray:
+        t = times[who]
+        return np.where((t != NAT) & (t <= when), t, NAT)
+
+    def timestamps(values: np.ndarray) -> pa.Array:
+        return format_seconds(values, dialect.timestamp_format)
+
+    received = known(d.received)
+    returned = known(d.returned)
+    returned_known = returned != NAT
+    e_result = d.electronic_result[who] & returned_known
+    ids = from_fixed_bytes(d.id[who])
+    proc = d.procedure[who]
+    synced = when + d.sync_delay[who]
+    sync_time = {SYNC_COLUMN: timestamps(np.where(synced <= exported_at, synced, NAT))} \
+        if dialect.exports_sync_time else {}
+    return pa.table({
+        "MaHoSo": ids,
+        "PhienBan": pa.array(c.number[rows]),
+        "MaTTHC": choose(texts.procedure, proc),
+        "MaLinhVuc": choose(texts.field, proc),
+        "MaDonVi": choose(texts.agency, d.agency_index[who]),
+        "MaTinh": choose(texts.province, d.province[who]),
+        "CapThucHien": choose(texts.level, d.level_index[who]),
+        "KenhThucHien": _code(d.channel[who], dialect),
+        "NgayNopHoSo": timestamps(d.submitted[who]),
+        "NgayTiepNhan": timestamps(received),
+        "NgayHenTra": timestamps(np.where(received != NAT, d.due_sent[who], NAT)),
+        "NgayKetThucXuLy": timestamps(known(d.ended)),
+        "NgayTraKetQua": timestamps(returned),
+        "NgayCapNhat": timestamps(when),
+        "TrangThaiHoSo": _code(c.label[rows], dialect),
+        "DuocThanhToanTrucTuyen": _code(d.paid_online[who], dialect),
+        "DanhSachLePhi": choose(texts.fees, proc),
+        "HoSoCoThanhPhanSoHoa": pa.array(d.has_digitised_part[who].astype(np.int64)),
+        "DuocSoHoa": pa.array(d.digitised[who].astype(np.int64)),
+        "DuocLayTuKhoDMQG": pa.array(d.reused[who].astype(np.int64)),
+        "MaKetQua": _prefixed("KQ-", ids, "", e_result),
+        "DuongDanTepTinKetQua": _prefixed("https://dichvucong.example.vn/kq/", ids, ".pdf",
+                                          e_result),
+        "TaiKhoanDuocXacThucVoiVNeID": pa.array(d.vneid[who].astype(np.int64)),
+        "DanhGiaHaiLong": choose(texts.rating, np.where(returned_known, d.rating_index[who], 0)),
+        "CoPhanAnhKienNghi": pa.array((d.complaint[who] & returned_known).astype(np.int64)),
+        **sync_time,
+        "CoBanSaoDienTu": pa.array(d.certified_copy[who].astype(np.int64)),
+        "SuDungDuLieuDanCu": pa.array(d.population_data[who].astype(np.int64)),
+        "DongBoKhoCaNhan": pa.array(d.personal_store[who].astype(np.int64)),
+        "ChuHoSo": d.name.take(who).text(),
+        "SoDinhDanh": from_fixed_bytes(d.applicant_cccd[who]),
+        "SoDienThoai": from_fixed_bytes(d.applicant_phone[who]),
+    })
+
+
+def event_table(d: Dossiers, c: Changes, rows: np.ndarray, dialect: Dialect,
+                texts: Texts) -> pa.Table:
+    """Status events, one row per state change (notes in NFD where the system writes NFD)."""
+    who, kind = c.who[rows], c.label[rows]
+    n = len(who)
+    event_id = np.empty((n, 19), np.uint8)
+    event_id[:, :16] = d.id[who].view(np.uint8).reshape(n, 16)
+    event_id[:, 16] = ord("-")
+    number = c.number[rows]
+    event_id[:, 17] = 48 + number // 10 % 10
+    event_id[:, 18] = 48 + number % 10
+    handler = np.empty((n, 6), np.uint8)
+    handler[:, :2] = np.frombuffer(b"CB", np.uint8)
+    staff = d.handler[who]
+    for k in range(4):
+        handler[:, 5 - k] = 48 + staff // 10**k % 10
+    apology = kind == EVENT_KINDS.index("XIN_LOI_HEN_LAI")
+    return pa.table({
+        "MaSuKien": from_matrix(event_id),
+        "MaHoSo": from_fixed_bytes(d.id[who]),
+        "LoaiSuKien": choose(texts.event, kind),
+        "ThoiDiem": format_seconds(c.when[rows], dialect.timestamp_format),
+        "TrangThai": _code(EVENT_STATUS[kind], dialect),
+        "MaDonVi": choose(texts.agency, d.agency_index[who]),
+        "NguoiXuLy": from_matrix(handler),
+        "NgayHenTraMoi": format_seconds(np.where(apology, d.apology_new_due[who], NAT),
+                                        dialect.timestamp_format),
+        "GhiChu": choose(texts.notes_nfd if dialect.nfd_events else texts.notes, kind),
+    })
+
+
+# --- files, appended window by window ----------------------------------------------------------
+
+
+@dataclass
+class Chunk:
+    """Rows about to be appended to one file, with what the defects need to know of them."""
+
+    table: pa.Table
+    due_shifted: np.ndarray  # records: the row's dossier was sent a wrong due date
+
+
+@dataclass
+class Sink:
+    """One export file being written: its appender, rows so far and the defects planted."""
 
     relative: str
-    family: str
+    kind: Kind
     dialect: Dialect
-    columns: Columns
-    dossier: np.ndarray
+    truth: GroundTruth
+    root: Path
+    rng: np.random.Generator
+    truncate: bool = False
+    rows: int = 0
+    planted: dict[str, list[int]] = field(default_factory=dict)
+    duplicate_of: list[int] = field(default_factory=list)
+    appender: writers.Appender | None = None
+
+    def append(self, ctx: SampleContext, chunk: Chunk) -> None:
+        table, shifted = self._plant(ctx, chunk)
+        if self.appender is None:
+            nfd = self.dialect.nfd_events and self.kind is EVENTS
+            self.appender = writers.appender(self.root / self.relative, bom=self.dialect.bom,
+                                             nfd=nfd)
+        self.appender.append(table)
+        if self.kind is RECORDS:
+            due = np.flatnonzero(shifted & table.column("NgayHenTra").is_valid().to_numpy(
+                zero_copy_only=False))
+            self.planted.setdefault("due_date_inconsistent", []).extend(
+                (due + self.rows + 1).tolist())
+        self.rows += table.num_rows
+
+    def _plant(self, ctx: SampleContext, chunk: Chunk) -> tuple[pa.Table, np.ndarray]:
+        """Unparseable dates, unknown codes, missing ids and exact duplicates at listed rows."""
+        table, rng = chunk.table, self.rng
+        n = table.num_rows
+        defects = ctx.config.defects
+        counts = rng.binomial(n, defects.malformed_share, 3)
+        dup_count = rng.binomial(n, defects.duplicate_share) \
+            if self.dialect.extension != ".parquet" else 0
+        picked = rng.permutation(n)[: counts.sum() + dup_count]
+        bad_date, bad_code, no_id, dup = (np.sort(p) for p in np.split(
+            picked, np.cumsum([counts[0], counts[1], counts[2]])))
+        bad = BAD_DATES[self.dialect.timestamp_format]
+        code = self.kind.code_column
+        bad_code_value = 9 if self.dialect.codes_as_numbers and self.kind is RECORDS else (
+            "9" if self.kind is RECORDS else "KHONG_RO")
+        replaced = {
+            self.kind.time_column: (bad_date, pa.array([bad[i % len(bad)]
+                                                        for i in range(len(bad_date))],
+                                                       pa.string())),
+            code: (bad_code, pa.array([bad_code_value] * len(bad_code),
+                                      table.schema.field(code).type)),
+            "MaHoSo": (no_id, pa.nulls(len(no_id), pa.string())),
+        }
+        for name, (rows, values) in replaced.items():
+            if len(rows):
+                mask = np.zeros(n, bool)
+                mask[rows] = True
+                column = table.column(name).combine_chunks()
+                table = table.set_column(table.schema.get_field_index(name), name,
+                                         pc.replace_with_mask(column, pa.array(mask), values))
+        take = np.insert(np.arange(n), dup + 1, dup)
+        is_copy = np.insert(np.zeros(n, bool), dup + 1, True)
+        shifted = chunk.due_shifted
+        if len(dup):
+            table = table.take(pa.array(take))
+            shifted = shifted[take]
+        final_row = np.flatnonzero(~is_copy) + 1 + self.rows  # file row of each original row
+        for kind, rows in (("unparseable_date", bad_date), ("unknown_code", bad_code),
+                           ("missing_id", no_id)):
+            self.planted.setdefault(kind, []).extend(final_row[rows].tolist())
+        self.planted.setdefault("duplicate_row", []).extend(
+            (np.flatnonzero(is_copy) + 1 + self.rows).tolist())
+        self.duplicate_of.extend(final_row[dup].tolist())
+        return table, shifted
+
+    def close(self) -> None:
+        if self.appender is None:
+            return
+        self.appender.close()
+        fmt = self.dialect.extension.lstrip(".")
+        nfd = self.dialect.nfd_events and self.kind is EVENTS
+        self.truth.add_file(WrittenFile(
+            path=self.relative, family=self.kind.family, format=fmt, rows=self.rows,
+            encoding="utf-8-sig" if self.dialect.bom else "utf-8",
+            normalization="NFD" if nfd else "NFC",
+            timestamp_format=self.dialect.timestamp_format))
+        details = {"unparseable_date": {"column": self.kind.time_column},
+                   "unknown_code": {"column": self.kind.code_column,
+                                    "value": "9" if self.kind is RECORDS else "KHONG_RO"},
+                   "missing_id": {"column": "MaHoSo"}}
+        for kind, info in details.items():
+            if self.planted.get(kind):
+                self.truth.add_defect(kind, "contract", self.relative, self.planted[kind], **info)
+        if self.planted.get("duplicate_row"):
+            self.truth.add_defect("duplicate_row", "contract", self.relative,
+                                  self.planted["duplicate_row"], duplicate_of=self.duplicate_of)
+        if self.planted.get("due_date_inconsistent"):
+            self.truth.add_defect("due_date_inconsistent", "consistency", self.relative,
+                                  self.planted["due_date_inconsistent"], column="NgayHenTra")
+        if self.truncate:
+            self._truncate()
+
+    def _truncate(self) -> None:
+        """An interrupted transfer: the file ends in the middle of its last line."""
+        path = self.root / self.relative
+        size = path.stat().st_size
+        with path.open("rb+") as handle:
+            handle.seek(max(0, size - (1 << 16)))
+            tail = handle.read()
+            start = size - len(tail)
+            last_line_start = start + tail.rstrip(b"\n").rfind(b"\n") + 1
+            cut = last_line_start + (size - last_line_start) // 2
+            handle.truncate(cut)
+        self.truth.add_defect("truncated_file", "contract", self.relative, [self.rows],
+                              bytes_removed=size - cut)
 
 
-def _format(cols: Columns, time_columns: tuple[str, ...], dialect: Dialect,
-            code_columns: tuple[str, ...]) -> Columns:
-    out = dict(cols)
-    if not dialect.exports_sync_time:
-        out.pop(SYNC_COLUMN, None)
-    for name in time_columns:
-        if name not in out:
-            continue
-        out[name] = writers.format_timestamps(cols[name], dialect.timestamp_format).to_numpy(
-            zero_copy_only=False)
-    for name in code_columns:
-        if not dialect.codes_as_numbers:
-            out[name] = cols[name].astype(str).astype(object)
-    for name, values in out.items():
-        if values.dtype.kind in "UO":
-            values = values.astype(object)
-            values[values == ""] = None
-            out[name] = values
-    return out
+# --- the stream --------------------------------------------------------------------------------
 
 
-def _split(cols: Columns, who: np.ndarray, d: Dossiers, times: np.ndarray,
-           kind: str, family: str) -> list[ExportFile]:
-    """One file per vendor and month of the change, rows in the order the system sent them."""
-    month = times.astype("datetime64[s]").astype("datetime64[M]")
-    vendor = d.vendor[who]
-    order = np.lexsort((np.arange(len(who)), times, month, vendor))
-    key = np.char.add(vendor[order], np.datetime_as_string(month[order]))
-    bounds = np.flatnonzero(np.r_[True, key[1:] != key[:-1], True])
-    files = []
-    for lo, hi in itertools.pairwise(bounds):
-        rows = order[lo:hi]
-        v = str(vendor[rows[0]])
-        dialect = DIALECTS[v]
-        if kind == "events" and not dialect.exports_events:
-            continue
-        stem = "ho_so" if kind == "records" else "su_kien"
-        relative = f"{kind.replace('records', 'dossiers')}/{v}/{stem}_{month[rows[0]]}" \
-                   f"{dialect.extension}"
-        files.append(ExportFile(relative, family, dialect,
-                                {k: c[rows] for k, c in cols.items()}, who[rows]))
-    return files
+@dataclass
+class StreamResult:
+    dossiers: int = 0
+    record_rows: int = 0
+    event_rows: int = 0
+    gap_missing: int = 0
+    increment_dossiers: int = 0
+    increment_rows: int = 0
 
 
-def _plant_contract_defects(ctx: SampleContext, f: ExportFile, rng: np.random.Generator,
-                            id_column: str, time_column: str, code_column: str,
-                            bad_code: object) -> None:
-    """Unparseable dates, unknown codes, missing ids and exact duplicates, at listed rows."""
-    n = len(f.dossier)
-    share = ctx.config.defects.malformed_share
-    counts = rng.binomial(n, share, 3)
-    dup_count = rng.binomial(n, ctx.config.defects.duplicate_share) \
-        if f.dialect.extension != ".parquet" else 0
-    picked = rng.permutation(n)[: counts.sum() + dup_count]
-    bad_date_rows, bad_code_rows, no_id_rows, dup_rows = np.split(
-        picked, np.cumsum([counts[0], counts[1], counts[2]]))
-    bad = BAD_DATES[f.dialect.timestamp_format]
-    f.columns[time_column] = f.columns[time_column].copy()
-    f.columns[time_column][bad_date_rows] = [bad[i % len(bad)] for i in range(len(bad_date_rows))]
-    f.columns[code_column] = f.columns[code_column].copy()
-    f.columns[code_column][bad_code_rows] = bad_code
-    f.columns[id_column] = f.columns[id_column].copy()
-    f.columns[id_column][no_id_rows] = None
+class DossierStream:
+    """Draws the windows, keeps the dossiers still open and writes what happened."""
 
-    dup_rows = np.sort(dup_rows)
-    take = np.insert(np.arange(n), dup_rows + 1, dup_rows)
-    is_copy = np.insert(np.zeros(n, dtype=bool), dup_rows + 1, True)
-    f.columns = {k: c[take] for k, c in f.columns.items()}
-    f.dossier = f.dossier[take]
-    final_row = np.flatnonzero(~is_copy) + 1  # 1-based row of each original row
-    for kind, rows, details in (
-        ("unparseable_date", bad_date_rows, {"column": time_column}),
-        ("unknown_code", bad_code_rows, {"column": code_column, "value": str(bad_code)}),
-        ("missing_id", no_id_rows, {"column": id_column}),
-    ):
-        if len(rows):
-            ctx.truth.add_defect(kind, "contract", f.relative, final_row[rows].tolist(), **details)
-    if len(dup_rows):
-        ctx.truth.add_defect("duplicate_row", "contract", f.relative,
-                             (np.flatnonzero(is_copy) + 1).tolist(),
-                             duplicate_of=final_row[dup_rows].tolist())
+    def __init__(self, ctx: SampleContext, cat: Catalogue, plan: DossierPlan) -> None:
+        self.ctx, self.cat, self.plan = ctx, cat, plan
+        self.texts = Texts.build(cat, plan)
+        self.pool: list[Batch] = []
+        self.sinks: dict[tuple[str, str, str], Sink] = {}
+        self.result = StreamResult()
+        self._seq = 0
+        months = np.arange(np.datetime64(ctx.config.start, "M"),
+                           np.datetime64(ctx.config.end, "M") + 1)
+        self.truncated = (f"dossiers/dvcqg_sync/ho_so_{months[len(months) // 2]}.jsonl"
+                          if ctx.config.defects.truncate_one_file else None)
+
+    def dialect(self, vendor: str) -> Dialect:
+        native = DIALECTS[vendor]
+        if self.ctx.config.export_format == "native":
+            return native
+        return Dialect(".parquet", native.timestamp_format, exports_events=native.exports_events,
+                       codes_as_numbers=native.codes_as_numbers,
+                       exports_sync_time=native.exports_sync_time)
+
+    def run(self, on_batch: Callable[[Dossiers], None]) -> StreamResult:
+        """Every window of the sample (each new batch handed to `on_batch`), then the
+        increment day if one is asked for."""
+        for window in windows(self.ctx, self.plan):
+            d, missing = draw_window(self.ctx, self.cat, self.plan, window)
+            self.result.dossiers += len(d)
+            self.result.gap_missing += missing
+            on_batch(d)
+            self._add(d)
+            # the sample's files are the export made at the end of its last day
+            self._emit(window.end, self.ctx.inbox, self.ctx.truth, monthly=True,
+                       exported_at=(self.plan.last_day + 1) * DAY - 1)
+            self._close(before=_month_of(window.end))
+        self._close()
+        if self.ctx.config.increment_dossiers:
+            self._increment()
+        return self.result
+
+    def _increment(self) -> None:
+        day = (self.ctx.config.end - EPOCH).days + 1
+        if not self.ctx.calendar.is_working(np.array([day]))[0]:
+            raise ValueError(f"the increment day {EPOCH + dt.timedelta(day)} is not a working "
+                             f"day: end the sample the day before a working day")
+        truth = GroundTruth(seed=self.ctx.config.seed)
+        root = self.ctx.inbox / INCREMENT
+        window = Window(day, day, np.array([self.ctx.config.increment_dossiers]))
+        d, _ = draw_window(self.ctx, self.cat, self.plan, window)
+        self.result.increment_dossiers = len(d)
+        self._add(d)
+        before = self.result.record_rows + self.result.event_rows
+        self._emit(window.end, root, truth, monthly=False, exported_at=window.end - 1)
+        self._close()
+        self.result.increment_rows = self.result.record_rows + self.result.event_rows - before
+        truth.write(root / "_ground_truth.json")
+
+    def _add(self, d: Dossiers) -> None:
+        self.pool.append(Batch(self._seq, d, record_changes(d), event_changes(d)))
+        self._seq += 1
+
+    def _emit(self, limit: int, root: Path, truth: GroundTruth, *, monthly: bool,
+              exported_at: int) -> None:
+        for kind in (RECORDS, EVENTS):
+            parts: dict[int, list[tuple[pa.Table, np.ndarray, np.ndarray]]] = {}
+            for batch in self.pool:
+                changes = batch.records if kind is RECORDS else batch.events
+                taken = changes.upto(limit)
+                if taken.stop == taken.start:
+                    continue
+                rows = np.arange(taken.start, taken.stop)
+                vendor = batch.dossiers.vendor_index[changes.who[rows]]
+                for v in np.unique(vendor):
+                    dialect = self.dialect(VENDORS[v])
+                    if kind is EVENTS and not dialect.exports_events:
+                        continue
+                    mine = rows[vendor == v]
+                    if kind is RECORDS:
+                        table = record_table(batch.dossiers, changes, mine, dialect, self.texts,
+                                             exported_at)
+                    else:
+                        table = event_table(batch.dossiers, changes, mine, dialect, self.texts)
+                    who = changes.who[mine]
+                    shifted = batch.dossiers.due_sent[who] != batch.dossiers.due[who]
+                    # sort key: time, then batch, then the dossier's own order of changes
+                    key = np.stack([changes.when[mine], np.full(len(mine), batch.seq),
+                                    changes.rank[mine]])
+                    parts.setdefault(int(v), []).append((table, shifted, key))
+            for v, pieces in sorted(parts.items()):
+                self._write(kind, VENDORS[v], pieces, root, truth, monthly)
+        self.pool = [b for b in (batch.compact() for batch in self.pool) if b is not None]
+
+    def _write(self, kind: Kind, vendor: str, pieces: list[tuple[pa.Table, np.ndarray,
+                                                                  np.ndarray]],
+               root: Path, truth: GroundTruth, monthly: bool) -> None:
+        table = pa.concat_tables([p[0] for p in pieces])
+        shifted = np.concatenate([p[1] for p in pieces])
+        key = np.concatenate([p[2] for p in pieces], axis=1)
+        order = np.lexsort((key[2], key[1], key[0]))
+        when = key[0][order]
+        table = table.take(pa.array(order))
+        shifted = shifted[order]
+        days = np.floor_divide(when, DAY).astype("datetime64[D]")
+        period = days.astype("datetime64[M]") if monthly else days
+        bounds = np.flatnonzero(np.r_[True, period[1:] != period[:-1], True])
+        dialect = self.dialect(vendor)
+        self.result.record_rows += table.num_rows if kind is RECORDS else 0
+        self.result.event_rows += table.num_rows if kind is EVENTS else 0
+        for lo, hi in itertools.pairwise(bounds):
+            label = str(period[lo])
+            relative = f"{kind.folder}/{vendor}/{kind.stem}_{label}{dialect.extension}"
+            sink = self.sinks.get((kind.name, vendor, label))
+            if sink is None:
+                sink = Sink(relative, kind, dialect, truth, root,
+                            self.ctx.rng(f"dossier-defects:{monthly}/{relative}"),
+                            truncate=monthly and relative == self.truncated)
+                self.sinks[(kind.name, vendor, label)] = sink
+            sink.append(self.ctx, Chunk(table.slice(lo, hi - lo), shifted[lo:hi]))
+
+    def _close(self, before: str | None = None) -> None:
+        """Close the files of the months before `before` ('YYYY-MM'; all without it)."""
+        for key in [k for k in self.sinks if before is None or k[2][:7] < before]:
+            self.sinks.pop(key).close()
 
 
-def _write(ctx: SampleContext, f: ExportFile) -> None:
-    table = pa.table({k: pa.array(v) for k, v in f.columns.items()})
-    nfd = f.dialect.nfd_events and f.relative.startswith("events/")
-    ctx.write(table, f.relative, f.family, bom=f.dialect.bom, nfd=nfd,
-              timestamp_format=f.dialect.timestamp_format)
-
-
-def _truncate(ctx: SampleContext, f: ExportFile) -> None:
-    """An interrupted transfer: the file ends in the middle of its last line."""
-    path = ctx.inbox / f.relative
-    data = path.read_bytes()
-    last_line_start = data.rstrip(b"\n").rfind(b"\n") + 1
-    cut = last_line_start + (len(data) - last_line_start) // 2
-    path.write_bytes(data[:cut])
-    ctx.truth.add_defect("truncated_file", "contract", f.relative, [len(f.dossier)],
-                         bytes_removed=len(data) - cut)
-
-
-def write_dossier_exports(ctx: SampleContext, d: Dossiers, cat: Catalogue) -> dict[str, int]:
-    cfg = ctx.config
-    cutoff = ((cfg.end - EPOCH).days + 1) * DAY - 1
-    rng = ctx.rng("dossier-defects")
-
-    # due dates that disagree with the legal time: kept in every version of those dossiers
-    working_days = np.flatnonzero(cat.time_unit[d.procedure] == "ngay_lam_viec")
-    shifted = rng.choice(working_days, int(len(d) * cfg.defects.due_date_inconsistent_share),
-                         replace=False)
-    shifted_days = rng.integers(3, 11, len(shifted))
-    as_sent = Dossiers(**vars(d))
-    as_sent.due = d.due.copy()
-    as_sent.due[shifted] += shifted_days * DAY
-
-    rec, rec_who = record_rows(as_sent, cat, cutoff)
-    ev, ev_who = event_rows(d, cutoff)
-    record_files = _split(rec, rec_who, d, rec["NgayCapNhat"], "records", "dossier_records")
-    event_files = _split(ev, ev_who, d, ev["ThoiDiem"], "events", "dossier_events")
-
-    truncated = None
-    if cfg.defects.truncate_one_file:
-        jsonl = [f for f in record_files if f.dialect.extension == ".jsonl"]
-        truncated = jsonl[len(jsonl) // 2] if jsonl else None
-    shifted_set = np.zeros(len(d), dtype=bool)
-    shifted_set[shifted] = True
-    totals = {"dossiers": len(d), "record_rows": 0, "event_rows": 0}
-    for f in record_files:
-        f.columns = _format(f.columns, RECORD_TIME_COLUMNS, f.dialect, RECORD_CODE_COLUMNS)
-        _plant_contract_defects(ctx, f, rng, "MaHoSo", "NgayTiepNhan", "KenhThucHien",
-                                9 if f.dialect.codes_as_numbers else "9")
-        rows = np.flatnonzero(shifted_set[f.dossier] & (f.columns["NgayHenTra"] != None))  # noqa: E711
-        if len(rows):
-            ctx.truth.add_defect("due_date_inconsistent", "consistency", f.relative,
-                                 (rows + 1).tolist(), column="NgayHenTra")
-        _write(ctx, f)
-        totals["record_rows"] += len(f.dossier)
-        if f is truncated:
-            _truncate(ctx, f)
-    for f in event_files:
-        f.columns = _format(f.columns, EVENT_TIME_COLUMNS, f.dialect, ("TrangThai",))
-        _plant_contract_defects(ctx, f, rng, "MaHoSo", "ThoiDiem", "LoaiSuKien", "KHONG_RO")
-        _write(ctx, f)
-        totals["event_rows"] += len(f.dossier)
-    return totals
+def _month_of(seconds: int) -> str:
+    return str(np.datetime64(seconds // DAY, "D").astype("datetime64[M]"))

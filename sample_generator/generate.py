@@ -1,10 +1,16 @@
-"""`chiso generate`: every input family of SPEC section 2, with a ground truth of defects."""
+"""`chiso generate`: every input family of SPEC section 2, with a ground truth of defects.
+
+The dossier families are written as a stream (`exports.DossierStream`); what other families
+need from the dossiers (self-reported rates, the portal's counts, the agencies that handle
+dossiers, the planted anomalies' shares) is tallied window by window as they go by.
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -12,16 +18,25 @@ import numpy as np
 from sample_generator import (
     announcements,
     catalogue,
-    exports,
     par_index,
     petitions,
     portal_export,
     self_reported,
     surveys,
 )
+from sample_generator.catalogue import Agencies
 from sample_generator.config import SampleConfig
 from sample_generator.context import SampleContext
-from sample_generator.dossiers import DAY, NAT, Dossiers, generate_dossiers
+from sample_generator.dossiers import (
+    DAY,
+    NAT,
+    PROVINCE_CODES,
+    DossierPlan,
+    Dossiers,
+    gap_truth,
+    plan_dossiers,
+)
+from sample_generator.exports import INCREMENT, DossierStream, StreamResult
 from sample_generator.truth import GroundTruth
 
 GROUND_TRUTH = "_ground_truth.json"
@@ -33,6 +48,7 @@ class GenerationSummary:
     truth: GroundTruth
     dossiers: int
     seconds: float
+    stream: StreamResult = field(default_factory=StreamResult)
 
     @property
     def rows(self) -> int:
@@ -42,6 +58,7 @@ class GenerationSummary:
 def _remove_previous_sample(inbox: Path) -> None:
     """Files a previous run generated (and only those) go, so a smaller sample leaves no
     stale months behind; anything else in the inbox is left alone."""
+    shutil.rmtree(inbox / INCREMENT, ignore_errors=True)
     manifest = inbox / GROUND_TRUTH
     if not manifest.exists():
         return
@@ -50,22 +67,35 @@ def _remove_previous_sample(inbox: Path) -> None:
     manifest.unlink()
 
 
-def _record_dossier_anomalies(ctx: SampleContext, d: Dossiers, planted: dict) -> None:
-    for pattern in ("close_at_due", "supplement_on_last_day"):
-        for agency in planted[pattern]:
-            of_agency = d.agency == agency
-            mine = of_agency & (d.outcome == 0) & (d.ended != NAT)
-            if pattern == "close_at_due":
-                share = float(np.mean(d.ended[mine] == d.due[mine]))
-            else:
-                req = d.supplement_requested[mine, 0]
-                share = float(np.mean((req != NAT) & (req // DAY == d.due[mine] // DAY)))
+@dataclass
+class GamingTally:
+    """Per planted gaming agency: its processed dossiers, and those that show the pattern."""
+
+    plan: DossierPlan
+    counts: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+
+    def add(self, d: Dossiers) -> None:
+        for pattern, chosen in (("close_at_due", self.plan.close_at_due),
+                                ("supplement_on_last_day", self.plan.supplement_on_last_day)):
+            for agency in chosen:
+                mine = (d.agency_index == agency) & (d.outcome == 0) & (d.ended != NAT)
+                if pattern == "close_at_due":
+                    hits = d.ended[mine] == d.due[mine]
+                else:
+                    req = d.supplement_requested[mine, 0]
+                    hits = (req != NAT) & (req // DAY == d.due[mine] // DAY)
+                total = self.counts.setdefault((pattern, int(agency)), [0, 0])
+                total[0] += int(mine.sum())
+                total[1] += int(hits.sum())
+
+    def record(self, ctx: SampleContext, agencies: Agencies) -> None:
+        for (pattern, agency), (dossiers, hits) in self.counts.items():
             ctx.truth.add_defect(
-                f"gaming_{pattern}", "anomaly", None, [], agency_code=agency,
-                province_code=str(d.province_code[of_agency][0]),
-                code_system=str(d.code_system[of_agency][0]),
-                share=round(share, 4), dossiers=int(mine.sum()))
-    ctx.truth.add_defect("sync_gap", "anomaly", None, [], **planted["sync_gap"])
+                f"gaming_{pattern}", "anomaly", None, [], agency_code=str(agencies.code[agency]),
+                province_code=str(agencies.province_code[agency]),
+                code_system=str(agencies.code_system[agency]),
+                share=round(hits / dossiers, 4) if dossiers else float("nan"),
+                dossiers=dossiers)
 
 
 def generate(config: SampleConfig, inbox: Path) -> GenerationSummary:
@@ -76,18 +106,33 @@ def generate(config: SampleConfig, inbox: Path) -> GenerationSummary:
     cat = catalogue.build_catalogue(ctx)
     catalogue.write_catalogue(ctx, cat)
     agencies = catalogue.build_agencies(ctx)
-    dossiers, planted = generate_dossiers(ctx, cat, agencies)
-    exports.write_dossier_exports(ctx, dossiers, cat)
-    _record_dossier_anomalies(ctx, dossiers, planted)
-    self_reported.write_self_reported(ctx, dossiers, planted["mismatch_provinces"])
+    plan = plan_dossiers(ctx, cat, agencies)
+    gaming = GamingTally(plan)
+    reported = self_reported.SelfReportedTally(ctx)
+    portal = portal_export.PortalTally(ctx, cat, agencies)
+    handling = np.zeros(len(agencies.code), bool)
+
+    def tally(d: Dossiers) -> None:
+        gaming.add(d)
+        reported.add(d)
+        portal.add(d)
+        handling[d.agency_index[d.received != NAT]] = True
+
+    stream = DossierStream(ctx, cat, plan).run(tally)
+    gaming.record(ctx, agencies)
+    ctx.truth.add_defect("sync_gap", "anomaly", None, [],
+                         **gap_truth(ctx, plan, stream.gap_missing))
+    self_reported.write_self_reported(ctx, reported,
+                                      [str(c) for c in PROVINCE_CODES[plan.mismatch_provinces]])
     # the PAR INDEX plan comes first: the officials' survey is drawn to fit it, and the score
     # sheets take their survey points from the surveys as the warehouse computes them
     par_totals = par_index.plan_totals(ctx)
     par_index.generate(ctx, par_totals, surveys.generate(ctx, par_totals))
     # petitions and the portal's own evaluation export, after the calibrated survey rounds
-    handling = np.unique(dossiers.agency[dossiers.received != NAT])
-    answered = petitions.generate_petitions(ctx, agencies, handling)
-    announced = announcements.generate_announcements(ctx, cat, agencies, handling)
-    portal_export.write_portal_export(ctx, dossiers, cat, agencies, answered, announced)
+    handling_codes = np.unique(agencies.code[handling])
+    answered = petitions.generate_petitions(ctx, agencies, handling_codes)
+    announced = announcements.generate_announcements(ctx, cat, agencies, handling_codes)
+    portal_export.write_portal_export(ctx, portal, agencies, answered, announced)
     ctx.truth.write(inbox / GROUND_TRUTH)
-    return GenerationSummary(inbox, ctx.truth, len(dossiers), time.perf_counter() - started)
+    return GenerationSummary(inbox, ctx.truth, stream.dossiers, time.perf_counter() - started,
+                             stream)

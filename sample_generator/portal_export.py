@@ -24,13 +24,25 @@ from foundation.reference import GSO34, MERGER_DATE, provinces_gso34, provinces_
 from sample_generator.announcements import AnnouncementCounts
 from sample_generator.catalogue import LEVELS, Agencies, Catalogue
 from sample_generator.context import SampleContext
-from sample_generator.dossiers import DAY, HOUR, NAT, Dossiers
+from sample_generator.dossiers import (
+    DAY,
+    HOUR,
+    NAT,
+    PROVINCE_CODES,
+    RATINGS,
+    Dossiers,
+    province_index,
+)
 from sample_generator.exports import version_span
 from sample_generator.petitions import PetitionCounts
 from sample_generator.self_reported import on_time
 from sample_generator.truth import WrittenFile
 
 MISMATCH_AGENCIES = 3
+COUNT_NAMES = ("received", "onTime", "new", "electronic", "digitised", "reused", "processed",
+               "satisfied", "feeDossiers", "paidOnlineDossiers", "onlineProcedureDossiers",
+               "onlineDossiers", "syncKnown", "syncedInTime", "certifiedCopy", "personalStore",
+               "populationData")
 # a version reaches the portal "in real time" within this delay (mirrored by the dbt seed
 # service_index_rules; chiso's reading, unconfirmed)
 SYNC_WITHIN = 24 * HOUR
@@ -101,8 +113,8 @@ def _waits_until(d: Dossiers, moment: int) -> tuple[np.ndarray, np.ndarray]:
     return waits, made.sum(axis=1)
 
 
-def _counts(d: Dossiers, cat: Catalogue, start: int, end: int, cutoff: int,
-            span: tuple[np.ndarray, np.ndarray]) -> dict[str, np.ndarray]:
+def _counts(d: Dossiers, fee_bearing: np.ndarray, online_procedure: np.ndarray, start: int,
+            end: int, cutoff: int, span: tuple[np.ndarray, np.ndarray]) -> dict[str, np.ndarray]:
     """Per dossier, 0/1 for every count the portal takes in the month [start, end); `cutoff`
     ends what the synchronised data knows (a result returned later is not known yet). `span`:
     each dossier's first and last version, for the real-time sync (a dossier counts once one
@@ -121,10 +133,11 @@ def _counts(d: Dossiers, cat: Catalogue, start: int, end: int, cutoff: int,
     late = processed & ~on_time(d)
     result_known = (d.returned != NAT) & (d.returned <= cutoff)
     # a rating or a complaint reaches the portal with the returned result
-    disliked = ((d.rating == "khong_hai_long") | d.complaint.astype(bool)) & result_known
+    disliked = ((d.rating_index == RATINGS.index("khong_hai_long"))
+                | d.complaint.astype(bool)) & result_known
     unhappy = processed & (late | disliked)
-    fee = cat.fee_bearing[d.procedure].astype(bool)
-    online_procedure = np.isin(cat.online_level[d.procedure], ("toan_trinh", "mot_phan"))
+    fee = fee_bearing[d.procedure]
+    online = online_procedure[d.procedure]
     first, last = span
     sync_known = new & (first != NAT) & (first + d.sync_delay <= cutoff)
     synced_in_time = sync_known & (last + d.sync_delay <= cutoff) & (d.sync_delay <= SYNC_WITHIN)
@@ -137,8 +150,87 @@ def _counts(d: Dossiers, cat: Catalogue, start: int, end: int, cutoff: int,
         "digitised": new & d.digitised.astype(bool), "reused": new & d.reused.astype(bool),
         "processed": processed, "satisfied": processed & ~unhappy,
         "feeDossiers": new & fee, "paidOnlineDossiers": new & fee & (d.paid_online > 0),
-        "onlineProcedureDossiers": new & online_procedure, "onlineDossiers": new & (d.channel == 2),
+        "onlineProcedureDossiers": new & online, "onlineDossiers": new & (d.channel == 2),
     }
+
+
+class PortalTally:
+    """The portal's counts per month, territory (the gso34 province a dossier's unit maps to)
+    and agency, added up window by window; and per month the (unit, procedure) pairs of the
+    new dossiers (and of those paid online), for the counts of distinct procedures."""
+
+    def __init__(self, ctx: SampleContext, cat: Catalogue, agencies: Agencies) -> None:
+        self.months = _month_bounds(ctx)
+        self.cutoff = ((ctx.config.end - EPOCH).days + 1) * DAY - 1  # as the dossier exports
+        self.fee_bearing = cat.fee_bearing.astype(bool)
+        self.online_procedure = np.isin(cat.online_level.astype(str), ("toan_trinh", "mot_phan"))
+        self.population_connected = cat.population_connected.astype(bool)
+        self.levels = cat.levels
+        self.n_procedures = len(cat.code)
+        successor = {p.code: p.successor_code for p in provinces_gso63()}
+        self.successor = province_index([successor[c] for c in PROVINCE_CODES])
+        self.n_agencies = len(agencies.code)
+        self.by_territory: dict[str, dict[str, np.ndarray]] = {}
+        self.by_agency: dict[str, dict[str, np.ndarray]] = {}
+        # month -> "territory"/"agency" -> "new"/"paid" -> sorted unit * n_procedures + procedure
+        self.pairs: dict[str, dict[str, dict[str, np.ndarray]]] = {}
+
+    def add(self, d: Dossiers) -> None:
+        if not self.months:
+            return
+        first, last = self.months[0][1], self.months[-1][2]
+        closed = np.where(d.ended != NAT, np.maximum(d.ended, d.received), NAT)
+        counted = (d.received != NAT) & (d.received < last) & ((closed == NAT) | (closed >= first))
+        if not counted.any():
+            return
+        d = d.take(np.flatnonzero(counted))
+        span = version_span(d, self.cutoff)
+        # a dossier counts in its agency and in its territory's new province
+        territory = np.where(d.gso34, d.province, self.successor[d.province])
+        for month, start, end in self.months:
+            counts = _counts(d, self.fee_bearing, self.online_procedure, start, end, self.cutoff,
+                             span)
+            label = str(month)
+            for name, values in counts.items():
+                weights = values.astype(np.int64)
+                by_t = self.by_territory.setdefault(label, {}).setdefault(
+                    name, np.zeros(len(PROVINCE_CODES), np.int64))
+                by_t += np.bincount(territory, weights=weights,
+                                    minlength=len(PROVINCE_CODES)).astype(np.int64)
+                by_a = self.by_agency.setdefault(label, {}).setdefault(
+                    name, np.zeros(self.n_agencies, np.int64))
+                by_a += np.bincount(d.agency_index, weights=weights,
+                                    minlength=self.n_agencies).astype(np.int64)
+            new = counts["new"]
+            paid = new & (d.paid_online > 0)
+            month_pairs = self.pairs.setdefault(label, {})
+            for level, unit in (("territory", territory), ("agency", d.agency_index)):
+                held = month_pairs.setdefault(level, {})
+                for name, chosen in (("new", new), ("paid", paid)):
+                    keys = unit[chosen].astype(np.int64) * self.n_procedures \
+                        + d.procedure[chosen]
+                    held[name] = np.union1d(held.get(name, np.empty(0, np.int64)), keys)
+
+    def procedure_counts(self, month: str, level: str, unit: int, unit_bits: int
+                         ) -> dict[str, int]:
+        """The unit's procedures in the month: those its new dossiers were for (and how many
+        of them are connected to the population database), and its fee-bearing procedures
+        (those of its levels, `unit_bits`), with dossiers and with a dossier paid online."""
+        held = self.pairs.get(month, {}).get(level, {})
+
+        def of_unit(name: str) -> np.ndarray:
+            keys = held.get(name, np.empty(0, np.int64))
+            lo, hi = np.searchsorted(keys, [unit * self.n_procedures,
+                                            (unit + 1) * self.n_procedures])
+            return keys[lo:hi] - unit * self.n_procedures
+
+        procedures, paid = of_unit("new"), of_unit("paid")
+        fee = self.fee_bearing
+        return {"procedures": len(procedures),
+                "connectedProcedures": int(self.population_connected[procedures].sum()),
+                "feeProcedures": int((fee & ((self.levels & unit_bits) > 0)).sum()),
+                "feeProceduresWithDossiers": int(fee[procedures].sum()),
+                "feeProceduresPaidOnline": int(fee[paid].sum())}
 
 
 def _round(value: float) -> float:
@@ -221,21 +313,6 @@ def _write_json(ctx: SampleContext, relative: str, document: dict[str, Any], row
                                    rows=rows, note="Đánh giá chất lượng phục vụ (Cổng DVCQG)"))
 
 
-def _procedure_counts(d: Dossiers, cat: Catalogue, new_here: np.ndarray,
-                      unit_bits: int) -> dict[str, int]:
-    """The unit's procedures in the month: those its new dossiers were for (and how many of
-    them are connected to the population database), and its fee-bearing procedures (those of
-    its levels, `unit_bits`), with dossiers and with a dossier paid online."""
-    fee = cat.fee_bearing.astype(bool)
-    procedures = np.unique(d.procedure[new_here])
-    paid = np.unique(d.procedure[new_here & (d.paid_online > 0)])
-    return {"procedures": len(procedures),
-            "connectedProcedures": int(cat.population_connected[procedures].sum()),
-            "feeProcedures": int((fee & ((cat.levels & unit_bits) > 0)).sum()),
-            "feeProceduresWithDossiers": int(fee[procedures].sum()),
-            "feeProceduresPaidOnline": int(fee[paid].sum())}
-
-
 def _by_province(agencies: Agencies, counts: dict[tuple[str, str], tuple[int, ...]],
                  month: str, successor: dict[str, str], width: int) -> dict[str, list[int]]:
     """Per-agency counts of a month summed into each agency's gso34 province (old provinces
@@ -253,20 +330,16 @@ def _by_province(agencies: Agencies, counts: dict[tuple[str, str], tuple[int, ..
 ANNOUNCED = ("announced", "announcedOnTime", "publicOnTime", "publicComplete")
 
 
-def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
-                        agencies: Agencies, petitions: PetitionCounts,
-                        announcements: AnnouncementCounts) -> None:
+def write_portal_export(ctx: SampleContext, tally: PortalTally, agencies: Agencies,
+                        petitions: PetitionCounts, announcements: AnnouncementCounts) -> None:
     rng = ctx.rng("portal-export")
     new_agencies = np.flatnonzero(agencies.code_system == GSO34)
-    if not len(new_agencies) or not _month_bounds(ctx):
+    if not len(new_agencies) or not tally.months:
         return
     liars = set(rng.choice(agencies.code[new_agencies],
                            min(MISMATCH_AGENCIES, len(new_agencies)), replace=False).tolist())
     names34 = {p.code: p.name for p in provinces_gso34()}
     successor = {p.code: p.successor_code for p in provinces_gso63()}
-    # a dossier counts in its agency and in its territory's new province (old ones mapped forward)
-    territory = np.array([c if s == GSO34 else successor[c]
-                          for c, s in zip(d.province_code, d.code_system, strict=True)])
     level_bit = {level: 1 << LEVELS.index(level) for level in LEVELS}
     # a province's procedures: those of the levels its (gso34) agencies work at
     province_bits: dict[str, int] = {}
@@ -274,30 +347,31 @@ def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
         code = str(agencies.province_code[i])
         province_bits[code] = province_bits.get(code, 0) | level_bit[str(agencies.level[i])]
     mismatched: dict[str, list[str]] = {}
-    cutoff = ((ctx.config.end - EPOCH).days + 1) * DAY - 1  # as the dossier exports
-    span = version_span(d, cutoff)
-    for month, start, end in _month_bounds(ctx):
-        per_dossier = _counts(d, cat, start, end, cutoff, span)
-        period = {"year": int(str(month)[:4]), "month": int(str(month)[5:7])}
-        provinces: dict[str, tuple[_Unit, list[_Unit]]] = {}
+    empty = {name: np.zeros(len(PROVINCE_CODES), np.int64) for name in COUNT_NAMES}
+    empty_agencies = {name: np.zeros(len(agencies.code), np.int64) for name in COUNT_NAMES}
+    for month, _, _ in tally.months:
         month_text = str(month)
+        by_territory = tally.by_territory.get(month_text, empty)
+        by_agency = tally.by_agency.get(month_text, empty_agencies)
+        period = {"year": int(month_text[:4]), "month": int(month_text[5:7])}
+        provinces: dict[str, tuple[_Unit, list[_Unit]]] = {}
         province_petitions = _by_province(agencies, petitions, month_text, successor, 4)
         province_announced = _by_province(agencies, announcements, month_text, successor, 4)
-        for code in sorted(set(territory[per_dossier["received"]])):
-            mine = territory == code
-            counts = {k: int(v[mine].sum()) for k, v in per_dossier.items()}
-            counts |= _procedure_counts(d, cat, per_dossier["new"] & mine, province_bits[code])
+        for t in np.flatnonzero(by_territory["received"] > 0):
+            code = str(PROVINCE_CODES[t])
+            counts = {k: int(v[t]) for k, v in by_territory.items()}
+            counts |= tally.procedure_counts(month_text, "territory", int(t),
+                                             province_bits.get(code, 0))
             counts |= dict(zip(ANNOUNCED, province_announced.get(code, [0] * 4), strict=True))
             got = tuple(province_petitions.get(code, [0, 0, 0, 0]))
             provinces[code] = (_Unit(code, names34[code], "province", counts, got), [])
         for i in new_agencies:
             agency, province = str(agencies.code[i]), str(agencies.province_code[i])
-            mine = d.agency == agency
-            counts = {k: int(v[mine].sum()) for k, v in per_dossier.items()}
+            counts = {k: int(v[i]) for k, v in by_agency.items()}
             if province not in provinces or counts["received"] == 0:
                 continue
-            counts |= _procedure_counts(d, cat, per_dossier["new"] & mine,
-                                        level_bit[str(agencies.level[i])])
+            counts |= tally.procedure_counts(month_text, "agency", int(i),
+                                             level_bit[str(agencies.level[i])])
             counts |= dict(zip(ANNOUNCED, announcements.get((agency, month_text), (0,) * 4),
                                strict=True))
             if agency in liars:
@@ -308,12 +382,12 @@ def write_portal_export(ctx: SampleContext, d: Dossiers, cat: Catalogue,
                 province_counts = provinces[province][0].c
                 province_counts["received"] += extra
                 province_counts["onTime"] = max(0, province_counts["onTime"] - extra // 2)
-                mismatched.setdefault(agency, []).append(str(month))
-                mismatched.setdefault(province, []).append(str(month))
+                mismatched.setdefault(agency, []).append(month_text)
+                mismatched.setdefault(province, []).append(month_text)
             unit = _Unit(agency, f"Đơn vị {agency}", "agency", counts,
                          petitions.get((agency, month_text), (0, 0, 0, 0)))
             provinces[province][1].append(unit)
-        _write_month(ctx, str(month), period, provinces)
+        _write_month(ctx, month_text, period, provinces)
     for unit, months in sorted(mismatched.items()):
         ctx.truth.add_defect("portal_count_mismatch", "anomaly", None, [], unit_code=unit,
                              unit_type="agency" if unit in liars else "province",

@@ -7,9 +7,9 @@ import numpy as np
 import pyarrow as pa
 
 from foundation.calendar import EPOCH
-from foundation.reference import GSO63, provinces_gso34, provinces_gso63
+from foundation.reference import provinces_gso34, provinces_gso63
 from sample_generator.context import SampleContext
-from sample_generator.dossiers import DAY, NAT, Dossiers
+from sample_generator.dossiers import DAY, NAT, PROVINCE_CODES, Dossiers, province_index
 
 
 def on_time(d: Dossiers) -> np.ndarray:
@@ -21,32 +21,49 @@ def on_time(d: Dossiers) -> np.ndarray:
     return (d.ended - waits <= d.due) & ~second
 
 
-def write_self_reported(ctx: SampleContext, d: Dossiers, mismatch: list[str]) -> None:
-    cutoff = ((ctx.config.end - EPOCH).days + 1) * DAY
-    done = (d.outcome == 0) & (d.ended < cutoff)
-    month = (d.ended[done] // DAY).astype("datetime64[D]").astype("datetime64[M]")
-    successor = {p.code: p.successor_code for p in provinces_gso63()}
+class SelfReportedTally:
+    """Processed dossiers and those on time, per month of their end and reporting province,
+    added up window by window."""
+
+    def __init__(self, ctx: SampleContext) -> None:
+        self.cutoff = ((ctx.config.end - EPOCH).days + 1) * DAY
+        self.counts: dict[tuple[str, str], list[int]] = {}
+        successor = {p.code: p.successor_code for p in provinces_gso63()}
+        # after the merger the new province reports for every dossier in its territory
+        self.successor = province_index([successor[c] for c in PROVINCE_CODES])
+
+    def add(self, d: Dossiers) -> None:
+        done = (d.outcome == 0) & (d.ended < self.cutoff)
+        month = (d.ended[done] // DAY).astype("datetime64[D]").astype("datetime64[M]")
+        province = d.province[done]
+        old = (month >= np.datetime64("2025-07")) & ~d.gso34[done]
+        province = np.where(old, self.successor[province], province)
+        ok = on_time(d)[done]
+        key = month.astype(np.int64) * 1000 + province
+        keys, inverse = np.unique(key, return_inverse=True)
+        total = np.bincount(inverse, minlength=len(keys))
+        on = np.bincount(inverse, weights=ok, minlength=len(keys)).astype(np.int64)
+        for k, t, o in zip(keys, total, on, strict=True):
+            label = (str(np.datetime64(int(k) // 1000, "M")), str(PROVINCE_CODES[int(k) % 1000]))
+            counts = self.counts.setdefault(label, [0, 0])
+            counts[0] += int(t)
+            counts[1] += int(o)
+
+
+def write_self_reported(ctx: SampleContext, tally: SelfReportedTally, mismatch: list[str]
+                        ) -> None:
     names = {p.code: p.name for p in provinces_gso63()}
     names34 = {p.code: p.name for p in provinces_gso34()}
-    after = month >= np.datetime64("2025-07")
-    # after the merger the new province reports for every dossier in its territory
-    province = d.province_code[done].copy()
-    old = after & (d.code_system[done] == GSO63)
-    province[old] = np.array([successor[c] for c in province[old]])
-    ok = on_time(d)[done]
     rng = ctx.rng("self-reported")
-    for year in sorted({int(str(m)[:4]) for m in np.unique(month)}):
-        in_year = month.astype("datetime64[Y]") == np.datetime64(str(year), "Y")
-        key = np.char.add(np.char.add(np.datetime_as_string(month[in_year]), "|"),
-                          province[in_year])
-        keys, inverse = np.unique(key, return_inverse=True)
-        total = np.bincount(inverse)
-        on = np.bincount(inverse, weights=ok[in_year]).astype(np.int64)
+    for year in sorted({int(month[:4]) for month, _ in tally.counts}):
+        labels = sorted(k for k in tally.counts if int(k[0][:4]) == year)
+        total = np.array([tally.counts[k][0] for k in labels])
+        on = np.array([tally.counts[k][1] for k in labels])
         computed = 100.0 * on / total
-        inflation = rng.uniform(0.0, 2.5, len(keys))
+        inflation = rng.uniform(0.0, 2.5, len(labels))
         reported = np.minimum(np.round(computed + inflation, 2), 100.0)
-        months = np.array([k.split("|")[0] for k in keys])
-        codes = np.array([k.split("|")[1] for k in keys])
+        months = np.array([m for m, _ in labels])
+        codes = np.array([c for _, c in labels])
         is_new = months >= "2025-07"
         liar = is_new & np.isin(codes, mismatch)
         reported = np.where(liar, 99.99, reported)

@@ -17,6 +17,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import xlsxwriter
 
+from sample_generator.arrow_text import json_lines
+
 UTF8_BOM = b"\xef\xbb\xbf"
 EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "s")
 FIXED_XLSX_TIME = dt.datetime(2026, 1, 1)
@@ -58,16 +60,21 @@ def excel_serial(local_seconds: np.ndarray) -> pa.Array:
 
 
 def to_nfd(table: pa.Table) -> pa.Table:
-    """Decompose every string column (as some exporters do), one normalize per distinct value."""
+    """Decompose every string column (as some exporters do): only its non-ASCII values (ASCII
+    is its own NFD), one normalize per distinct value."""
     columns = []
     for column in table.columns:
         if pa.types.is_string(column.type):
-            encoded = pc.dictionary_encode(column.combine_chunks())
-            decomposed = pa.array(
-                [unicodedata.normalize("NFD", v) for v in encoded.dictionary.to_pylist()],
-                type=pa.string(),
-            )
-            column = pc.take(decomposed, encoded.indices)
+            column = column.combine_chunks()
+            plain = pc.fill_null(pc.string_is_ascii(column), True)
+            if not pc.all(plain).as_py():
+                accented = pc.invert(plain)
+                encoded = pc.dictionary_encode(column.filter(accented))
+                decomposed = pa.array(
+                    [unicodedata.normalize("NFD", v) for v in encoded.dictionary.to_pylist()],
+                    type=pa.string())
+                column = pc.replace_with_mask(column, accented,
+                                              pc.take(decomposed, encoded.indices))
         columns.append(column)
     return pa.table(columns, names=table.column_names)
 
@@ -123,3 +130,77 @@ def write_xlsx(table: pa.Table, path: Path, *, sheet: str = "Sheet1") -> int:
                 writers[col_index](row_index, col_index, value)
     workbook.close()
     return table.num_rows
+
+
+class Appender:
+    """A file written chunk by chunk: the same bytes as writing the chunks' rows at once with
+    the same chunking."""
+
+    def append(self, table: pa.Table) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class CsvAppender(Appender):
+    def __init__(self, path: Path, *, bom: bool, nfd: bool) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = path.open("wb")
+        self.nfd = nfd
+        self.header = True
+        if bom:
+            self.handle.write(UTF8_BOM)
+
+    def append(self, table: pa.Table) -> None:
+        if self.nfd:
+            table = to_nfd(table)
+        sink = pa.BufferOutputStream()
+        pacsv.write_csv(table.combine_chunks(), sink, pacsv.WriteOptions(
+            include_header=self.header, quoting_style="needed"))
+        self.handle.write(sink.getvalue().to_pybytes())
+        self.header = False
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+class JsonlAppender(Appender):
+    """JSON Lines as DuckDB's writer spells them (one object per line, keys in column order)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = path.open("wb")
+
+    def append(self, table: pa.Table) -> None:
+        self.handle.write(json_lines(table))
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+class ParquetAppender(Appender):
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.writer: pq.ParquetWriter | None = None
+
+    def append(self, table: pa.Table) -> None:
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.path, table.schema, compression="zstd")
+        self.writer.write_table(table.cast(self.writer.schema), row_group_size=256_000)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+def appender(path: Path, *, bom: bool = False, nfd: bool = False) -> Appender:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return CsvAppender(path, bom=bom, nfd=nfd)
+    if suffix == ".jsonl":
+        return JsonlAppender(path)
+    if suffix == ".parquet":
+        return ParquetAppender(path)
+    raise ValueError(f"no appender for {path.name}")

@@ -76,3 +76,16 @@ class ChisoDbtTranslator(DagsterDbtTranslator):
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
         return OWNERS.get(self.get_group_name(dbt_resource_props) or "", DEFAULT_OWNERS)
+
+
+def in_dependency_order(assets_def: dg.AssetsDefinition,
+                        keys: set[dg.AssetKey]) -> list[dg.AssetKey]:
+    """The keys, each after those it depends on: the order Dagster wants outputs in when a
+    step yields them without running dbt (nothing to rebuild)."""
+    deps = {key: {d for d in assets_def.asset_deps.get(key, set()) if d in keys} for key in keys}
+    ordered: list[dg.AssetKey] = []
+    while deps:
+        ready = sorted((k for k, d in deps.items() if not d), key=lambda k: k.to_user_string())
+        ordered += ready
+        deps = {k: d - set(ready) for k, d in deps.items() if k not in ready}
+    return ordered

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from foundation import settings
 from orchestration.lib import dirty_periods
-from orchestration.lib.dbt_project import MANIFEST
+from orchestration.lib.dbt_project import MANIFEST, in_dependency_order
 from orchestration.lib.resources import WarehouseResource
 
 ROW_COUNT_LOG = "chiso_row_count "  # what macros/row_counts.sql logs after each table
@@ -34,10 +35,13 @@ def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     """`dbt build` (with `args`) for the models of the running step, its events streamed to
     Dagster as dbt goes; every output carries `metadata` and, for a table, its row count
     (`dagster/row_count`: the whole table, whatever the periods rebuilt), which dbt logs once
-    the table is built (dbt holds the DuckDB file while it runs: nobody else can count)."""
+    the table is built (dbt holds the DuckDB file while it runs: nobody else can count).
+    Each step keeps its dbt artefacts in its own target folder, where the next run finds the
+    parsed project (partial parsing) and no other step overwrites it."""
     counts: dict[str, int] = {}
     with warehouse.dbt_environment():
-        invocation = dbt.cli(["build", *(args or [])], context=context)
+        invocation = dbt.cli(["build", *(args or [])], context=context,
+                             target_path=settings.dbt_target_dir(context.op_def.name))
         for raw in invocation.stream_raw_events():
             info, data = raw.raw_event["info"], raw.raw_event["data"]
             unique_id = data.get("node_info", {}).get("unique_id")
@@ -84,17 +88,6 @@ def _metadata(group: PeriodicModels, periods: dirty_periods.PeriodRange) -> dict
     return found
 
 
-def _in_dependency_order(assets_def: dg.AssetsDefinition,
-                         keys: Iterable[dg.AssetKey]) -> list[dg.AssetKey]:
-    deps = {key: {d for d in assets_def.asset_deps.get(key, set()) if d in keys} for key in keys}
-    ordered: list[dg.AssetKey] = []
-    while deps:
-        ready = sorted((k for k, d in deps.items() if not d), key=lambda k: k.to_user_string())
-        ordered += ready
-        deps = {k: d - set(ready) for k, d in deps.items() if k not in ready}
-    return ordered
-
-
 def build_periods(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                   warehouse: WarehouseResource, group: PeriodicModels, *,
                   asked: dirty_periods.PeriodRange | None, touched: bool) -> Iterator[Any]:
@@ -121,7 +114,7 @@ def build_periods(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         context.log.info(f"nothing new and no reference or model change: no {grain.name} "
                          f"to rebuild")
         # the tables are current; Dagster wants the outputs in dependency order
-        for key in _in_dependency_order(context.assets_def, context.selected_asset_keys):
+        for key in in_dependency_order(context.assets_def, context.selected_asset_keys):
             yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
                             metadata={group.metadata_key: "none"})
     else:

@@ -110,19 +110,26 @@ def exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
                        ).fetchone()[0] > 0
 
 
-def current_watermark(con: duckdb.DuckDBPyConnection, manifest: Path,
-                      inputs: Inputs) -> Watermark:
-    digest = hashlib.sha256(model_checksums(manifest).encode())
-    for relation in inputs.reference_relations:
+def relations_digest(con: duckdb.DuckDBPyConnection, relations: tuple[str, ...],
+                     digest: hashlib._Hash) -> str:
+    """`digest` updated with every existing relation's row count and contents."""
+    for relation in relations:
         if exists(con, relation):
             row = con.execute(f"select count(*), md5(coalesce(string_agg(cast(t as varchar), "
                               f"'|' order by cast(t as varchar)), '')) from {relation} t"
                               ).fetchone()
             digest.update(f"{relation}:{row[0]}:{row[1]}".encode())
+    return digest.hexdigest()
+
+
+def current_watermark(con: duckdb.DuckDBPyConnection, manifest: Path,
+                      inputs: Inputs) -> Watermark:
+    fingerprint = relations_digest(con, inputs.reference_relations,
+                                   hashlib.sha256(model_checksums(manifest).encode()))
     loaded = [con.execute(f"select max(_loaded_at) from raw.{t}").fetchone()[0]
               for t in inputs.loaded_tables if exists(con, f"raw.{t}")]
     loaded = [v for v in loaded if v is not None]
-    return Watermark(max(loaded) if loaded else None, digest.hexdigest())
+    return Watermark(max(loaded) if loaded else None, fingerprint)
 
 
 def previous_watermark(con: duckdb.DuckDBPyConnection, name: str) -> Watermark | None:

@@ -15,7 +15,7 @@ from dagster_dbt import DbtCliResource
 from filelock import FileLock, Timeout
 from pydantic import PrivateAttr
 
-from foundation import settings
+from foundation import duckdb_limits, settings
 
 
 def writer_lock(warehouse: Path) -> FileLock:
@@ -79,7 +79,7 @@ class WarehouseResource(dg.ConfigurableResource):
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         self.resolved_path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.resolved_path), read_only=read_only)
+        con = duckdb_limits.connect(self.resolved_path, read_only=read_only)
         try:
             yield con
         finally:
@@ -87,17 +87,21 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def dbt_environment(self) -> Iterator[None]:
-        """dbt's profile reads CHISO_WAREHOUSE: point it at this run's file for the dbt
-        subprocesses started inside the block, so Python and dbt open the same file."""
-        previous = os.environ.get("CHISO_WAREHOUSE")
-        os.environ["CHISO_WAREHOUSE"] = str(self.resolved_path)
+        """dbt's profile reads CHISO_WAREHOUSE and DuckDB's bounds (CHISO_DUCKDB_*): point it
+        at this run's file, with the bounds Python applies, for the dbt subprocesses started
+        inside the block, so Python and dbt open the same file the same way."""
+        wanted = {"CHISO_WAREHOUSE": str(self.resolved_path), **settings.duckdb_environment()}
+        settings.duckdb_temp_directory().mkdir(parents=True, exist_ok=True)
+        previous = {name: os.environ.get(name) for name in wanted}
+        os.environ.update(wanted)
         try:
             yield
         finally:
-            if previous is None:
-                os.environ.pop("CHISO_WAREHOUSE", None)
-            else:
-                os.environ["CHISO_WAREHOUSE"] = previous
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 class InboxResource(dg.ConfigurableResource):

@@ -222,6 +222,49 @@ def test_resent_version_is_loaded_but_not_inserted_twice(con, inbox: Path) -> No
                  "raw.dossier_records group by all having count(*) > 1)") == 0
 
 
+def test_version_sent_again_with_another_update_time_is_kept_as_a_correction(
+        con, inbox: Path) -> None:
+    """A re-sent row repeats its key and its moment; the same version with another update
+    time is a correction: kept beside the first (the models take the later one), counted new."""
+    first = write_csv(inbox / "ho_so_2025-03.csv", RECORD_COLUMNS, [record(1, 1)])
+    corrected = write_csv(inbox / "ho_so_2025-03b.csv", RECORD_COLUMNS, [
+        record(1, 1, NgayCapNhat="04/03/2025 09:00:00", TrangThaiHoSo="4")])
+    resent = write_csv(inbox / "ho_so_2025-03c.csv", RECORD_COLUMNS,
+                       [record(1, 1, SoDienThoai="0912000009")])  # same key and moment
+    a, b, c = (load(con, path, inbox) for path in (first, corrected, resent))
+    assert (a.rows_new, b.rows_new, c.rows_loaded, c.rows_new) == (1, 1, 1, 0)
+    assert con.execute("select status_code, updated_at from raw.dossier_records "
+                       "order by updated_at").fetchall() == [
+        ("2", dt.datetime(2025, 3, 3, 8, 15)), ("4", dt.datetime(2025, 3, 4, 9, 0))]
+
+
+def test_an_unchanged_inbox_file_is_skipped_without_reading_it(
+        con, inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = write_csv(inbox / "events/su_kien_2025-03.csv", EVENT_COLUMNS, [event(1), event(2)])
+    edited = write_csv(inbox / "events/su_kien_2025-04.csv", EVENT_COLUMNS, [event(3)])
+    first = load_inbox(con, inbox, pii_key=PII_KEY)
+    assert {r.status for r in first} == {"loaded"}
+    edited.write_bytes(edited.read_bytes() + b"H01-250301-00004-01,H01-250301-00004,TIEP_NHAN,"
+                       b"03/03/2025 08:15:00,2,T63.01.S001,CB0001,,\n")
+    hashed: list[str] = []
+    real_hash = loader.file_sha256
+    monkeypatch.setattr(loader, "file_sha256", lambda path: hashed.append(path.name)
+                        or real_hash(path))
+    second = {r.source_file: r for r in load_inbox(con, inbox, pii_key=PII_KEY)}
+    assert hashed == ["su_kien_2025-04.csv"]  # the untouched file was not read at all
+    assert second["events/su_kien_2025-03.csv"].status == "skipped"
+    assert "same size and time" in (second["events/su_kien_2025-03.csv"].reason or "")
+    assert (second["events/su_kien_2025-04.csv"].status,
+            second["events/su_kien_2025-04.csv"].rows_new) == ("loaded", 1)
+    # a file touched without a change is hashed again, and skipped by its content
+    kept.touch()
+    hashed.clear()
+    third = {r.source_file: r for r in load_inbox(con, inbox, pii_key=PII_KEY)}
+    assert hashed == ["su_kien_2025-03.csv"]
+    assert third["events/su_kien_2025-03.csv"].status == "skipped"
+    assert count(con, "select count(*) from raw.dossier_events") == 4
+
+
 def test_same_file_twice_is_skipped(con, inbox: Path) -> None:
     path = write_csv(inbox / "su_kien.csv", EVENT_COLUMNS, [event(1), event(2)])
     first = load(con, path, inbox)

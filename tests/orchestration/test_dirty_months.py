@@ -14,6 +14,7 @@ import pytest
 
 from orchestration.defs.surveys.inputs import SURVEY_INPUTS, yearly_sources
 from orchestration.lib import dirty_periods as dp
+from orchestration.lib import unpartitioned_build as ub
 from orchestration.lib.dirty_months import DOSSIER_INPUTS
 
 FIRST = dt.date(2021, 1, 1)
@@ -190,3 +191,40 @@ def test_a_model_change_rebuilds_every_year(surveys, manifest) -> None:
     # the months and the years keep their own watermark
     assert {row[0] for row in surveys.execute(f"select name from {dp.WATERMARKS}").fetchall()} \
         == {"yearly_indices"}
+
+# --- the unpartitioned build: nothing, new rows only, or everything again ---------------------
+
+def plan(con: duckdb.DuckDBPyConnection, manifest: Path) -> ub.UnpartitionedBuild:
+    decided = ub.plan_unpartitioned_build(con, manifest, dp.previous_watermark(con, "u"))
+    if not decided.skip:  # what the orchestration does after a successful build
+        dp.save_watermark(con, "u", decided.mark, None, "run")
+    return decided
+
+
+@pytest.fixture
+def loads(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    con.execute("create table raw.load_manifest (file_sha256 varchar, loaded_at timestamp)")
+    con.execute("insert into raw.load_manifest values ('a', '2025-03-05 06:00')")
+    con.execute("create table raw.calendar_days (calendar_date date, is_working_day boolean)")
+    con.execute("insert into raw.calendar_days values ('2025-07-10', true)")
+    return con
+
+
+def test_the_first_build_is_a_full_one_then_only_new_loads_build(loads, manifest) -> None:
+    first = plan(loads, manifest)
+    assert (first.skip, first.full_refresh) == (False, True)
+    assert plan(loads, manifest).skip  # nothing loaded since: no dbt at all
+    loads.execute("insert into raw.load_manifest values ('b', '2025-03-06 06:00')")
+    new_rows = plan(loads, manifest)
+    assert (new_rows.skip, new_rows.full_refresh) == (False, False)
+    assert plan(loads, manifest).skip
+
+
+def test_a_calendar_or_code_change_rebuilds_every_dossier(loads, manifest) -> None:
+    plan(loads, manifest)
+    loads.execute("update raw.calendar_days set is_working_day = false")  # a day off announced
+    changed = plan(loads, manifest)
+    assert (changed.skip, changed.full_refresh) == (False, True)
+    assert plan(loads, manifest).skip
+    manifest.write_text(manifest.read_text().replace('"checksum": "1"', '"checksum": "2"'))
+    assert plan(loads, manifest).full_refresh

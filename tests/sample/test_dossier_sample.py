@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -306,3 +307,47 @@ def test_self_reported_rate_disagrees_with_the_log(
         assert defect["details"]["computed"] < 95.0
         honest = [float(r["TyLeDungHan"]) for r in rows if r["MaTinh"] != code]
         assert 99.99 not in honest
+
+
+def test_windows_and_the_next_day_delivery(tmp_path: Path) -> None:
+    """Drawn in many small windows, every dossier id still names one dossier; nothing in the
+    sample happens after its last day; the next day's delivery holds that day's rows only: the
+    day's new dossiers and updates of the sample's open ones, with a ground truth of its own."""
+    config = SampleConfig(seed=7, dossiers=3_000, start=dt.date(2025, 6, 2),
+                          end=dt.date(2025, 7, 30), survey_respondents_per_province=4,
+                          officials_per_province=2, procedures=40, batch_dossiers=400,
+                          increment_dossiers=500)
+    generate(config, tmp_path)
+    truth = json.loads((tmp_path / "_ground_truth.json").read_text(encoding="utf-8"))
+    submitted: dict[str, set[str]] = {}
+    known: set[str] = set()  # every id the sample sent, planted bad dates included
+    last_change = dt.datetime.min
+    for f in files_of(truth, "dossier_records"):
+        fmt = f["timestamp_format"]
+        for row in read_rows(tmp_path / f["path"]):
+            known.add(row.get("MaHoSo"))
+            if "__unparseable__" in row:  # the truncated line still names its dossier
+                known.update(re.findall(r'"MaHoSo":"([^"]+)"', row["__unparseable__"]))
+            if "__unparseable__" in row or row.get("MaHoSo") is None \
+                    or not parses(row["NgayNopHoSo"], fmt) or not parses(row["NgayCapNhat"], fmt):
+                continue
+            submitted.setdefault(row["MaHoSo"], set()).add(row["NgayNopHoSo"])
+            last_change = max(last_change, parse(row["NgayCapNhat"], fmt))
+    assert len(submitted) > 2_000
+    assert all(len(times) == 1 for times in submitted.values())  # one dossier per id
+    assert last_change.date() <= config.end
+    delivery = tmp_path / "_increment"
+    increment = json.loads((delivery / "_ground_truth.json").read_text(encoding="utf-8"))
+    assert {f["family"] for f in increment["files"]} == {"dossier_records", "dossier_events"}
+    new, updated = set(), set()
+    for f in files_of(increment, "dossier_records"):
+        assert f["path"].endswith(("_2025-07-31.csv", "_2025-07-31.jsonl", "_2025-07-31.parquet"))
+        fmt = f["timestamp_format"]
+        for row in read_rows(delivery / f["path"]):
+            if "__unparseable__" in row or row.get("MaHoSo") is None \
+                    or not parses(row["NgayCapNhat"], fmt):
+                continue
+            assert parse(row["NgayCapNhat"], fmt).date() == dt.date(2025, 7, 31)
+            (updated if row["MaHoSo"] in known else new).add(row["MaHoSo"])
+    assert len(new) > 300 and [i for i in new if i[4:10] != "250731"] == []
+    assert len(updated) > 20  # the sample's open dossiers go on in the delivery

@@ -53,7 +53,8 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     last run's when none of the gate's inputs changed."""
     from quality.fingerprint import gate_fingerprint
     from quality.ground_truth import describe, score
-    from quality.runner import decisions_dir, previous_run, run_quality
+    from quality.paths import decisions_dir
+    from quality.runner import previous_run, run_quality
     from quality.suites import load_suite_files
 
     with warehouse.connect() as con:

@@ -1,9 +1,63 @@
--- status events of each dossier in the order they happened, with what each one means for the lifecycle
-{{ config(tags=['dossier_lifecycle']) }}
+-- status events of each dossier in the order they happened, with what each one means for the lifecycle.
+-- Incremental (macros/dossier_increments.sql): the dossiers with events loaded since the last
+-- build are numbered again, whole, from their earlier events and the new ones.
+{{ config(tags=['dossier_lifecycle'], **dossier_incremental('event_id')) }}
 
-with events as (
+{%- set columns = ['event_id', 'dossier_id', 'event_type', 'event_at', 'event_on', 'status_code',
+                   'agency_code', 'new_due_at', '_loaded_at', '_source_row'] %}
 
-    select * from {{ ref('stg_dossier_portal__events') }}
+with new_events as (
+
+    select {{ columns | join(', ') }}
+    from {{ ref('stg_dossier_portal__events') }}
+    {%- if is_incremental() %}
+    where _loaded_at > {{ loaded_through('_loaded_at') }}
+    {%- endif %}
+
+),
+
+{%- if is_incremental() %}
+
+changed_dossiers as (
+
+    -- the dossiers with a new event, and those an event sent again used to belong to
+    select dossier_id from new_events
+    union
+    select ordered.dossier_id
+    from {{ this }} as ordered
+    where ordered.event_id in (select event_id from new_events)
+
+),
+
+{%- endif %}
+
+events as (
+
+    select * from new_events
+    {%- if is_incremental() %}
+
+    union all
+
+    select {{ columns | join(', ') }}
+    from {{ this }}
+    where dossier_id in (select dossier_id from changed_dossiers)
+    {%- endif %}
+
+),
+
+latest_copies as (
+
+    -- an event sent again with another moment is a correction: the later load wins
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                partition by event_id order by _loaded_at desc, _source_row desc
+            ) as copy_rank
+        from events
+    ) as copies
+    where copy_rank = 1
 
 ),
 
@@ -46,9 +100,10 @@ classified as (
             when 'TU_CHOI' then 3
             when 'RUT_HO_SO' then 4
         end as ending_priority,
-        _loaded_at
+        _loaded_at,
+        _source_row
 
-    from events
+    from latest_copies
 
 )
 
@@ -68,6 +123,7 @@ select
     ending_outcome,
     ending_priority,
     ending_outcome is not null as is_ending_event,
-    _loaded_at
+    _loaded_at,
+    _source_row
 
 from classified

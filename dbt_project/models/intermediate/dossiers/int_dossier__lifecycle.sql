@@ -2,29 +2,87 @@
 -- (SPEC 3.1). Status events win where a system exports them; record versions fill the gaps
 -- and carry everything for systems that export records only. Dossiers whose rows cannot be
 -- true together (int_dossier__consistency_flags) are left out.
-{{ config(tags=['dossier_lifecycle']) }}
+-- Incremental (macros/dossier_increments.sql): the dossiers with rows loaded since the last
+-- build are judged again, whole, from all their rows; a change of what they are judged against
+-- rebuilds every dossier (a full refresh, decided by the orchestration). A dossier set aside
+-- since its last judgement loses its row (pre-hook).
+-- depends_on: {{ ref('stg_dossier_portal__events') }}
+{{ config(tags=['dossier_lifecycle'], pre_hook="{{ delete_flagged_dossiers() }}",
+          **dossier_incremental('dossier_id')) }}
 
-with latest_records as (
+{%- set in_changed = 'where dossier_id in (select dossier_id from changed_dossiers)'
+    if is_incremental() else '' %}
+
+with agencies as (
+
+    select * from {{ ref('int_reference__agencies') }}
+
+),
+{%- if is_incremental() %}
+
+loaded_dossiers as (
+
+    {{ dossiers_loaded_after(loaded_through('last_loaded_at')) }}
+
+),
+
+unknown_agencies as (
+
+    -- an agency missing from the reference reports in the smallest province its dossiers name
+    -- (with_agency below): when one of its dossiers changes, all of them are judged again
+    select touched.agency_code
+    from (
+        select agency_code from {{ ref('stg_dossier_portal__records') }}
+        where dossier_id in (select dossier_id from loaded_dossiers)
+        union
+        select agency_code from {{ ref('int_dossier__events_ordered') }}
+        where dossier_id in (select dossier_id from loaded_dossiers)
+        union
+        select agency_code from {{ this }}
+        where dossier_id in (select dossier_id from loaded_dossiers)
+    ) as touched
+    left join agencies
+        on agencies.agency_key = touched.agency_code
+    where agencies.agency_key is null
+
+),
+
+changed_dossiers as (
+
+    select dossier_id from loaded_dossiers
+    union
+    select lifecycle.dossier_id
+    from {{ this }} as lifecycle
+    where lifecycle.agency_code in (select agency_code from unknown_agencies)
+
+),
+{%- endif %}
+
+latest_records as (
 
     select * from {{ ref('int_dossier_records__latest') }}
+    {{ in_changed }}
 
 ),
 
 record_versions as (
 
     select * from {{ ref('stg_dossier_portal__records') }}
+    {{ in_changed }}
 
 ),
 
 events as (
 
     select * from {{ ref('int_dossier__events_ordered') }}
+    {{ in_changed }}
 
 ),
 
 supplements as (
 
     select * from {{ ref('int_dossier__supplements') }}
+    {{ in_changed }}
 
 ),
 
@@ -37,12 +95,6 @@ procedures as (
 calendar as (
 
     select * from {{ ref('int_reference__working_days') }}
-
-),
-
-agencies as (
-
-    select * from {{ ref('int_reference__agencies') }}
 
 ),
 

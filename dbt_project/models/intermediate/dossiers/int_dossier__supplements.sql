@@ -1,16 +1,49 @@
 -- every supplement request of every dossier, with when the clock resumed (SPEC 3.1: time waiting
--- for the applicant is not counted against the agency)
-{{ config(tags=['dossier_lifecycle']) }}
+-- for the applicant is not counted against the agency).
+-- Incremental (macros/dossier_increments.sql): the requests of the dossiers with rows loaded
+-- since the last build are found again, whole; the pre-hook removes their old ones first.
+-- depends_on: {{ ref('stg_dossier_portal__events') }}
+{{ config(tags=['dossier_lifecycle'], pre_hook="{{ delete_loaded_dossiers('_loaded_at') }}",
+          **dossier_incremental('dossier_id')) }}
 
-with events as (
+with
+{%- if is_incremental() %}
+
+changed_dossiers as (
+
+    {{ dossiers_loaded_after(loaded_through('_loaded_at')) }}
+
+),
+{%- endif %}
+
+events as (
 
     select * from {{ ref('int_dossier__events_ordered') }}
+    {%- if is_incremental() %}
+    where dossier_id in (select dossier_id from changed_dossiers)
+    {%- endif %}
 
 ),
 
 record_versions as (
 
     select * from {{ ref('stg_dossier_portal__records') }}
+    {%- if is_incremental() %}
+    where dossier_id in (select dossier_id from changed_dossiers)
+    {%- endif %}
+
+),
+
+dossier_loads as (
+
+    -- the newest load of each dossier's rows: the model's watermark
+    select dossier_id, max(_loaded_at) as loaded_at
+    from (
+        select dossier_id, _loaded_at from events
+        union all
+        select dossier_id, _loaded_at from record_versions
+    ) as loads
+    group by dossier_id
 
 ),
 
@@ -154,6 +187,8 @@ select
     {{ dbt.datediff('requested_at', 'resumed_at', 'second') }} as wait_seconds,
     coalesce(resume_source, 'pending') as resume_source,
     -- only a logged completion gives the exact wait
-    coalesce(resume_source, 'pending') <> 'completion' as is_wait_estimated
+    coalesce(resume_source, 'pending') <> 'completion' as is_wait_estimated,
+    loaded_at as _loaded_at
 
 from numbered
+inner join dossier_loads using (dossier_id)

@@ -1,0 +1,125 @@
+"""The floor: the monthly on-time share per province computed straight from the dossier record
+exports, as an analyst would: in one DuckDB query, and in pandas. chiso's own figure comes
+from many more rules (supplement waits, the recomputed due date, both code systems); these
+take each dossier's latest version as sent and count it on time when it ended by the due date
+it was given.
+
+    .venv/bin/python benchmarks/floor.py duckdb var/inbox
+    .venv/bin/python benchmarks/floor.py pandas var/inbox
+
+Prints a JSON line: seconds, province-months, dossiers judged, and the share over them all.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import time
+from pathlib import Path
+
+FORMATS = ("%d/%m/%Y %H:%M:%S", "%Y%m%d%H%M%S", "%Y-%m-%dT%H:%M:%S+07:00")
+COLUMNS = ["MaHoSo", "PhienBan", "MaTinh", "TrangThaiHoSo", "NgayKetThucXuLy", "NgayHenTra"]
+
+
+def record_files(inbox: Path) -> dict[str, list[Path]]:
+    files = sorted(p for p in (inbox / "dossiers").rglob("*") if p.is_file())
+    return {kind: [p for p in files if p.suffix == f".{kind}"]
+            for kind in ("csv", "jsonl", "parquet")}
+
+
+def with_duckdb(inbox: Path) -> dict[str, float]:
+    import duckdb
+
+    files = record_files(inbox)
+
+    def listed(paths: list[Path]) -> str:
+        return "[" + ", ".join(f"'{p}'" for p in paths) + "]"
+
+    parts = []
+    if files["csv"]:
+        parts.append(f"select {', '.join(COLUMNS)} from read_csv({listed(files['csv'])}, "
+                     f"all_varchar = true, ignore_errors = true, union_by_name = true)")
+    if files["jsonl"]:
+        types = ", ".join(f"{c}: 'varchar'" for c in COLUMNS)
+        parts.append(f"select {', '.join(COLUMNS)} from read_json({listed(files['jsonl'])}, "
+                     f"format = 'newline_delimited', ignore_errors = true, "
+                     f"columns = {{{types}}})")
+    if files["parquet"]:
+        parts.append(f"select {', '.join(f'cast({c} as varchar) as {c}' for c in COLUMNS)} "
+                     f"from read_parquet({listed(files['parquet'])}, union_by_name = true)")
+    parsed = ", ".join(f"try_strptime(x, '{f}')" for f in FORMATS)
+    sql = f"""
+        with records as ({' union all '.join(parts)}),
+        latest as (
+            select MaHoSo, arg_max(MaTinh, try_cast(PhienBan as integer)) as province,
+                arg_max(struct_pack(status := TrangThaiHoSo, ended := NgayKetThucXuLy,
+                                    due := NgayHenTra), try_cast(PhienBan as integer)) as last
+            from records where MaHoSo is not null group by MaHoSo
+        ),
+        judged as (
+            select province, coalesce({parsed.replace('x', 'last.ended')}) as ended,
+                   coalesce({parsed.replace('x', 'last.due')}) as due
+            from latest where last.status in ('9', '10')
+        )
+        select province, date_trunc('month', ended) as month, count(*) as dossiers,
+               avg(case when ended <= due then 1.0 else 0.0 end) as on_time_share
+        from judged where ended is not null and due is not null
+        group by all
+    """
+    started = time.perf_counter()
+    rows = duckdb.connect().execute(sql).fetchall()
+    seconds = time.perf_counter() - started
+    dossiers = sum(r[2] for r in rows)
+    return {"seconds": round(seconds, 2), "province_months": len(rows), "dossiers": dossiers,
+            "share": round(sum(r[2] * float(r[3]) for r in rows) / max(dossiers, 1), 6)}
+
+
+def with_pandas(inbox: Path) -> dict[str, float]:
+    import pandas as pd
+
+    files = record_files(inbox)
+    started = time.perf_counter()
+    frames = [pd.read_csv(p, usecols=COLUMNS, dtype=str, encoding="utf-8-sig",
+                          on_bad_lines="skip") for p in files["csv"]]
+    for p in files["jsonl"]:
+        text = p.read_text(encoding="utf-8")
+        try:
+            frame = pd.read_json(io.StringIO(text), lines=True, dtype=False)
+        except ValueError:  # a truncated last line: keep the lines that parse
+            lines = [ln for ln in text.splitlines() if ln.endswith("}")]
+            frame = pd.read_json(io.StringIO("\n".join(lines)), lines=True, dtype=False)
+        frames.append(frame[COLUMNS].astype(str))
+    frames += [pd.read_parquet(p, columns=COLUMNS).astype(str) for p in files["parquet"]]
+    records = pd.concat(frames, ignore_index=True)
+    records["PhienBan"] = pd.to_numeric(records["PhienBan"], errors="coerce")
+    records = records.dropna(subset=["MaHoSo", "PhienBan"])
+    latest = records.sort_values("PhienBan").drop_duplicates("MaHoSo", keep="last")
+    latest = latest[latest["TrangThaiHoSo"].isin(["9", "10"])].copy()
+
+    def parse(values: pd.Series) -> pd.Series:
+        result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+        for fmt in FORMATS:
+            result = result.fillna(pd.to_datetime(values, format=fmt, errors="coerce"))
+        return result
+
+    latest["ended"] = parse(latest["NgayKetThucXuLy"])
+    latest["due"] = parse(latest["NgayHenTra"])
+    latest = latest.dropna(subset=["ended", "due"])
+    latest["on_time"] = (latest["ended"] <= latest["due"]).astype(float)
+    latest["month"] = latest["ended"].dt.to_period("M")
+    figure = latest.groupby(["MaTinh", "month"])["on_time"].agg(["count", "mean"])
+    seconds = time.perf_counter() - started
+    dossiers = int(figure["count"].sum())
+    return {"seconds": round(seconds, 2), "province_months": len(figure), "dossiers": dossiers,
+            "share": round(float((figure["count"] * figure["mean"]).sum()) / max(dossiers, 1), 6)}
+
+
+def main() -> None:
+    engine, inbox = sys.argv[1], Path(sys.argv[2])
+    result = with_duckdb(inbox) if engine == "duckdb" else with_pandas(inbox)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,5 @@
 -- one row per PAR INDEX methodology version and scored criterion: field, maximum points, source and, for survey criteria, the survey result that gives its points
-{{ config(materialized='table') }}  -- no year grain: rebuilt whole with every yearly build
+{{ config(materialized='table', partition_by=none) }}  -- no year grain: rebuilt whole with every yearly build
 
 with criteria as (
 

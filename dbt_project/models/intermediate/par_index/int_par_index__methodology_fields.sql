@@ -1,5 +1,5 @@
 -- one row per PAR INDEX methodology version and field: its maximum points, from the methodology files (summed over their criteria) and from the documented example seeds (2948/QĐ-BNV, 2017)
-{{ config(materialized='table') }}  -- no year grain: rebuilt whole with every yearly build
+{{ config(materialized='table', partition_by=none) }}  -- no year grain: rebuilt whole with every yearly build
 
 with from_files as (
 

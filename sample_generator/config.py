@@ -30,6 +30,9 @@ class SampleConfig:
     end: dt.date = dt.date(2025, 12, 31)
     survey_respondents_per_province: int = 120
     officials_per_province: int = 60
+    # PAPI: ~16 interviews per village, two villages a commune, two communes a district; 304 a
+    # province is PAPI's full size (about 19,000 respondents a year over 63 provinces)
+    papi_respondents_per_province: int = 304
     procedures: int = 300
     defects: DefectRates = field(default_factory=DefectRates)
 
@@ -38,3 +41,5 @@ class SampleConfig:
             raise ValueError("end must not be before start")
         if self.dossiers < 1:
             raise ValueError("dossiers must be positive")
+        if self.papi_respondents_per_province < 1:
+            raise ValueError("papi_respondents_per_province must be positive")

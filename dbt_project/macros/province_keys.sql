@@ -27,3 +27,10 @@
 {% macro year_code_system(year_expr) -%}
     {{ province_code_system('make_date(cast(' ~ year_expr ~ ' as integer), 12, 31)') }}
 {%- endmacro %}
+
+{#- A province's name as a matching key: lower case, without "tỉnh", "thành phố" or "TP." in
+    front ("TP. Hồ Chí Minh", "Thành phố Hồ Chí Minh" and "Hồ Chí Minh" are one key). Names are
+    NFC from ingestion, so the diacritics compare as they are. -#}
+{% macro province_name_key(column) -%}
+    regexp_replace(lower(trim({{ column }})), '^(tỉnh|thành phố|tp[.]?)[ ]*', '')
+{%- endmacro %}

@@ -1,7 +1,8 @@
 {#- What the quality gate decided for the rows of a table about to be published: per row (its
     `keys`), whether any status of its unit overlapping its period withholds it, and the
-    checks that flagged it. A monthly row is withheld when its unit is withheld for that month
-    or for its year; a yearly row when withheld for its year. `rows` is a relation or CTE. -#}
+    checks that flagged it, and the reasons a reader is shown for a withheld one. A monthly row is
+    withheld when its unit is withheld for that month or for its year; a yearly row when withheld
+    for its year. `rows` is a relation or CTE. -#}
 {% macro publication_flags(rows, keys, unit_key, period_start, period_end, index_codes) -%}
     {%- set codes = "'" ~ (index_codes | join("', '")) ~ "'" -%}
     select
@@ -10,7 +11,9 @@
         {%- endfor %}
         max(case when status.publication_status = 'withheld' then 1 else 0 end) = 1
             as is_withheld,
-        {{ dbt.listagg('status.quality_flags', "', '") }} as quality_flags
+        {{ dbt.listagg('status.quality_flags', "', '") }} as quality_flags,
+        {{ dbt.listagg("case when status.publication_status = 'withheld' then status.reason end",
+                       "'; '") }} as withheld_reasons
 
     from {{ rows }} as flagged_rows
     inner join {{ ref('publication_status') }} as status

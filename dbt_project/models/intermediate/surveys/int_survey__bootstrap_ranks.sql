@@ -2,6 +2,8 @@
 with elements as (
 
     select * from {{ ref('int_survey__bootstrap_replicates') }}
+    -- PAPI's replicates are aggregated by its methodology (int_papi__bootstrap_ranks)
+    where survey_code <> 'papi'
 
 ),
 

@@ -1,0 +1,64 @@
+-- published: PCI as VCCI published it (never recomputed, never re-ranked: VCCI's rank and "of M"
+-- stand); only a steward's decision can withhold a row, which then is left out
+{{ config(alias='pci_index_yearly') }}
+
+with scores as (
+
+    select
+        *,
+        make_date(cast(year as integer), 1, 1) as round_start,
+        make_date(cast(year as integer) + 1, 1, 1) as round_end
+    from {{ ref('pci_index_yearly') }}
+
+),
+
+flags as (
+
+    {{ publication_flags('scores', ['year', 'province_key'], 'province_key', 'round_start',
+                         'round_end', ['pci']) }}
+
+),
+
+released as (
+
+    select scores.*, flags.quality_flags
+    from scores
+    left join flags
+        on flags.year = scores.year
+        and flags.province_key = scores.province_key
+    where not coalesce(flags.is_withheld, false)
+
+)
+
+select
+    year,
+    province_key,
+    province_code,
+    code_system,
+    province_name,
+    region_code,
+    region_name,
+    published_name,
+    total_score,
+    entry_costs,
+    land_access,
+    transparency,
+    time_costs,
+    informal_charges,
+    policy_bias,
+    proactivity,
+    business_support,
+    labour_training,
+    legal_institutions,
+    rank,
+    rank_of,
+    group_name,
+    previous_total_score,
+    score_change,
+    previous_rank,
+    rank_change,
+    is_new_unit,
+    'published' as publication_status,
+    quality_flags
+
+from released

@@ -1,0 +1,378 @@
+-- published: the province scorecard the newspapers quote. Per year, province and index chiso
+-- holds (SIPAS, PAR INDEX, PCI, PAPI, the yearly mean of the monthly 766 index): the published
+-- score, rank "N of M" among the released units, band or group, change in points and places on
+-- the year before, the unit's status (scored, not scored and why, not computed and why) and a
+-- Vietnamese sentence as the press writes it, generated from these numbers
+{{ config(alias='province_scorecard_yearly') }}
+
+with indices as (
+
+    select * from {{ ref('scorecard_indices') }}
+
+),
+
+provinces as (
+
+    select * from {{ ref('dim_province') }}
+
+),
+
+-- PAR INDEX: the published rank among released provinces; withheld ones as the gate left them
+par_scores as (
+
+    select
+        *,
+        make_date(cast(year as integer), 1, 1) as round_start,
+        make_date(cast(year as integer) + 1, 1, 1) as round_end
+    from {{ ref('par_index_yearly') }}
+
+),
+
+par_flags as (
+
+    {{ publication_flags('par_scores', ['year', 'province_key'], 'province_key', 'round_start',
+                         'round_end', ['par_index', 'sipas']) }}
+
+),
+
+par_rows as (
+
+    select
+        'par_index' as index_code,
+        scores.year,
+        scores.province_key,
+        case
+            when coalesce(flags.is_withheld, false) then 'not_scored'
+            when published.rank is not null then 'scored'
+            else 'not_computed'
+        end as status,
+        case
+            when coalesce(flags.is_withheld, false) then flags.withheld_reasons
+            else scores.not_computed_reason
+        end as status_reason,
+        published.pct_of_max_published as score,
+        published.rank,
+        published.rank_of,
+        published.band as group_name,
+        scores.is_new_unit,
+        published.comparable_previous_rank - published.rank as comparable_rank_change
+    from par_scores as scores
+    left join par_flags as flags
+        on flags.year = scores.year
+        and flags.province_key = scores.province_key
+    left join {{ ref('pub_par_index_yearly') }} as published
+        on published.year = scores.year
+        and published.province_key = scores.province_key
+
+),
+
+-- SIPAS, its overall index
+sipas_scores as (
+
+    select
+        *,
+        make_date(cast(survey_year as integer), 1, 1) as round_start,
+        make_date(cast(survey_year as integer) + 1, 1, 1) as round_end
+    from {{ ref('sipas_index_yearly') }}
+    where element_code = 'overall'
+
+),
+
+sipas_flags as (
+
+    {{ publication_flags('sipas_scores', ['survey_year', 'province_key'], 'province_key',
+                         'round_start', 'round_end', ['sipas']) }}
+
+),
+
+sipas_rows as (
+
+    select
+        'sipas' as index_code,
+        scores.survey_year as year,
+        scores.province_key,
+        case
+            when coalesce(flags.is_withheld, false) then 'not_scored'
+            when published.rank is not null then 'scored'
+            else 'not_computed'
+        end as status,
+        case
+            when coalesce(flags.is_withheld, false) then flags.withheld_reasons
+            else scores.not_computed_reason
+        end as status_reason,
+        published.index_pct_published as score,
+        published.rank,
+        published.rank_of,
+        cast(null as {{ dbt.type_string() }}) as group_name,
+        scores.is_new_unit,
+        published.comparable_previous_rank - published.rank as comparable_rank_change
+    from sipas_scores as scores
+    left join sipas_flags as flags
+        on flags.survey_year = scores.survey_year
+        and flags.province_key = scores.province_key
+    left join {{ ref('pub_sipas_index_yearly') }} as published
+        on published.survey_year = scores.survey_year
+        and published.province_key = scores.province_key
+        and published.element_code = scores.element_code
+
+),
+
+-- PAPI: its published table already holds the withheld provinces (not scored, with the reason)
+papi_rows as (
+
+    select
+        'papi' as index_code,
+        survey_year as year,
+        province_key,
+        case when status = 'computed' and rank is not null then 'scored'
+            when status = 'computed' then 'not_computed' else status end as status,
+        status_reason,
+        score_published as score,
+        rank,
+        rank_of,
+        rank_group_name as group_name,
+        is_new_unit,
+        comparable_rank_change
+    from {{ ref('pub_papi_index_yearly') }}
+    where component_code = 'total'
+
+),
+
+-- PCI as VCCI published it; a row withheld by a steward says so
+pci_scores as (
+
+    select
+        *,
+        make_date(cast(year as integer), 1, 1) as round_start,
+        make_date(cast(year as integer) + 1, 1, 1) as round_end
+    from {{ ref('pci_index_yearly') }}
+
+),
+
+pci_flags as (
+
+    {{ publication_flags('pci_scores', ['year', 'province_key'], 'province_key', 'round_start',
+                         'round_end', ['pci']) }}
+
+),
+
+pci_rows as (
+
+    select
+        'pci' as index_code,
+        scores.year,
+        scores.province_key,
+        case when coalesce(flags.is_withheld, false) then 'not_scored' else 'scored' end
+            as status,
+        case when coalesce(flags.is_withheld, false) then flags.withheld_reasons end
+            as status_reason,
+        case when not coalesce(flags.is_withheld, false) then scores.total_score end as score,
+        case when not coalesce(flags.is_withheld, false) then scores.rank end as rank,
+        case when not coalesce(flags.is_withheld, false) then scores.rank_of end as rank_of,
+        case when not coalesce(flags.is_withheld, false) then scores.group_name end
+            as group_name,
+        scores.is_new_unit,
+        cast(null as integer) as comparable_rank_change
+    from pci_scores as scores
+    left join pci_flags as flags
+        on flags.year = scores.year
+        and flags.province_key = scores.province_key
+
+),
+
+-- the 766 service index: the mean of a province's monthly scores over the year, under both code
+-- systems (old provinces mapped forward, for the comparable figure); a province withheld in any
+-- month of the year is not scored that year
+service_months as (
+
+    select
+        *,
+        cast(extract(year from period_start) as integer) as year
+    from {{ ref('service_index_monthly') }}
+    where unit_type = 'province'
+
+),
+
+service_flags as (
+
+    {{ publication_flags('service_months', ['period_start', 'code_system', 'unit_key'],
+                         'unit_key', 'period_start', 'period_end',
+                         ['service_index', 'dossier_indicators']) }}
+
+),
+
+service_years as (
+
+    select
+        months.year,
+        months.code_system,
+        months.unit_key as province_key,
+        count(*) as months,
+        sum(case when coalesce(flags.is_withheld, false) then 1 else 0 end) as months_withheld,
+        min(flags.withheld_reasons) as withheld_reason,
+        cast(avg(months.total_score) as double) as mean_score
+    from service_months as months
+    left join service_flags as flags
+        on flags.period_start = months.period_start
+        and flags.code_system = months.code_system
+        and flags.unit_key = months.unit_key
+    group by months.year, months.code_system, months.unit_key
+
+),
+
+service_ranked as (
+
+    select
+        *,
+        months_withheld = 0 and mean_score is not null as is_scored,
+        {{ published_round('mean_score') }} as score,
+        {{ competition_rank('mean_score', ['year', 'code_system'],
+                            'months_withheld = 0 and mean_score is not null') }} as rank,
+        {{ ranked_count('mean_score', ['year', 'code_system'],
+                        'months_withheld = 0 and mean_score is not null') }} as rank_of
+    from service_years
+
+),
+
+service_rows as (
+
+    select
+        'service_index' as index_code,
+        current_year.year,
+        current_year.province_key,
+        case when current_year.is_scored then 'scored' else 'not_scored' end as status,
+        case when not current_year.is_scored then
+            {{ dbt.concat(["'không xếp hạng: '",
+                           "cast(current_year.months_withheld as " ~ dbt.type_string() ~ ")",
+                           "' tháng bị tạm dừng công bố ('",
+                           "coalesce(split_part(current_year.withheld_reason, 'không xếp hạng: ', 2), '')",
+                           "')'"]) }}
+        end as status_reason,
+        case when current_year.is_scored then current_year.score end as score,
+        current_year.rank,
+        current_year.rank_of,
+        cast(null as {{ dbt.type_string() }}) as group_name,
+        current_year.year > first_year.year and previous_year.province_key is null
+            as is_new_unit,
+        case when previous_year.province_key is null
+            then comparable.rank - current_year.rank end as comparable_rank_change
+    from service_ranked as current_year
+    cross join (select min(year) as year from service_years) as first_year
+    left join service_ranked as previous_year
+        on previous_year.year = current_year.year - 1
+        and previous_year.province_key = current_year.province_key
+        and previous_year.code_system = {{ year_code_system('previous_year.year') }}
+    left join service_ranked as comparable
+        on comparable.year = current_year.year - 1
+        and comparable.province_key = current_year.province_key
+        and comparable.code_system = current_year.code_system
+    -- a year is read under the code system in force at its end (2025: the 34 provinces)
+    where current_year.code_system = {{ year_code_system('current_year.year') }}
+
+),
+
+all_rows as (
+
+    select * from par_rows
+    union all
+    select * from sipas_rows
+    union all
+    select * from papi_rows
+    union all
+    select * from pci_rows
+    union all
+    select * from service_rows
+
+),
+
+with_previous as (
+
+    select
+        current_year.*,
+        {{ withheld_category('current_year.status_reason') }} as reason_category,
+        previous_year.status as previous_status,
+        previous_year.score as previous_score,
+        previous_year.rank as previous_rank,
+        case when current_year.status = 'scored' and previous_year.status = 'scored'
+            then previous_year.rank - current_year.rank end as rank_change,
+        case when current_year.status = 'scored' and previous_year.status = 'scored'
+            then current_year.score - previous_year.score end as score_change
+    from all_rows as current_year
+    left join all_rows as previous_year
+        on previous_year.index_code = current_year.index_code
+        and previous_year.province_key = current_year.province_key
+        and previous_year.year = current_year.year - 1
+
+),
+
+unscored as (
+
+    -- the units a round left unscored, as the press lists them ("hai tỉnh Vĩnh Phúc, Tiền
+    -- Giang không đưa số liệu vào báo cáo do dữ liệu bị nhiễu")
+    select
+        rows.index_code,
+        rows.year,
+        count(*) as unscored_count,
+        {{ dbt.listagg('provinces.short_name', "', '", 'order by provinces.province_code') }}
+            as unscored_names,
+        case
+            when min(case when provinces.province_name like 'Thành phố %' then 1 else 0 end) = 1
+                then 'thành phố'
+            when max(case when provinces.province_name like 'Thành phố %' then 1 else 0 end) = 0
+                then 'tỉnh'
+            else 'tỉnh, thành phố'
+        end as unscored_noun,
+        case when count(distinct rows.reason_category) = 1 then min(rows.reason_category) end
+            as unscored_category
+    from with_previous as rows
+    inner join provinces on provinces.province_key = rows.province_key
+    where rows.status = 'not_scored'
+    group by rows.index_code, rows.year
+
+)
+
+select
+    cast(rows.year as integer) as year,
+    rows.province_key,
+    provinces.province_code,
+    provinces.code_system,
+    provinces.province_name,
+    provinces.short_name,
+    provinces.region_code,
+    rows.index_code,
+    indices.index_name_vi as index_name,
+    cast(indices.sort_order as integer) as index_order,
+    rows.status,
+    rows.status_reason,
+    cast(rows.score as double) as score,
+    indices.score_unit_vi as score_unit,
+    cast(rows.rank as integer) as rank,
+    cast(rows.rank_of as integer) as rank_of,
+    rows.group_name,
+    cast(rows.previous_score as double) as previous_score,
+    cast(rows.score_change as double) as score_change,
+    rows.previous_status,
+    cast(rows.previous_rank as integer) as previous_rank,
+    cast(rows.rank_change as integer) as rank_change,
+    coalesce(rows.is_new_unit, false) as is_new_unit,
+    cast(rows.comparable_rank_change as integer) as comparable_rank_change,
+    cast(coalesce(unscored.unscored_count, 0) as integer) as units_not_scored,
+    {{ scorecard_sentence(
+        label='indices.index_name_vi', year='rows.year', name='provinces.short_name',
+        status='rows.status', reason_category='rows.reason_category',
+        reason='rows.status_reason', score='rows.score', decimals=2,
+        unit='indices.score_unit_vi', rank='rows.rank', rank_of='rows.rank_of',
+        rank_change='rows.rank_change', previous_status='rows.previous_status',
+        is_new_unit='coalesce(rows.is_new_unit, false)',
+        comparable_rank_change='rows.comparable_rank_change',
+        unscored_count='coalesce(unscored.unscored_count, 0)',
+        unscored_noun='unscored.unscored_noun', unscored_names='unscored.unscored_names',
+        unscored_category='unscored.unscored_category', group_phrase='indices.group_phrase_vi',
+        band_name='rows.group_name') }} as sentence_vi
+
+from with_previous as rows
+inner join indices on indices.index_code = rows.index_code
+left join provinces on provinces.province_key = rows.province_key
+left join unscored
+    on unscored.index_code = rows.index_code
+    and unscored.year = rows.year

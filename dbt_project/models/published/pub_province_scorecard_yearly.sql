@@ -17,7 +17,9 @@ provinces as (
 
 ),
 
--- PAR INDEX: the published rank among released provinces; withheld ones as the gate left them
+-- each index as published: its mart's rows, withheld by the quality gate as its published table
+-- withholds them, and the others ranked among themselves by the one ranking macro
+-- (assert_scorecard_agrees_with_published_indices checks the ranks against the published tables)
 par_scores as (
 
     select
@@ -35,34 +37,39 @@ par_flags as (
 
 ),
 
-par_rows as (
+par_released as (
 
     select
-        'par_index' as index_code,
-        scores.year,
-        scores.province_key,
-        case
-            when coalesce(flags.is_withheld, false) then 'not_scored'
-            when published.rank is not null then 'scored'
-            else 'not_computed'
-        end as status,
-        case
-            when coalesce(flags.is_withheld, false) then flags.withheld_reasons
-            else scores.not_computed_reason
-        end as status_reason,
-        published.pct_of_max_published as score,
-        published.rank,
-        published.rank_of,
-        published.band as group_name,
-        scores.is_new_unit,
-        published.comparable_previous_rank - published.rank as comparable_rank_change
+        scores.*,
+        coalesce(flags.is_withheld, false) as is_withheld,
+        flags.withheld_reasons,
+        scores.is_ranked and not coalesce(flags.is_withheld, false) as is_released
     from par_scores as scores
     left join par_flags as flags
         on flags.year = scores.year
         and flags.province_key = scores.province_key
-    left join {{ ref('pub_par_index_yearly') }} as published
-        on published.year = scores.year
-        and published.province_key = scores.province_key
+
+),
+
+par_rows as (
+
+    select
+        'par_index' as index_code,
+        year,
+        province_key,
+        case when is_withheld then 'not_scored' when is_released then 'scored'
+            else 'not_computed' end as status,
+        case when is_withheld then withheld_reasons else not_computed_reason end
+            as status_reason,
+        case when is_released then pct_of_max_published end as score,
+        {{ competition_rank('pct_of_max', ['year'], 'is_released') }} as rank,
+        {{ ranked_count('pct_of_max', ['year'], 'is_released') }} as rank_of,
+        case when is_released then band end as group_name,
+        is_new_unit,
+        comparable_previous_rank
+            - {{ competition_rank('pct_of_max', ['year'], 'is_released') }}
+            as comparable_rank_change
+    from par_released
 
 ),
 
@@ -85,60 +92,113 @@ sipas_flags as (
 
 ),
 
-sipas_rows as (
+sipas_released as (
 
     select
-        'sipas' as index_code,
-        scores.survey_year as year,
-        scores.province_key,
-        case
-            when coalesce(flags.is_withheld, false) then 'not_scored'
-            when published.rank is not null then 'scored'
-            else 'not_computed'
-        end as status,
-        case
-            when coalesce(flags.is_withheld, false) then flags.withheld_reasons
-            else scores.not_computed_reason
-        end as status_reason,
-        published.index_pct_published as score,
-        published.rank,
-        published.rank_of,
-        cast(null as {{ dbt.type_string() }}) as group_name,
-        scores.is_new_unit,
-        published.comparable_previous_rank - published.rank as comparable_rank_change
+        scores.*,
+        coalesce(flags.is_withheld, false) as is_withheld,
+        flags.withheld_reasons,
+        scores.is_ranked and not coalesce(flags.is_withheld, false) as is_released
     from sipas_scores as scores
     left join sipas_flags as flags
         on flags.survey_year = scores.survey_year
         and flags.province_key = scores.province_key
-    left join {{ ref('pub_sipas_index_yearly') }} as published
-        on published.survey_year = scores.survey_year
-        and published.province_key = scores.province_key
-        and published.element_code = scores.element_code
 
 ),
 
--- PAPI: its published table already holds the withheld provinces (not scored, with the reason)
-papi_rows as (
+sipas_rows as (
 
     select
-        'papi' as index_code,
+        'sipas' as index_code,
         survey_year as year,
         province_key,
-        case when status = 'computed' and rank is not null then 'scored'
-            when status = 'computed' then 'not_computed' else status end as status,
-        status_reason,
-        score_published as score,
-        rank,
-        rank_of,
-        rank_group_name as group_name,
+        case when is_withheld then 'not_scored' when is_released then 'scored'
+            else 'not_computed' end as status,
+        case when is_withheld then withheld_reasons else not_computed_reason end
+            as status_reason,
+        case when is_released then index_pct_published end as score,
+        {{ competition_rank('index_pct', ['survey_year'], 'is_released') }} as rank,
+        {{ ranked_count('index_pct', ['survey_year'], 'is_released') }} as rank_of,
+        cast(null as {{ dbt.type_string() }}) as group_name,
         is_new_unit,
-        comparable_rank_change
-    from {{ ref('pub_papi_index_yearly') }}
+        comparable_previous_rank
+            - {{ competition_rank('index_pct', ['survey_year'], 'is_released') }}
+            as comparable_rank_change
+    from sipas_released
+
+),
+
+-- PAPI, its total out of 80, grouped into quartiles among the released provinces
+papi_scores as (
+
+    select
+        *,
+        make_date(cast(survey_year as integer), 1, 1) as round_start,
+        make_date(cast(survey_year as integer) + 1, 1, 1) as round_end
+    from {{ ref('papi_index_yearly') }}
     where component_code = 'total'
 
 ),
 
--- PCI as VCCI published it; a row withheld by a steward says so
+papi_flags as (
+
+    {{ publication_flags('papi_scores', ['survey_year', 'province_key'], 'province_key',
+                         'round_start', 'round_end', ['papi']) }}
+
+),
+
+papi_ranked as (
+
+    select
+        released.*,
+        {{ competition_rank('score', ['survey_year'], 'is_released',
+                            precision=var('papi_published_decimals')) }} as released_rank,
+        {{ ranked_count('score', ['survey_year'], 'is_released') }} as released_rank_of
+    from (
+        select
+            scores.*,
+            coalesce(flags.is_withheld, false) as is_withheld,
+            flags.withheld_reasons,
+            scores.is_ranked and not coalesce(flags.is_withheld, false) as is_released
+        from papi_scores as scores
+        left join papi_flags as flags
+            on flags.survey_year = scores.survey_year
+            and flags.province_key = scores.province_key
+    ) as released
+
+),
+
+papi_groups as (
+
+    select * from {{ ref('index_rank_groups') }}
+    where index_family = 'papi'
+
+),
+
+papi_rows as (
+
+    select
+        'papi' as index_code,
+        ranked.survey_year as year,
+        ranked.province_key,
+        case when ranked.is_withheld then 'not_scored' when ranked.is_released then 'scored'
+            else 'not_computed' end as status,
+        case when ranked.is_withheld then ranked.withheld_reasons
+            else ranked.not_computed_reason end as status_reason,
+        case when ranked.is_released then ranked.score_published end as score,
+        ranked.released_rank as rank,
+        ranked.released_rank_of as rank_of,
+        papi_groups.group_name_vi as group_name,
+        ranked.is_new_unit,
+        ranked.comparable_previous_rank - ranked.released_rank as comparable_rank_change
+    from papi_ranked as ranked
+    left join papi_groups
+        on 100 * (ranked.released_rank - 1) >= papi_groups.from_share_pct * ranked.released_rank_of
+        and 100 * (ranked.released_rank - 1) < papi_groups.below_share_pct * ranked.released_rank_of
+
+),
+
+-- PCI as VCCI published it (its ranks stand); a row withheld by a steward says so
 pci_scores as (
 
     select

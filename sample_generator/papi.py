@@ -331,7 +331,9 @@ def _write_wave(ctx: SampleContext, year: int) -> dict[str, float]:
     refused = (rng.random((n, k)) < 0.004) & likert[None, :] & asked & ~dont_know
     answered = asked & ~dont_know & ~refused
 
-    noisy = NOISY.get(year, {}) if provinces[0].code_system == GSO63 else {}
+    # the seeds' noisy rounds, unless the sample is asked for no noisy survey at all
+    planted = cfg.defects.noisy_survey_provinces > 0 and provinces[0].code_system == GSO63
+    noisy = NOISY.get(year, {}) if planted else {}
     scale_cells = _out_of_scale_cells(ctx, year, answered, np.isin(codes[prov], list(noisy)))
     valid = answered.copy()
     valid[scale_cells] = False  # what the warehouse leaves out: blanks, 98/99, impossible codes

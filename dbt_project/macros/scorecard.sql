@@ -40,13 +40,11 @@
     (scored, not_scored, not_computed), `reason_category` (dữ liệu bị nhiễu) and `reason` (why not
     computed), `score`, `decimals`, `unit` (% or điểm), `rank`, `rank_of`, `rank_change`,
     `previous_status` (the unit's status the year before, null without a row), `is_new_unit`,
-    `comparable_rank_change`, `unscored_count` / `unscored_noun` / `unscored_names` /
-    `unscored_category` (the units of the round not scored: "hai tỉnh Vĩnh Phúc, Tiền Giang ...
-    do dữ liệu bị nhiễu"), `group_phrase` (nằm trong nhóm {group} của cả nước) and `band_name`. -#}
+    `comparable_rank_change`, `unscored_note` (the units of the round not scored, see
+    `unscored_note`), `group_phrase` (nằm trong nhóm {group} của cả nước) and `band_name`. -#}
 {% macro scorecard_sentence(label, year, name, status, reason_category, reason, score, decimals,
                             unit, rank, rank_of, rank_change, previous_status, is_new_unit,
-                            comparable_rank_change, unscored_count, unscored_noun,
-                            unscored_names, unscored_category, group_phrase, band_name) -%}
+                            comparable_rank_change, unscored_note, group_phrase, band_name) -%}
     {%- set year_text = 'cast(' ~ year ~ ' as ' ~ dbt.type_string() ~ ')' -%}
     {%- set previous_year_text = 'cast(' ~ year ~ ' - 1 as ' ~ dbt.type_string() ~ ')' -%}
     case
@@ -62,12 +60,7 @@
             || case when {{ unit }} = '%' then '%' else ' ' || {{ unit }} end
             || ', xếp thứ ' || cast({{ rank }} as {{ dbt.type_string() }}) || '/'
             || cast({{ rank_of }} as {{ dbt.type_string() }}) || ' tỉnh, thành phố'
-            || case when {{ unscored_count }} > 0 then
-                    ' (' || {{ vi_count(unscored_count) }} || ' ' || {{ unscored_noun }} || ' '
-                    || {{ unscored_names }} || ' không đưa số liệu vào báo cáo do '
-                    || coalesce({{ unscored_category }}, 'dữ liệu chưa đạt kiểm tra chất lượng')
-                    || ')'
-                else '' end
+            || coalesce(' (' || {{ unscored_note }} || ')', '')
             || case
                 when {{ is_new_unit }} and {{ comparable_rank_change }} is not null then
                     ', là đơn vị mới sau sắp xếp (so với số liệu gộp của các tỉnh trước sắp xếp năm '
@@ -82,6 +75,16 @@
             || case when {{ group_phrase }} is not null and {{ band_name }} is not null
                 then ', ' || replace({{ group_phrase }}, '{group}', {{ band_name }}) else '' end
             || '.'
+    end
+{%- endmacro %}
+
+{#- The units of a round left unscored, as the press lists them: "hai tỉnh Vĩnh Phúc, Tiền Giang
+    không đưa số liệu vào báo cáo do dữ liệu bị nhiễu" (`noun`: tỉnh, thành phố, or both). -#}
+{% macro unscored_note(count, noun, names, category) -%}
+    case when {{ count }} > 0 then
+        {{ vi_count(count) }} || ' ' || {{ noun }} || ' ' || {{ names }}
+        || ' không đưa số liệu vào báo cáo do '
+        || coalesce({{ category }}, 'dữ liệu chưa đạt kiểm tra chất lượng')
     end
 {%- endmacro %}
 

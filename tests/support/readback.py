@@ -11,7 +11,8 @@ import pyarrow.parquet as pq
 from python_calamine import CalamineWorkbook
 
 
-def read_rows(path: Path) -> list[dict[str, Any]]:
+def read_rows(path: Path, *, skip_title: bool = False) -> list[dict[str, Any]]:
+    """Rows of a file; `skip_title`: a spreadsheet's header is below a title and a blank row."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -31,6 +32,8 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         return pq.read_table(path).to_pylist()
     if suffix == ".xlsx":
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        if skip_title:
+            sheet = sheet[2:]
         header = [str(h) for h in sheet[0]]
         return [
             {k: (v if v != "" else None) for k, v in zip(header, row, strict=False)}

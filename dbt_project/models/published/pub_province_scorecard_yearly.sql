@@ -389,6 +389,18 @@ unscored as (
     where rows.status = 'not_scored'
     group by rows.index_code, rows.year
 
+),
+
+unscored_notes as (
+
+    select
+        index_code,
+        year,
+        unscored_count,
+        {{ unscored_note('unscored_count', 'unscored_noun', 'unscored_names',
+                         'unscored_category') }} as note
+    from unscored
+
 )
 
 select
@@ -401,6 +413,7 @@ select
     provinces.region_code,
     rows.index_code,
     indices.index_name_vi as index_name,
+    indices.short_name_vi as index_short_name,
     cast(indices.sort_order as integer) as index_order,
     rows.status,
     rows.status_reason,
@@ -417,6 +430,7 @@ select
     coalesce(rows.is_new_unit, false) as is_new_unit,
     cast(rows.comparable_rank_change as integer) as comparable_rank_change,
     cast(coalesce(unscored.unscored_count, 0) as integer) as units_not_scored,
+    unscored.note as units_not_scored_note,
     {{ scorecard_sentence(
         label='indices.index_name_vi', year='rows.year', name='provinces.short_name',
         status='rows.status', reason_category='rows.reason_category',
@@ -425,14 +439,12 @@ select
         rank_change='rows.rank_change', previous_status='rows.previous_status',
         is_new_unit='coalesce(rows.is_new_unit, false)',
         comparable_rank_change='rows.comparable_rank_change',
-        unscored_count='coalesce(unscored.unscored_count, 0)',
-        unscored_noun='unscored.unscored_noun', unscored_names='unscored.unscored_names',
-        unscored_category='unscored.unscored_category', group_phrase='indices.group_phrase_vi',
+        unscored_note='unscored.note', group_phrase='indices.group_phrase_vi',
         band_name='rows.group_name') }} as sentence_vi
 
 from with_previous as rows
 inner join indices on indices.index_code = rows.index_code
 left join provinces on provinces.province_key = rows.province_key
-left join unscored
+left join unscored_notes as unscored
     on unscored.index_code = rows.index_code
     and unscored.year = rows.year

@@ -25,8 +25,9 @@ def generate(
     end: Annotated[str, typer.Option(help="Last day (YYYY-MM-DD).")] = "2025-12-31",
     respondents: Annotated[int, typer.Option(help="SIPAS respondents per province.")] = 120,
     papi_respondents: Annotated[int, typer.Option(
-        help="PAPI respondents per province (~16 a village; 304 is the real survey's size).")]
-    = 304,
+        help="PAPI respondents per province (~16 a village; 304 is the real survey's size, "
+             "slow in the quality gate).")]
+    = 96,
     malformed_share: Annotated[float, typer.Option(help="Share of rows per malformed kind.")]
     = 0.002,
     noisy_provinces: Annotated[int, typer.Option(help="Provinces with noisy surveys.")] = 3,

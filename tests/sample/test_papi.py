@@ -65,10 +65,6 @@ def test_the_design_is_papis_villages_communes_and_districts(waves) -> None:
     assert "dist" not in waves[2025][0]
 
 
-def test_full_size_is_about_nineteen_thousand_a_year() -> None:
-    assert 63 * SampleConfig().papi_respondents_per_province == pytest.approx(19_000, rel=0.02)
-
-
 def test_dialects_and_the_codebook_beside_each_wave(sample, waves) -> None:
     inbox, truth, _ = sample
     formats = {f.path: (f.format, f.timestamp_format) for f in truth.files}

@@ -36,7 +36,7 @@ from tests.dbt.raw_sample import CALENDAR_YEARS
 
 pytestmark = pytest.mark.e2e
 
-SELECTION = ["+marts.surveys", "+marts.par_index", "+assert_index_inputs_are_valid",
+SELECTION = ["+marts.surveys", "+marts.par_index", "+marts.pci", "+assert_index_inputs_are_valid",
              "+assert_par_methodologies_have_eight_fields_of_100_points"]
 LOADED_AT = dt.datetime(2026, 1, 5, 8, 0, 0)
 SIM_YEARS = range(2001, 2009)  # simulated SIPAS rounds for the coverage test

@@ -148,7 +148,7 @@ def test_pci_tables_are_vccis_with_thai_binh_28th_in_2022_up_19(sample) -> None:
     inbox, truth, _ = sample
     assert [f.path for f in truth.files if f.family == "pci"] == [
         f"pci/PCI_{y}_bang_xep_hang.xlsx" for y in (2021, 2022, 2023, 2024)]
-    tables = {y: read_rows(inbox / f"pci/PCI_{y}_bang_xep_hang.xlsx", skip_title=True)
+    tables = {y: read_rows(inbox / f"pci/PCI_{y}_bang_xep_hang.xlsx")
               for y in (2021, 2022)}
     rank = {y: {r["Tỉnh, thành phố"]: int(r["Xếp hạng"]) for r in rows}
             for y, rows in tables.items()}

@@ -32,7 +32,7 @@ from statistics import NormalDist
 import numpy as np
 import pyarrow as pa
 
-from foundation.calendar import EPOCH
+from foundation.calendar import EPOCH, WorkingCalendar
 from foundation.reference import GSO63, MERGER_DATE, Province, provinces_gso34, provinces_gso63
 from foundation.settings import SEEDS_DIR
 from sample_generator.context import SampleContext
@@ -191,17 +191,13 @@ def _provinces_for(year: int, fieldwork: np.ndarray) -> tuple[Province, ...]:
 
 
 def _fieldwork_days(ctx: SampleContext, year: int) -> np.ndarray:
-    """PAPI interviews from August to November, on working days, within the configured range
-    when the range ends earlier."""
-    cfg = ctx.config
-    lo = dt.date(year, 8, 1)
-    hi = min(dt.date(year, 11, 30), cfg.end if cfg.end.year == year else dt.date(year, 11, 30))
-    if hi < lo:  # the range ends before August: survey what it covers of the year
-        lo, hi = dt.date(year, 1, 1), hi
-    calendar = ctx.calendar if ctx.calendar.first_year <= year <= ctx.calendar.last_year else None
-    if calendar is None:
-        from foundation.calendar import WorkingCalendar
-        calendar = WorkingCalendar(year, year)
+    """PAPI interviews from August to November on working days; a range that ends before the
+    window surveys what it covers of the year."""
+    lo, hi = dt.date(year, 8, 1), min(dt.date(year, 11, 30), ctx.config.end)
+    if hi < lo:
+        lo = dt.date(year, 1, 1)
+    calendar = (ctx.calendar if ctx.calendar.first_year <= year <= ctx.calendar.last_year
+                else WorkingCalendar(year, year))
     days = calendar.working_day_numbers
     days = days[(days >= (lo - EPOCH).days) & (days <= (hi - EPOCH).days)]
     if len(days) == 0:
@@ -222,30 +218,28 @@ class Design:
 
 def _design(rng: np.random.Generator, provinces: tuple[Province, ...], per_province: int
             ) -> Design:
-    """Villages of ~16 interviews, two per commune, two communes per district (PAPI's design)."""
+    """Villages of ~16 interviews, two per commune, two communes per district (PAPI's design);
+    codes nest: a commune's code starts with its district's, a village's with its commune's."""
     has_districts = provinces[0].code_system == GSO63
     prov_rows, dist_rows, comm_rows, vill_rows, sizes = [], [], [], [], []
     for p, province in enumerate(provinces):  # 63 or 34 provinces
         villages = max(1, round(per_province / PER_VILLAGE))
         communes = (villages + 1) // 2
-        districts = (communes + 1) // 2
         base = int(province.code)
-        district_codes = base * 10 + rng.choice(10, size=min(districts, 10), replace=False)
+        # the province's sampled districts among its (up to) ten: a random few, in code order
+        district_codes = base * 10 + np.sort(rng.choice(10, min((communes + 1) // 2, 10),
+                                                        replace=False))
         per_village = np.full(villages, per_province // villages)
         per_village[: per_province % villages] += 1
-        size = 0
         for v in range(villages):
-            c = v // 2
-            d = district_codes[(c // 2) % len(district_codes)]
-            commune = (d * 100 + 11 + 7 * c) if has_districts else base * 1000 + 101 + 13 * c
-            village = f"{commune:05d}{v % 2 + 1:02d}"
-            k = int(per_village[v])
-            prov_rows.append(np.full(k, p))
-            dist_rows.append(np.full(k, f"{d:03d}" if has_districts else ""))
-            comm_rows.append(np.full(k, f"{commune:05d}"))
-            vill_rows.append(np.full(k, village))
-            size += k
-        sizes.append(size)
+            k = v // 2  # the commune, two villages each
+            district = district_codes[(k // 2) % len(district_codes)]
+            commune = district * 100 + 10 + k if has_districts else base * 1000 + 100 + k
+            prov_rows.append(np.full(per_village[v], p))
+            dist_rows.append(np.full(per_village[v], f"{district:03d}" if has_districts else ""))
+            comm_rows.append(np.full(per_village[v], f"{commune:05d}"))
+            vill_rows.append(np.full(per_village[v], f"{commune:05d}{v % 2 + 1:02d}"))
+        sizes.append(int(per_village.sum()))
     return Design(np.concatenate(prov_rows), np.concatenate(dist_rows),
                   np.concatenate(comm_rows), np.concatenate(vill_rows), np.array(sizes))
 

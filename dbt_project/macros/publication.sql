@@ -26,3 +26,27 @@
             end > flagged_rows.{{ period_start }}
     group by {% for key in keys %}flagged_rows.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
 {%- endmacro %}
+
+{#- The rows of a yearly index table (`relation`, filtered by `where`) with what the quality gate
+    decided for each in its year: is_withheld, withheld_reasons, quality_flags (the statuses of
+    `index_codes` for the row's unit and year, by publication_flags). `keys` name a row. -#}
+{% macro with_yearly_publication(relation, year_column, keys, index_codes, where='true') -%}
+    {%- set rows -%}
+        (select
+            *,
+            make_date(cast({{ year_column }} as integer), 1, 1) as round_start,
+            make_date(cast({{ year_column }} as integer) + 1, 1, 1) as round_end
+        from {{ relation }}
+        where {{ where }})
+    {%- endset -%}
+    select
+        yearly_rows.*,
+        coalesce(flags.is_withheld, false) as is_withheld,
+        flags.withheld_reasons,
+        flags.quality_flags
+    from {{ rows }} as yearly_rows
+    left join (
+        {{ publication_flags(rows, keys, 'province_key', 'round_start', 'round_end', index_codes) }}
+    ) as flags
+        on {% for key in keys %}flags.{{ key }} = yearly_rows.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
+{%- endmacro %}

@@ -3,36 +3,16 @@
 -- for noisy data keeps one total row that says "not scored" and why, with no score and no rank
 {{ config(alias='papi_index_yearly') }}
 
-with scores as (
+with flagged as (
 
     select
         *,
-        make_date(cast(survey_year as integer), 1, 1) as round_start,
-        make_date(cast(survey_year as integer) + 1, 1, 1) as round_end
-    from {{ ref('papi_index_yearly') }}
-
-),
-
-flags as (
-
-    {{ publication_flags('scores', ['survey_year', 'province_key', 'component_code'],
-                         'province_key', 'round_start', 'round_end', ['papi']) }}
-
-),
-
-flagged as (
-
-    select
-        scores.*,
-        coalesce(flags.is_withheld, false) as is_withheld,
-        flags.quality_flags,
-        flags.withheld_reasons,
-        scores.is_ranked and not coalesce(flags.is_withheld, false) as is_ranked_released
-    from scores
-    left join flags
-        on flags.survey_year = scores.survey_year
-        and flags.province_key = scores.province_key
-        and flags.component_code = scores.component_code
+        is_ranked and not is_withheld as is_ranked_released
+    from (
+        {{ with_yearly_publication(ref('papi_index_yearly'), 'survey_year',
+                                   ['survey_year', 'province_key', 'component_code'],
+                                   ['papi']) }}
+    ) as rows
 
 ),
 
@@ -63,8 +43,8 @@ grouped as (
         groups.group_name_vi as released_group_name
     from reranked
     left join groups
-        on 100 * (reranked.released_rank - 1) >= groups.from_share_pct * reranked.released_rank_of
-        and 100 * (reranked.released_rank - 1) < groups.below_share_pct * reranked.released_rank_of
+        on {{ rank_group_condition('groups', 'reranked.released_rank',
+                                   'reranked.released_rank_of') }}
 
 ),
 

@@ -2,31 +2,13 @@
 -- stand); only a steward's decision can withhold a row, which then is left out
 {{ config(alias='pci_index_yearly') }}
 
-with scores as (
+with released as (
 
-    select
-        *,
-        make_date(cast(year as integer), 1, 1) as round_start,
-        make_date(cast(year as integer) + 1, 1, 1) as round_end
-    from {{ ref('pci_index_yearly') }}
-
-),
-
-flags as (
-
-    {{ publication_flags('scores', ['year', 'province_key'], 'province_key', 'round_start',
-                         'round_end', ['pci']) }}
-
-),
-
-released as (
-
-    select scores.*, flags.quality_flags
-    from scores
-    left join flags
-        on flags.year = scores.year
-        and flags.province_key = scores.province_key
-    where not coalesce(flags.is_withheld, false)
+    select * from (
+        {{ with_yearly_publication(ref('pci_index_yearly'), 'year', ['year', 'province_key'],
+                                   ['pci']) }}
+    ) as rows
+    where not is_withheld
 
 )
 

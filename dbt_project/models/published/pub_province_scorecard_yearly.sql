@@ -20,34 +20,13 @@ provinces as (
 -- each index as published: its mart's rows, withheld by the quality gate as its published table
 -- withholds them, and the others ranked among themselves by the one ranking macro
 -- (assert_scorecard_agrees_with_published_indices checks the ranks against the published tables)
-par_scores as (
-
-    select
-        *,
-        make_date(cast(year as integer), 1, 1) as round_start,
-        make_date(cast(year as integer) + 1, 1, 1) as round_end
-    from {{ ref('par_index_yearly') }}
-
-),
-
-par_flags as (
-
-    {{ publication_flags('par_scores', ['year', 'province_key'], 'province_key', 'round_start',
-                         'round_end', ['par_index', 'sipas']) }}
-
-),
-
 par_released as (
 
-    select
-        scores.*,
-        coalesce(flags.is_withheld, false) as is_withheld,
-        flags.withheld_reasons,
-        scores.is_ranked and not coalesce(flags.is_withheld, false) as is_released
-    from par_scores as scores
-    left join par_flags as flags
-        on flags.year = scores.year
-        and flags.province_key = scores.province_key
+    select *, is_ranked and not is_withheld as is_released
+    from (
+        {{ with_yearly_publication(ref('par_index_yearly'), 'year', ['year', 'province_key'],
+                                   ['par_index', 'sipas']) }}
+    ) as rows
 
 ),
 
@@ -74,35 +53,14 @@ par_rows as (
 ),
 
 -- SIPAS, its overall index
-sipas_scores as (
-
-    select
-        *,
-        make_date(cast(survey_year as integer), 1, 1) as round_start,
-        make_date(cast(survey_year as integer) + 1, 1, 1) as round_end
-    from {{ ref('sipas_index_yearly') }}
-    where element_code = 'overall'
-
-),
-
-sipas_flags as (
-
-    {{ publication_flags('sipas_scores', ['survey_year', 'province_key'], 'province_key',
-                         'round_start', 'round_end', ['sipas']) }}
-
-),
-
 sipas_released as (
 
-    select
-        scores.*,
-        coalesce(flags.is_withheld, false) as is_withheld,
-        flags.withheld_reasons,
-        scores.is_ranked and not coalesce(flags.is_withheld, false) as is_released
-    from sipas_scores as scores
-    left join sipas_flags as flags
-        on flags.survey_year = scores.survey_year
-        and flags.province_key = scores.province_key
+    select *, is_ranked and not is_withheld as is_released
+    from (
+        {{ with_yearly_publication(ref('sipas_index_yearly'), 'survey_year',
+                                   ['survey_year', 'province_key'], ['sipas'],
+                                   where="element_code = 'overall'") }}
+    ) as rows
 
 ),
 
@@ -129,24 +87,6 @@ sipas_rows as (
 ),
 
 -- PAPI, its total out of 80, grouped into quartiles among the released provinces
-papi_scores as (
-
-    select
-        *,
-        make_date(cast(survey_year as integer), 1, 1) as round_start,
-        make_date(cast(survey_year as integer) + 1, 1, 1) as round_end
-    from {{ ref('papi_index_yearly') }}
-    where component_code = 'total'
-
-),
-
-papi_flags as (
-
-    {{ publication_flags('papi_scores', ['survey_year', 'province_key'], 'province_key',
-                         'round_start', 'round_end', ['papi']) }}
-
-),
-
 papi_ranked as (
 
     select
@@ -155,15 +95,12 @@ papi_ranked as (
                             precision=var('papi_published_decimals')) }} as released_rank,
         {{ ranked_count('score', ['survey_year'], 'is_released') }} as released_rank_of
     from (
-        select
-            scores.*,
-            coalesce(flags.is_withheld, false) as is_withheld,
-            flags.withheld_reasons,
-            scores.is_ranked and not coalesce(flags.is_withheld, false) as is_released
-        from papi_scores as scores
-        left join papi_flags as flags
-            on flags.survey_year = scores.survey_year
-            and flags.province_key = scores.province_key
+        select *, is_ranked and not is_withheld as is_released
+        from (
+            {{ with_yearly_publication(ref('papi_index_yearly'), 'survey_year',
+                                       ['survey_year', 'province_key'], ['papi'],
+                                       where="component_code = 'total'") }}
+        ) as rows
     ) as released
 
 ),
@@ -193,26 +130,16 @@ papi_rows as (
         ranked.comparable_previous_rank - ranked.released_rank as comparable_rank_change
     from papi_ranked as ranked
     left join papi_groups
-        on 100 * (ranked.released_rank - 1) >= papi_groups.from_share_pct * ranked.released_rank_of
-        and 100 * (ranked.released_rank - 1) < papi_groups.below_share_pct * ranked.released_rank_of
+        on {{ rank_group_condition('papi_groups', 'ranked.released_rank',
+                                   'ranked.released_rank_of') }}
 
 ),
 
 -- PCI as VCCI published it (its ranks stand); a row withheld by a steward says so
 pci_scores as (
 
-    select
-        *,
-        make_date(cast(year as integer), 1, 1) as round_start,
-        make_date(cast(year as integer) + 1, 1, 1) as round_end
-    from {{ ref('pci_index_yearly') }}
-
-),
-
-pci_flags as (
-
-    {{ publication_flags('pci_scores', ['year', 'province_key'], 'province_key', 'round_start',
-                         'round_end', ['pci']) }}
+    {{ with_yearly_publication(ref('pci_index_yearly'), 'year', ['year', 'province_key'],
+                               ['pci']) }}
 
 ),
 
@@ -220,23 +147,17 @@ pci_rows as (
 
     select
         'pci' as index_code,
-        scores.year,
-        scores.province_key,
-        case when coalesce(flags.is_withheld, false) then 'not_scored' else 'scored' end
-            as status,
-        case when coalesce(flags.is_withheld, false) then flags.withheld_reasons end
-            as status_reason,
-        case when not coalesce(flags.is_withheld, false) then scores.total_score end as score,
-        case when not coalesce(flags.is_withheld, false) then scores.rank end as rank,
-        case when not coalesce(flags.is_withheld, false) then scores.rank_of end as rank_of,
-        case when not coalesce(flags.is_withheld, false) then scores.group_name end
-            as group_name,
-        scores.is_new_unit,
+        year,
+        province_key,
+        case when is_withheld then 'not_scored' else 'scored' end as status,
+        case when is_withheld then withheld_reasons end as status_reason,
+        case when not is_withheld then total_score end as score,
+        case when not is_withheld then rank end as rank,
+        case when not is_withheld then rank_of end as rank_of,
+        case when not is_withheld then group_name end as group_name,
+        is_new_unit,
         cast(null as integer) as comparable_rank_change
-    from pci_scores as scores
-    left join pci_flags as flags
-        on flags.year = scores.year
-        and flags.province_key = scores.province_key
+    from pci_scores
 
 ),
 

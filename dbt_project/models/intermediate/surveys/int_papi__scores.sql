@@ -19,11 +19,9 @@ respondents as (
 
 successors as (
 
-    select
-        {{ province_key("'gso63'", 'province_code') }} as unit_key,
-        {{ province_key("'gso34'", 'successor_code_2025') }} as successor_key
-    from {{ ref('provinces_2008_2025') }}
-    where successor_code_2025 is not null
+    select gso63_province_key as unit_key, gso34_province_key as successor_key
+    from {{ ref('int_reference__province_crosswalk') }}
+    where gso34_province_key is not null
 
 ),
 

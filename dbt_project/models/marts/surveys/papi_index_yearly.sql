@@ -172,8 +172,7 @@ cross join first_year
 left join versions on versions.survey_year = ranked.survey_year
 left join provinces on provinces.province_key = ranked.unit_key
 left join groups
-    on 100 * (ranked.rank - 1) >= groups.from_share_pct * ranked.rank_of
-    and 100 * (ranked.rank - 1) < groups.below_share_pct * ranked.rank_of
+    on {{ rank_group_condition('groups', 'ranked.rank', 'ranked.rank_of') }}
 left join ranked as previous_year
     on previous_year.survey_year = ranked.survey_year - 1
     and previous_year.unit_key = ranked.unit_key

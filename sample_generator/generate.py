@@ -13,7 +13,9 @@ from sample_generator import (
     announcements,
     catalogue,
     exports,
+    papi,
     par_index,
+    pci,
     petitions,
     portal_export,
     self_reported,
@@ -84,6 +86,8 @@ def generate(config: SampleConfig, inbox: Path) -> GenerationSummary:
     # sheets take their survey points from the surveys as the warehouse computes them
     par_totals = par_index.plan_totals(ctx)
     par_index.generate(ctx, par_totals, surveys.generate(ctx, par_totals))
+    papi.generate(ctx)  # PAPI microdata with its codebooks (SPEC 2.4b)
+    pci.generate(ctx)  # VCCI's PCI tables as published
     # petitions and the portal's own evaluation export, after the calibrated survey rounds
     handling = np.unique(dossiers.agency[dossiers.received != NAT])
     answered = petitions.generate_petitions(ctx, agencies, handling)

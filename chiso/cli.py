@@ -27,6 +27,10 @@ def generate(
     start: Annotated[str, typer.Option(help="First day (YYYY-MM-DD).")] = "2024-01-01",
     end: Annotated[str, typer.Option(help="Last day (YYYY-MM-DD).")] = "2025-12-31",
     respondents: Annotated[int, typer.Option(help="SIPAS respondents per province.")] = 120,
+    papi_respondents: Annotated[int, typer.Option(
+        help="PAPI respondents per province (~16 a village; 304 is the real survey's size, "
+             "slow in the quality gate).")]
+    = 96,
     malformed_share: Annotated[float, typer.Option(help="Share of rows per malformed kind.")]
     = 0.002,
     noisy_provinces: Annotated[int, typer.Option(help="Provinces with noisy surveys.")] = 3,
@@ -45,6 +49,7 @@ def generate(
         start=dt.date.fromisoformat(start),
         end=dt.date.fromisoformat(end),
         survey_respondents_per_province=respondents,
+        papi_respondents_per_province=papi_respondents,
         defects=DefectRates(
             malformed_share=malformed_share, noisy_survey_provinces=noisy_provinces
         ),

@@ -31,6 +31,7 @@ class Province:
     code_system: str
     region_code: str
     successor_code: str | None
+    short_name: str = ""  # as the press writes it (Hà Nội, TP. Hồ Chí Minh); the name when none
 
 
 @cache
@@ -38,7 +39,7 @@ def provinces_gso63() -> tuple[Province, ...]:
     table = _read_text_csv("provinces_2008_2025.csv").to_pylist()
     return tuple(
         Province(r["province_code"], r["province_name"], GSO63, r["region_code"],
-                 r["successor_code_2025"])
+                 r["successor_code_2025"], r["short_name"] or r["province_name"])
         for r in table
     )
 
@@ -50,7 +51,7 @@ def provinces_gso34() -> tuple[Province, ...]:
     # the new unit takes the region of the old province hosting its seat (same code)
     return tuple(
         Province(r["province_code"], r["province_name"], GSO34, old[r["province_code"]].region_code,
-                 None)
+                 None, r["province_name"])
         for r in table
     )
 

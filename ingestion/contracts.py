@@ -384,6 +384,95 @@ OFFICIALS_RESPONSES = Contract(
     ),
 )
 
+# PAPI microdata (SPEC 2.4b) as a survey contractor delivers it: an SPSS-style wide file (short
+# lower-case variable names, numeric answer codes, one column per question d101, d102, ...) with
+# the sampling design (province, district, commune, village, weight) and a codebook (variable,
+# label, value labels, the missing-value codes such as 98 "không biết" and 99 "không trả lời").
+PAPI_RESPONSES = Contract(
+    family="papi_responses",
+    table="papi_responses",
+    description="PAPI respondents (one row each) with the sampling design; answers in "
+                "raw.papi_answers.",
+    key=("survey_id", "respondent_id"),
+    signature=frozenset({"wave", "respid", "vill", "weight"}),
+    answer_columns=r"^d\d{3}[a-z]?$",
+    answers_table="papi_answers",
+    fields=(
+        Field("wave", "survey_id", "code", required=True, description="survey wave, PAPI2024"),
+        Field("year", "survey_year", "int", required=True),
+        Field("prov", "province_code", "code", required=True, width=2),
+        Field("dist", "district_code", "code", width=3,
+              description="sampled district (none after the 2025 reorganisation)"),
+        Field("comm", "commune_code", "code", required=True, width=5),
+        Field("vill", "village_code", "code", required=True,
+              description="sampled village (thôn, tổ dân phố): the cluster of ~16 interviews"),
+        Field("respid", "respondent_id", "code", required=True),
+        Field("intvid", "interviewer_id", "code"),
+        Field("start_time", "started_at", "timestamp"),
+        Field("end_time", "ended_at", "timestamp"),
+        Field("weight", "weight", "float", required=True,
+              description="post-stratification weight of the respondent"),
+        Field("gender", "gender", "code", description="1 nam, 2 nữ (codebook)"),
+        Field("birthyr", "birth_year", "int"),
+        Field("ethnic", "ethnicity", "code", description="1 Kinh, 2 other (codebook)"),
+        Field("educ", "education", "code", description="education level code (codebook)"),
+    ),
+)
+
+PAPI_CODEBOOK = Contract(
+    family="papi_codebook",
+    table="papi_codebook",
+    description="PAPI codebook of one wave: variable, label, value labels, valid range, "
+                "missing-value codes.",
+    key=("survey_year", "variable"),
+    signature=frozenset({"variable", "value_labels", "missing_values"}),
+    fields=(
+        Field("year", "survey_year", "int", required=True),
+        Field("variable", "variable", "code", required=True),
+        Field("label", "label", "text"),
+        Field("value_labels", "value_labels", "text",
+              description="code=label pairs separated by ';'"),
+        Field("valid_min", "valid_min", "int"),
+        Field("valid_max", "valid_max", "int"),
+        Field("missing_values", "missing_values", "text",
+              description="codes that mean not answered, separated by ';' (98;99)"),
+    ),
+)
+
+# --- PCI (VCCI), SPEC 2.4b: the published table, ingested as published, never recomputed -------
+# VCCI's ranking table names provinces (no code) and prints Vietnamese headers; header matching
+# folds case and diacritics, so "Tỉnh, thành phố" is the column TinhThanhPho.
+
+PCI_SCORES = Contract(
+    family="pci_scores",
+    table="pci_scores",
+    description="PCI ranking table of one year as VCCI publishes it: province, weighted total "
+                "out of 100, ten sub-indices out of 10, rank and group.",
+    key=("year", "province_name"),
+    signature=frozenset({"TinhThanhPho", "DiemPCI", "XepHang"}),
+    fields=(
+        Field("Nam", "year", "int", required=True),
+        Field("XepHang", "rank", "int", required=True, description="rank as VCCI publishes it"),
+        Field("TinhThanhPho", "province_name", "text", required=True,
+              description="province as VCCI names it"),
+        Field("MaTinh", "province_code", "code", width=2,
+              description="added by whoever typed the table in, when they did"),
+        Field("DiemPCI", "total_score", "float", required=True,
+              description="weighted PCI score out of 100"),
+        Field("GiaNhapThiTruong", "entry_costs", "float"),
+        Field("TiepCanDatDai", "land_access", "float"),
+        Field("TinhMinhBach", "transparency", "float"),
+        Field("ChiPhiThoiGian", "time_costs", "float"),
+        Field("ChiPhiKhongChinhThuc", "informal_charges", "float"),
+        Field("CanhTranhBinhDang", "policy_bias", "float"),
+        Field("TinhNangDongCuaChinhQuyenTinh", "proactivity", "float"),
+        Field("DichVuHoTroDoanhNghiep", "business_support", "float"),
+        Field("DaoTaoLaoDong", "labour_training", "float"),
+        Field("ThietChePhapLyVaAnNinhTratTu", "legal_institutions", "float"),
+        Field("NhomXepHang", "group_name", "text", description="VCCI's group (Rất tốt, Tốt, ...)"),
+    ),
+)
+
 # --- PAR INDEX (SPEC 2.4) ---------------------------------------------------------------------
 
 PAR_SOURCES = frozenset({"tham_dinh", "dieu_tra_xhh"})
@@ -551,6 +640,9 @@ CONTRACTS: tuple[Contract, ...] = (
     SIPAS_RESPONSES,
     OFFICIALS_QUESTIONNAIRE,
     OFFICIALS_RESPONSES,
+    PAPI_RESPONSES,
+    PAPI_CODEBOOK,
+    PCI_SCORES,
     PAR_METHODOLOGY,
     PAR_SCORES,
     PAR_INTERNAL_METHODOLOGY,

@@ -271,6 +271,15 @@ def scorecard_section(con: duckdb.DuckDBPyConnection, rankings: list[Ranking],
                 f"{ranking.title}, kỳ {_period_label(ranking.period)}",
                 f"{points} điểm, hạng {r['rank']}/{r['units_ranked']}, "
                 f"xếp loại {r.get('band_code') or '–'}, {change_text(rank_change(ranking, r))}"))
+    if "province_scorecard_yearly" in columns:
+        # the published scorecard's sentences, the latest year of each index, as the press
+        # writes them (withheld units say "không được xếp hạng" and why)
+        for r in _records(con, "select province_name, index_name, year, sentence_vi "
+                               "from province_scorecard_yearly as s where year = (select "
+                               "max(year) from province_scorecard_yearly as l where "
+                               "l.index_code = s.index_code) order by index_order"):
+            cards.setdefault(r["province_name"], []).append(
+                (f"{r['index_name']} {r['year']}", r["sentence_vi"]))
     dossiers = dossier_table(columns)
     if dossiers:
         latest = _records(con, f"select * from {dossiers} where unit_type = 'province' and "

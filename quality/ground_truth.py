@@ -68,7 +68,7 @@ def score(results: list[Result], truth_path: Path) -> list[Score]:
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     planted = planted_units(truth)
     scores = []
-    for family, indices in (("surveys", {"sipas", "par_index"}),
+    for family, indices in (("surveys", {"sipas", "par_index", "papi"}),
                             ("dossiers", {"dossier_indicators", "service_index"})):
         flags = {(r.unit_key, r.period_start, r.index_code) for r in results
                  if r.layer == "anomaly" and not r.passed and r.severity == "error"

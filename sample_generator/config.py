@@ -22,6 +22,10 @@ class DefectRates:
     self_report_mismatch_provinces: int = 1
 
 
+# PAPI's real size per province: about 19,000 respondents a year over 63 provinces
+PAPI_FULL_SIZE = 304
+
+
 @dataclass(frozen=True)
 class SampleConfig:
     seed: int = 20251
@@ -30,6 +34,11 @@ class SampleConfig:
     end: dt.date = dt.date(2025, 12, 31)
     survey_respondents_per_province: int = 120
     officials_per_province: int = 60
+    # PAPI: ~16 interviews per village, two villages a commune, two communes a district. 304 a
+    # province is the real survey's size (about 19,000 respondents a year over 63 provinces);
+    # the default samples six villages, because the quality gate's near-duplicate check compares
+    # every pair of a province's respondents (cost grows with the square of the sample)
+    papi_respondents_per_province: int = 96
     procedures: int = 300
     defects: DefectRates = field(default_factory=DefectRates)
     # dossiers submitted on the day after `end`: that day's rows (theirs, and the updates of
@@ -53,3 +62,5 @@ class SampleConfig:
             raise ValueError("batch_dossiers must be positive")
         if self.increment_dossiers < 0:
             raise ValueError("increment_dossiers must not be negative")
+        if self.papi_respondents_per_province < 1:
+            raise ValueError("papi_respondents_per_province must be positive")

@@ -40,6 +40,7 @@ class SampleContext:
         nfd: bool = False,
         timestamp_format: str | None = None,
         note: str | None = None,
+        title: str | None = None,
     ) -> Path:
         path = self.inbox / relative
         suffix = path.suffix.lower()
@@ -53,7 +54,7 @@ class SampleContext:
             rows = writers.write_parquet(table, path)
             fmt = "parquet"
         elif suffix == ".xlsx":
-            rows = writers.write_xlsx(table, path)
+            rows = writers.write_xlsx(table, path, title=title)
             fmt = "xlsx"
         else:
             raise ValueError(f"no writer for {relative}")

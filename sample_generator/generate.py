@@ -18,7 +18,9 @@ import numpy as np
 from sample_generator import (
     announcements,
     catalogue,
+    papi,
     par_index,
+    pci,
     petitions,
     portal_export,
     self_reported,
@@ -128,6 +130,8 @@ def generate(config: SampleConfig, inbox: Path) -> GenerationSummary:
     # sheets take their survey points from the surveys as the warehouse computes them
     par_totals = par_index.plan_totals(ctx)
     par_index.generate(ctx, par_totals, surveys.generate(ctx, par_totals))
+    papi.generate(ctx)  # PAPI microdata with its codebooks (SPEC 2.4b)
+    pci.generate(ctx)  # VCCI's PCI tables as published
     # petitions and the portal's own evaluation export, after the calibrated survey rounds
     handling_codes = np.unique(agencies.code[handling])
     answered = petitions.generate_petitions(ctx, agencies, handling_codes)

@@ -111,20 +111,26 @@ def write_parquet(table: pa.Table, path: Path) -> int:
     return table.num_rows
 
 
-def write_xlsx(table: pa.Table, path: Path, *, sheet: str = "Sheet1") -> int:
-    """Small tables only (catalogues, survey files): one Python row loop is fine here."""
+def write_xlsx(table: pa.Table, path: Path, *, sheet: str = "Sheet1",
+               title: str | None = None) -> int:
+    """Small tables only (catalogues, survey files): one Python row loop is fine here. A
+    `title` goes in a row of its own above the header, as published reports print one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     workbook.set_properties({"created": FIXED_XLSX_TIME, "author": "chiso sample"})
     worksheet = workbook.add_worksheet(sheet)
-    worksheet.write_row(0, 0, table.column_names)
+    top = 0
+    if title is not None:
+        worksheet.write_string(0, 0, title)
+        top = 2  # a blank row between the title and the header
+    worksheet.write_row(top, 0, table.column_names)
     columns = [c.to_pylist() for c in table.columns]
     # one typed writer per column skips xlsxwriter's per-cell type dispatch
     writers = [
         worksheet.write_string if pa.types.is_string(c.type) else worksheet.write_number
         for c in table.columns
     ]
-    for row_index, row in enumerate(zip(*columns, strict=True), start=1):
+    for row_index, row in enumerate(zip(*columns, strict=True), start=top + 1):
         for col_index, value in enumerate(row):
             if value is not None:
                 writers[col_index](row_index, col_index, value)

@@ -27,6 +27,7 @@ SMALL_SAMPLE = SampleConfig(
     survey_respondents_per_province=24,
     officials_per_province=8,
     procedures=120,
+    papi_respondents_per_province=32,  # two villages a province
 )
 
 

@@ -34,3 +34,12 @@
         count(*) over ({{ _rank_partition(partition_by, is_ranked, score) }})
     end
 {%- endmacro %}
+
+{#- A ranked unit's group (seed index_rank_groups, e.g. PAPI's quartiles): the one whose
+    [from_share_pct, below_share_pct) holds the share of ranked units above it, 100 × (rank − 1)
+    ÷ of M, in integers so that no rounding moves a unit across a boundary; equal scores share a
+    rank and so a group; an unranked unit (null rank) matches none. -#}
+{% macro rank_group_condition(groups, rank, rank_of) -%}
+    100 * ({{ rank }} - 1) >= {{ groups }}.from_share_pct * {{ rank_of }}
+    and 100 * ({{ rank }} - 1) < {{ groups }}.below_share_pct * {{ rank_of }}
+{%- endmacro %}

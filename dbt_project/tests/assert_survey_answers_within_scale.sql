@@ -29,6 +29,15 @@ officials_answers as (
 
 ),
 
+papi_answers as (
+
+    -- the codebook's missing codes (98, 99) are already null here: not answered, not wrong
+    select 'papi' as survey, response_key, question_code, answer, survey_year
+    from {{ ref('int_survey__answers') }}
+    where survey_code = 'papi'
+
+),
+
 questions as (
 
     select 'sipas' as survey, survey_year, question_code, scale_min, scale_max
@@ -36,6 +45,10 @@ questions as (
     union all
     select 'officials' as survey, survey_year, question_code, scale_min, scale_max
     from {{ ref('stg_surveys__officials_questionnaire') }}
+    union all
+    select 'papi' as survey, survey_year, question_code, scale_min, scale_max
+    from {{ ref('int_survey__questionnaires') }}
+    where survey_code = 'papi'
 
 ),
 
@@ -44,6 +57,8 @@ all_answers as (
     select * from sipas_answers
     union all
     select * from officials_answers
+    union all
+    select * from papi_answers
 
 )
 

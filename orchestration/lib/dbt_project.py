@@ -27,7 +27,8 @@ DOMAIN_OF_FOLDER = {
     "dossier_portal": "dossiers", "dossiers": "dossiers", "csdl_tthc": "dossiers",
     "self_reported": "dossiers", "service_index": "dossiers", "petitions": "dossiers",
     "portal_evaluation": "dossiers",
-    "surveys": "surveys", "par_index": "indices", "indices": "indices",
+    "surveys": "surveys", "par_index": "indices", "indices": "indices", "vcci": "indices",
+    "pci": "indices",
     "reference": "reference", "core": "reference",
     "ingestion_audit": "ingestion", "quality": "quality", "published": "publication",
 }

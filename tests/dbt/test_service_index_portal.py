@@ -42,7 +42,8 @@ NO_DEFECTS = DefectRates(
 # June (gso63, 766-2022) and the two months after the merger the portal evaluates
 PORTAL_SAMPLE = SampleConfig(seed=11, dossiers=3000, start=dt.date(2025, 6, 1),
                              end=dt.date(2025, 8, 31), survey_respondents_per_province=2,
-                             officials_per_province=1, procedures=40, defects=NO_DEFECTS)
+                             officials_per_province=1, papi_respondents_per_province=1,
+                             procedures=40, defects=NO_DEFECTS)
 TOLERANCE = 0.015
 
 

@@ -2,8 +2,8 @@
 
 - `hand_built`: simulated surveys with a known true index (the bootstrap coverage test), one
   PAR INDEX round with every province at a known score, a round stopped by a score above its
-  maximum, the 34 new units of 2025, and a SIPAS year stopped by an answer to an unknown
-  question;
+  maximum, the 34 new units of 2025, a SIPAS year stopped by an answer to an unknown
+  question, and five PAPI respondents whose dimension and total are worked by hand;
 - `spec_sample`: a generated sample (small dossier part, full survey sizes) loaded by the real
   loader: the facts of SPEC section 7 must come out of the warehouse's own computation.
 """
@@ -31,20 +31,21 @@ from foundation.reference import provinces_gso34, provinces_gso63
 from foundation.settings import DBT_PROJECT_DIR
 from ingestion.loader import load_inbox
 from ingestion.schema import create_raw_schema
+from sample_generator import papi
 from sample_generator.config import SampleConfig
 from sample_generator.generate import generate
 from tests.dbt.raw_sample import CALENDAR_YEARS
 
 pytestmark = pytest.mark.e2e
 
-SELECTION = ["+marts.surveys", "+marts.par_index", "+assert_index_inputs_are_valid",
+SELECTION = ["+marts.surveys", "+marts.par_index", "+marts.pci", "+assert_index_inputs_are_valid",
              "+assert_par_methodologies_have_eight_fields_of_100_points"]
 LOADED_AT = dt.datetime(2026, 1, 5, 8, 0, 0)
 SIM_YEARS = range(2001, 2009)  # simulated SIPAS rounds for the coverage test
 SIM_RESPONDENTS = 80
 STOPPED_SIPAS_YEAR = 2009  # answers a question its questionnaire does not list
 FIELD_MAX = 12.5  # the test methodology: eight fields of one criterion each, 100 points
-SPEC_SAMPLE = SampleConfig(dossiers=2_000, procedures=40)
+SPEC_SAMPLE = SampleConfig(dossiers=2_000, procedures=40, papi_respondents_per_province=32)
 PII_KEY = b"chiso-dbt-tests-" * 2
 
 
@@ -141,6 +142,41 @@ def simulated_sipas(rng: np.random.Generator) -> tuple[list[dict[str, Any]],
     return responses, answers, truth
 
 
+# PAPI 2024, province 01: three respondents (weights 2, 1, 1; two villages) answer dimension 2
+# (transparency) as below and every other indicator at its best; province 02 two respondents at
+# their best everywhere. None = not asked (a blank cell), 98 = the codebook's "don't know", 7 an
+# impossible code on a 1–5 scale.
+PAPI_DIMENSION_2 = {
+    "d201": (5, 3, 1), "d202": (1, 0, 1), "d203": (0, 1, None), "d204": (0, 1, 1),
+    "d205": (4, 98, 2), "d206": (1, 1, 0), "d207": (2, 5, 7),
+}
+
+
+def papi_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    indicators = papi.methodology(2024).indicators
+    best = {i.code: i.scale_min if i.reversed else i.scale_max for i in indicators}
+    people = [("01", "R1", "0110101", 2.0), ("01", "R2", "0110101", 1.0),
+              ("01", "R3", "0110102", 1.0), ("02", "R4", "0210101", 1.0),
+              ("02", "R5", "0210101", 1.0)]
+    responses, answers = [], []
+    for n, (province, respondent, village, weight) in enumerate(people):
+        responses.append({"survey_id": "PAPI2024", "survey_year": 2024,
+                          "province_code": province, "commune_code": village[:5],
+                          "village_code": village, "respondent_id": respondent,
+                          "interviewer_id": f"PV{province}-01", "weight": weight,
+                          "started_at": dt.datetime(2024, 9, 3, 8 + n),
+                          "ended_at": dt.datetime(2024, 9, 3, 8 + n, 45)})
+        for code, value in best.items():
+            if province == "01" and code in PAPI_DIMENSION_2:
+                value = PAPI_DIMENSION_2[code][n]
+            answers.append({"survey_id": "PAPI2024", "respondent_id": respondent,
+                            "question_code": code, "answer": value})
+    codebook = [{"survey_year": 2024, "variable": i.code, "label": i.name,
+                 "valid_min": i.scale_min, "valid_max": i.scale_max, "missing_values": "98;99"}
+                for i in indicators]
+    return responses, answers, codebook
+
+
 def build_hand_layer(path: Path) -> dict[tuple[int, str], float]:
     con = duckdb.connect(str(path))
     try:
@@ -163,6 +199,10 @@ def build_hand_layer(path: Path) -> dict[tuple[int, str], float]:
         stopped[0]["appraised_points"] = 13.0  # above its 12.5 maximum: stops 2023 only
         insert(con, "par_scores",
                stopped + par_rows(2024, known_scores_2024()) + par_rows(2025, known_scores_2025()))
+        papi_responses, papi_answers, papi_codebook = papi_rows()
+        insert(con, "papi_responses", papi_responses)
+        insert(con, "papi_answers", papi_answers)
+        insert(con, "papi_codebook", papi_codebook)
     finally:
         con.close()
     return truth
@@ -308,6 +348,37 @@ def test_units_new_in_2025_carry_a_comparable_figure(hand_built) -> None:
                      "where year = 2025 and is_new_unit") == [(34,)]
 
 
+def test_papi_dimension_and_total_worked_by_hand(hand_built) -> None:
+    """Province 01, dimension 2, its four sub-dimensions of 1 ÷ 4 to 10 ÷ 4, from the rescaled
+    answers (a − min) / (max − min), reversed (max − a) / (max − min), weights 2, 1, 1:
+    2.1 d201 1–5: (2·1 + 0.5 + 0) / 4 = 0.625 -> (1 + 9 × 0.625) / 4 = 1.65625
+    2.2 d202: (2 + 0 + 1) / 4 = 0.75; d203 reversed, R3 not asked: (2·1 + 0) / 3 = 2/3
+        -> (1 + 9 × (0.75 + 2/3) / 2) / 4 = 1.84375
+    2.3 d204: (0 + 1 + 1) / 4 = 0.5; d205 1–4, R2's 98 is "don't know": (2·1 + 1/3) / 3 = 7/9
+        -> (1 + 9 × (0.5 + 7/9) / 2) / 4 = 1.6875
+    2.4 d206: (2 + 1 + 0) / 4 = 0.75; d207 1–5 reversed, R3's 7 left out: (2·0.75 + 0) / 3 = 0.5
+        -> (1 + 9 × 0.625) / 4 = 1.65625
+    dimension 2 = 6.84375; the seven other dimensions are answered at their best, 10 each: the
+    total is 76.84375 out of 80, published at four decimals 76.8438. Province 02 scores 80."""
+    con, _, _ = hand_built
+    found = {(r[0], r[1]): r[2:] for r in rows(con, """
+        select province_code, component_code, score, score_published, rank, rank_of, rank_group
+        from marts.papi_index_yearly where survey_year = 2024
+    """)}
+    assert found[("01", "2.1")][0] == pytest.approx(1.65625, abs=1e-12)
+    assert found[("01", "2.2")][0] == pytest.approx(1.84375, abs=1e-12)
+    assert found[("01", "2.3")][0] == pytest.approx(1.6875, abs=1e-12)
+    assert found[("01", "2.4")][0] == pytest.approx(1.65625, abs=1e-12)
+    assert found[("01", "2")][0] == pytest.approx(6.84375, abs=1e-12)
+    assert all(found[("01", str(d))][0] == pytest.approx(10.0) for d in (1, 3, 4, 5, 6, 7, 8))
+    assert found[("01", "total")][:4] == (pytest.approx(76.84375, abs=1e-12), 76.8438, 2, 2)
+    assert found[("02", "total")][:4] == (pytest.approx(80.0), 80.0, 1, 2)
+    # of two ranked, the second has half the provinces above it: the mean-low quarter
+    assert (found[("01", "total")][4], found[("02", "total")][4]) == ("mean_low", "highest")
+    assert rows(con, "select count(*) from marts.papi_index_yearly where survey_year = 2024 "
+                     "and component_level = 'sub_dimension' and province_code = '01'") == [(28,)]
+
+
 # --- the SPEC 7 facts from a generated sample ---------------------------------------------------
 
 
@@ -374,6 +445,23 @@ def test_thai_binh_2022_and_sipas_2023_facts(spec_sample) -> None:
                      "where year = 2022 and province_name = 'Thái Bình'") == [(43, 63, 7)]
     assert rows(con, "select round(avg(index_pct_published), 2) from marts.sipas_index_yearly "
                      "where survey_year = 2023 and element_code = 'overall'") == [(82.66,)]
+
+
+def test_pci_and_papi_facts(spec_sample) -> None:
+    con, _ = spec_sample
+    # PCI as VCCI published it: Thái Bình 28th of 63 in 2022, up 19 (seed 004)
+    assert rows(con, "select rank, rank_of, rank_change, rank = rank_as_ranked from "
+                     "marts.pci_index_yearly where year = 2022 and province_name = 'Thái Bình'"
+                ) == [(28, 63, 19, True)]
+    # every row of every table found its province (TP. Hồ Chí Minh, Thừa Thiên Huế by name)
+    assert rows(con, "select year, count(*) from marts.pci_index_yearly group by 1 order by 1"
+                ) == [(2021, 63), (2022, 63), (2023, 63), (2024, 63)]
+    # PAPI 2024 Nam Định 44.35 (Báo Nam Định): the total the warehouse computes, at four
+    # decimals as PAPI publishes it, rounds to the press's two
+    (total,) = rows(con, "select score_published from marts.papi_index_yearly where "
+                         "survey_year = 2024 and province_name = 'Nam Định' "
+                         "and component_code = 'total'")[0]
+    assert round(total, 2) == 44.35 and total == round(total, 4)
 
 
 def test_generated_sample_rounds_and_planted_errors(spec_sample) -> None:

@@ -19,7 +19,8 @@ from tests.support.readback import read_rows
 # the ground truth names two broad families; ingestion has one contract per file layout
 SUB_FAMILIES = {
     "surveys": {"sipas_questionnaire", "sipas_responses", "officials_questionnaire",
-                "officials_responses"},
+                "officials_responses", "papi_responses", "papi_codebook"},
+    "pci": {"pci_scores"},
     "par_index": {"par_methodology", "par_scores", "par_internal_methodology",
                   "par_internal_scores"},
 }
@@ -108,9 +109,12 @@ def test_consistency_and_anomaly_defects_are_loaded(loaded,
                          "and _source_row = ?", d["file"], row) == 1, (d["kind"], row)
             checked += 1
         if d["kind"] == "survey_answer_out_of_scale":
+            family = con.execute("select family from raw.load_manifest where source_file = ?",
+                                 [d["file"]]).fetchone()[0]
+            answers = contract_for(family).answers_table  # sipas_answers, papi_answers
             for row, code, value in zip(d["rows"], d["details"]["question_codes"],
                                         d["details"]["values"], strict=True):
-                assert count(con, "select count(*) from raw.sipas_answers where _source_file = ? "
+                assert count(con, f"select count(*) from raw.{answers} where _source_file = ? "
                              "and _source_row = ? and question_code = ? and answer = ?",
                              d["file"], row, code, value) == 1
         if d["kind"] == "par_score_above_max":

@@ -31,6 +31,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # a 100k-dossier sample: minut
 QUALITY_SAMPLE = SampleConfig(
     seed=23, dossiers=100_000, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31),
     survey_respondents_per_province=60, officials_per_province=40, procedures=120,
+    papi_respondents_per_province=48,
 )
 PII_KEY = b"chiso-quality-tests-" * 2
 CHROMIUM = Path("/usr/bin/chromium")

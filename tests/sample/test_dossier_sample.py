@@ -84,7 +84,8 @@ def test_every_family_is_present_in_every_format(ground_truth: dict[str, Any]) -
 def test_same_seed_gives_the_same_bytes(tmp_path: Path) -> None:
     config = SampleConfig(seed=5, dossiers=1_500, start=dt.date(2025, 6, 1),
                           end=dt.date(2025, 7, 31), survey_respondents_per_province=6,
-                          officials_per_province=3, procedures=40)
+                          officials_per_province=3, papi_respondents_per_province=4,
+                          procedures=40)
 
     def digest(folder: Path) -> dict[str, str]:
         generate(config, folder)

@@ -12,6 +12,7 @@ from python_calamine import CalamineWorkbook
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
+    """Rows of a file (a spreadsheet's title row and the blank row under it are skipped)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -31,6 +32,9 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         return pq.read_table(path).to_pylist()
     if suffix == ".xlsx":
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        if len(sheet) > 2 and sum(c not in ("", None) for c in sheet[0]) == 1 and not any(
+                c not in ("", None) for c in sheet[1]):
+            sheet = sheet[2:]  # a report title above the header, as published tables print
         header = [str(h) for h in sheet[0]]
         return [
             {k: (v if v != "" else None) for k, v in zip(header, row, strict=False)}

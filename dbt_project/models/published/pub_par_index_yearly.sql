@@ -1,5 +1,6 @@
 -- published: the PAR INDEX, released provinces only, ranked among them; a province whose
--- survey (SIPAS) was withheld is withheld too: its survey points come from that survey
+-- survey (SIPAS) was withheld is withheld too: its survey points come from that survey. The
+-- change is on the previous round's released ranks
 {{ config(alias='par_index_yearly') }}
 
 with scores as (
@@ -28,6 +29,16 @@ released as (
         and flags.province_key = scores.province_key
     where not coalesce(flags.is_withheld, false)
 
+),
+
+reranked as (
+
+    select
+        released.*,
+        {{ competition_rank('released.pct_of_max', partition_by=['released.year'], is_ranked='released.is_ranked') }} as released_rank,
+        {{ ranked_count('released.pct_of_max', partition_by=['released.year'], is_ranked='released.is_ranked') }} as released_rank_of
+    from released
+
 )
 
 select
@@ -49,16 +60,16 @@ select
     released.pct_of_max_published,
     released.band,
     released.is_ranked,
-    cast({{ competition_rank('released.pct_of_max', partition_by=['released.year'], is_ranked='released.is_ranked') }} as integer) as rank,
-    cast({{ ranked_count('released.pct_of_max', partition_by=['released.year'], is_ranked='released.is_ranked') }} as integer) as rank_of,
+    cast(released.released_rank as integer) as rank,
+    cast(released.released_rank_of as integer) as rank_of,
     cast({{ competition_rank('released.pct_of_max', partition_by=['released.year', 'released.region_code'], is_ranked='released.is_ranked') }} as integer) as region_rank,
     cast({{ ranked_count('released.pct_of_max', partition_by=['released.year', 'released.region_code'], is_ranked='released.is_ranked') }} as integer) as region_rank_of,
     released.previous_total_points,
     released.points_change,
     released.pct_change,
-    released.previous_rank,
-    -- places gained since the previous round, against the rank among released units
-    cast(released.previous_rank - ({{ competition_rank('released.pct_of_max', partition_by=['released.year'], is_ranked='released.is_ranked') }}) as integer) as rank_change,
+    cast(previous_round.released_rank as integer) as previous_rank,
+    -- places gained since the previous round, both ranks among released units
+    cast(previous_round.released_rank - released.released_rank as integer) as rank_change,
     released.is_new_unit,
     released.comparable_previous_pct,
     released.comparable_previous_rank,
@@ -73,4 +84,7 @@ select
     'published' as publication_status,
     released.quality_flags
 
-from released
+from reranked as released
+left join reranked as previous_round
+    on previous_round.year = released.year - 1
+    and previous_round.province_key = released.province_key

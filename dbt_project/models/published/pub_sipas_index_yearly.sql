@@ -1,5 +1,6 @@
 -- published: SIPAS, released provinces only, ranked among them (a province withheld for noisy data is
--- neither ranked nor counted in "of M"; its previous rank and intervals stay as computed)
+-- neither ranked nor counted in "of M"); the change is on the previous round's released ranks,
+-- the intervals stay as computed
 {{ config(alias='sipas_index_yearly') }}
 
 with scores as (
@@ -29,6 +30,16 @@ released as (
         and flags.element_code = scores.element_code
     where not coalesce(flags.is_withheld, false)
 
+),
+
+reranked as (
+
+    select
+        released.*,
+        {{ competition_rank('released.index_pct', partition_by=['released.survey_year', 'released.element_code'], is_ranked='released.is_ranked') }} as released_rank,
+        {{ ranked_count('released.index_pct', partition_by=['released.survey_year', 'released.element_code'], is_ranked='released.is_ranked') }} as released_rank_of
+    from released
+
 )
 
 select
@@ -54,13 +65,13 @@ select
     released.index_low_pct,
     released.index_high_pct,
     released.is_ranked,
-    cast({{ competition_rank('released.index_pct', partition_by=['released.survey_year', 'released.element_code'], is_ranked='released.is_ranked') }} as integer) as rank,
-    cast({{ ranked_count('released.index_pct', partition_by=['released.survey_year', 'released.element_code'], is_ranked='released.is_ranked') }} as integer) as rank_of,
+    cast(released.released_rank as integer) as rank,
+    cast(released.released_rank_of as integer) as rank_of,
     released.rank_best,
     released.rank_worst,
-    released.previous_rank,
-    -- places gained since the previous round, against the rank among released units
-    cast(released.previous_rank - ({{ competition_rank('released.index_pct', partition_by=['released.survey_year', 'released.element_code'], is_ranked='released.is_ranked') }}) as integer) as rank_change,
+    cast(previous_round.released_rank as integer) as previous_rank,
+    -- places gained since the previous round, both ranks among released units
+    cast(previous_round.released_rank - released.released_rank as integer) as rank_change,
     released.rank_change_low,
     released.rank_change_high,
     released.rank_change_beyond_noise,
@@ -72,4 +83,8 @@ select
     'published' as publication_status,
     released.quality_flags
 
-from released
+from reranked as released
+left join reranked as previous_round
+    on previous_round.survey_year = released.survey_year - 1
+    and previous_round.province_key = released.province_key
+    and previous_round.element_code = released.element_code

@@ -1,5 +1,5 @@
--- one row per respondent and question of both surveys, answers within their questionnaire's
--- scale only (out-of-scale codes are a consistency flag, not an answer)
+-- one row per respondent and question of every survey (SIPAS, officials, PAPI), answers within
+-- their questionnaire's scale only (out-of-scale codes are a consistency flag, not an answer)
 with sipas_answers as (
 
     select * from {{ ref('stg_surveys__sipas_answers') }}
@@ -86,12 +86,44 @@ officials as (
 
 ),
 
+papi as (
+
+    -- PAPI's questionnaire is its methodology (int_survey__questionnaires), its missing codes
+    -- already null in int_survey__answers
+    select
+        'papi' as survey_family,
+        'papi' as index_code,
+        responses.survey_id,
+        responses.survey_year,
+        responses.province_key,
+        responses.code_system,
+        answers.response_key,
+        answers.question_code,
+        answers.answer,
+        questions.scale_min,
+        questions.scale_max,
+        questions.weight as question_weight
+
+    from {{ ref('int_survey__answers') }} as answers
+    inner join {{ ref('stg_surveys__papi_responses') }} as responses
+        on responses.response_key = answers.response_key
+    inner join {{ ref('int_survey__questionnaires') }} as questions
+        on questions.survey_code = 'papi'
+        and questions.survey_year = responses.survey_year
+        and questions.question_code = answers.question_code
+    where answers.survey_code = 'papi'
+
+),
+
 answers_in_scale as (
 
     select * from sipas
     where answer between scale_min and scale_max
     union all
     select * from officials
+    where answer between scale_min and scale_max
+    union all
+    select * from papi
     where answer between scale_min and scale_max
 
 )

@@ -1,5 +1,5 @@
--- one row per respondent of both surveys: interviewer, mode and length of the interview, and
--- the shape of the answers (how many, how varied, mean, the whole vector)
+-- one row per respondent of every survey (SIPAS, officials, PAPI): interviewer, mode and length
+-- of the interview, and the shape of the answers (how many, how varied, mean, the whole vector)
 with answers as (
 
     select * from {{ ref('int_quality__survey_answers') }}
@@ -18,6 +18,12 @@ officials_responses as (
 
 ),
 
+papi_responses as (
+
+    select * from {{ ref('stg_surveys__papi_responses') }}
+
+),
+
 responses as (
 
     select
@@ -29,6 +35,12 @@ responses as (
         response_key, survey_id, survey_year, province_key, code_system, interviewer_id,
         'truc_tiep' as mode, interview_seconds, 1e0 as sampling_weight
     from officials_responses
+    union all
+    -- PAPI interviews are face to face (tablet-assisted)
+    select
+        response_key, survey_id, survey_year, province_key, code_system, interviewer_id,
+        'truc_tiep' as mode, interview_seconds, coalesce(sampling_weight, 1e0) as sampling_weight
+    from papi_responses
 
 ),
 

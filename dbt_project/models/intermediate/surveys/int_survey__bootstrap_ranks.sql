@@ -4,7 +4,8 @@
 with elements as (
 
     select * from {{ ref('int_survey__bootstrap_replicates') }}
-    where {{ in_partition_years('survey_year') }}
+    -- PAPI's replicates are aggregated by its methodology (int_papi__bootstrap_ranks)
+    where survey_code <> 'papi' and {{ in_partition_years('survey_year') }}
 
 ),
 

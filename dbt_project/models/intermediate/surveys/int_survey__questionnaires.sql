@@ -1,4 +1,4 @@
--- one row per survey, year and question: the element (SIPAS element, PAR field) it feeds, its scale, weight and the index rule in force
+-- one row per survey, year and question: the element (SIPAS element, PAR field, PAPI indicator) it feeds, its scale, whether it is scored reversed (lower is better), weight and the index rule in force
 with sipas_questions as (
 
     select
@@ -10,6 +10,7 @@ with sipas_questions as (
         scale_min,
         scale_max,
         weight,
+        false as is_reversed,
         index_rule
     from {{ ref('stg_surveys__sipas_questionnaire') }}
 
@@ -26,8 +27,28 @@ officials_questions as (
         scale_min,
         scale_max,
         weight,
+        false as is_reversed,
         cast(null as {{ dbt.type_string() }}) as index_rule
     from {{ ref('stg_surveys__officials_questionnaire') }}
+
+),
+
+papi_questions as (
+
+    -- each PAPI indicator is an element of its own: the engine gives its weighted mean per
+    -- province, int_papi__scores builds sub-dimensions, dimensions and the total from them
+    select
+        'papi' as survey_code,
+        survey_year,
+        indicator_code as question_code,
+        indicator_code as element_code,
+        indicator_name as element_name,
+        scale_min,
+        scale_max,
+        1e0 as weight,
+        rescaling = 'reverse_min_max' as is_reversed,
+        cast(null as {{ dbt.type_string() }}) as index_rule
+    from {{ ref('int_papi__methodology') }}
 
 ),
 
@@ -36,6 +57,8 @@ questions as (
     select * from sipas_questions
     union all
     select * from officials_questions
+    union all
+    select * from papi_questions
 
 ),
 
@@ -54,6 +77,7 @@ select
     questions.scale_min,
     questions.scale_max,
     questions.weight,
+    questions.is_reversed,
     coalesce(questions.index_rule, default_rules.index_rule) as index_rule,
     case when questions.index_rule is not null then 'questionnaire'
         when default_rules.index_rule is not null then 'survey_index_rules'

@@ -1,4 +1,4 @@
--- one row per respondent and element of a computed survey year: the question-weighted points scored (top-box hits or rescaled answers) and the question weight answered; out-of-scale answers left out and counted
+-- one row per respondent and element of a computed survey year: the question-weighted points scored (top-box hits or rescaled answers, reversed where lower is better) and the question weight answered; out-of-scale answers left out and counted
 with years as (
 
     select survey_code, survey_year
@@ -47,6 +47,9 @@ scored_answers as (
         case
             when questions.index_rule = 'top2_share'
                 then case when answers.answer >= questions.scale_max - 1 then 1e0 else 0e0 end
+            when questions.is_reversed
+                then (questions.scale_max - answers.answer) * 1e0
+                    / (questions.scale_max - questions.scale_min)
             else (answers.answer - questions.scale_min) * 1e0
                 / (questions.scale_max - questions.scale_min)
         end as answer_score
@@ -85,6 +88,7 @@ select
     per_respondent.response_key,
     responses.respondent_type,
     responses.sampling_weight,
+    responses.cluster_key,
     per_respondent.element_code,
     per_respondent.element_name,
     per_respondent.index_rule,

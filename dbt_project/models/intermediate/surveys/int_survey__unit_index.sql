@@ -2,13 +2,16 @@
 with elements as (
 
     select * from {{ ref('int_survey__element_index') }}
+    -- PAPI's overall score is its methodology's total (int_papi__scores), not a mean of
+    -- indicators
+    where survey_code <> 'papi'
 
 ),
 
 scores as (
 
     select * from {{ ref('int_survey__respondent_scores') }}
-    where respondent_score is not null
+    where respondent_score is not null and survey_code <> 'papi'
 
 ),
 

@@ -134,6 +134,22 @@ bad_sampling_weight as (
     where sampling_weight is null or sampling_weight <= 0
     group by survey_code, survey_year
 
+),
+
+several_methodologies as (
+
+    select
+        'papi' as survey_code,
+        survey_year,
+        'several_methodology_versions' as check_name,
+        cast(null as {{ dbt.type_string() }}) as item,
+        max(versions_in_force) as error_rows,
+        'more than one PAPI methodology version claims the year (seed papi_methodology)'
+            as detail
+    from {{ ref('int_papi__methodology') }}
+    where versions_in_force > 1
+    group by survey_year
+
 )
 
 select * from no_questionnaire
@@ -147,3 +163,5 @@ union all
 select * from element_without_weight
 union all
 select * from bad_sampling_weight
+union all
+select * from several_methodologies

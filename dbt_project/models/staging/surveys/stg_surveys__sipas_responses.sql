@@ -35,26 +35,14 @@ renamed as (
 
 ),
 
-with_fieldwork_start as (
-
-    select
-        *,
-        -- one sample frame per survey: its first interview decides the code system
-        min(started_at) over (partition by survey_id) as survey_first_started_at
-
-    from renamed
-
-),
-
 with_province_key as (
 
     select
         *,
-        {{ province_code_system(
-            "coalesce(cast(survey_first_started_at as date), make_date(survey_year, 12, 31))"
-        ) }} as code_system
+        -- one sample frame per survey: its first interview decides the code system
+        {{ survey_frame_code_system() }} as code_system
 
-    from with_fieldwork_start
+    from renamed
 
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,18 @@ def test_definitions_hold_the_whole_graph() -> None:
     job_keys = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
     assert {"marts/fct_service_index_monthly", "marts/sipas_index_yearly",
             "marts/par_index_yearly", "publication/published_file"} <= job_keys
+
+
+def test_each_dbt_group_is_one_step_of_the_job() -> None:
+    """The unpartitioned, yearly, monthly and published models run as one step each: a model
+    of one group reading a model of a group built after it would split a step in two, and
+    Dagster would then run parts of it with the tests around them selected by dbt."""
+    from orchestration.definitions import defs
+
+    names = sorted(node.name for node in defs.resolve_job_def(PIPELINE_JOB).graph.nodes)
+    assert {"dbt_models", "dbt_yearly_models", "dbt_monthly_models",
+            "dbt_published_models"} <= set(names)
+    assert [n for n in names if re.fullmatch(r".+_\d+", n)] == [], names
 
 
 def test_every_entry_point_requests_the_same_job(monkeypatch: pytest.MonkeyPatch,

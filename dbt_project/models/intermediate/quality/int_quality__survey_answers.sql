@@ -1,5 +1,6 @@
 -- one row per respondent and question of every survey (SIPAS, officials, PAPI), answers within
 -- their questionnaire's scale only (out-of-scale codes are a consistency flag, not an answer)
+{{ config(tags=['yearly']) }}  -- built with the survey indices it reads, whole
 with sipas_answers as (
 
     select * from {{ ref('stg_surveys__sipas_answers') }}

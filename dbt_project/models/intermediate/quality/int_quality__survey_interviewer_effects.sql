@@ -10,6 +10,7 @@
 -- interviewer's p-value corrected for the number of interviewers (Šidák). Also
 -- the interviewer variance component ((MSB − MSW) / n₀, floored at 0), beside which the
 -- provinces' spread is shown.
+{{ config(tags=['yearly']) }}  -- built with the survey indices it reads, whole
 with respondents as (
 
     select * from {{ ref('int_quality__survey_respondents') }}

@@ -9,6 +9,7 @@
 -- mostly 5 keeps little (a small a_q), so its raw correlations are small while ρ is not:
 -- ρ̂ = Σ r / Σ a a' over the question pairs undoes that (its sampling error is taken under the
 -- survey's null, in int_quality__survey_tests).
+{{ config(tags=['yearly']) }}  -- built with the survey indices it reads, whole
 with answers as (
 
     select * from {{ ref('int_quality__survey_answers') }}

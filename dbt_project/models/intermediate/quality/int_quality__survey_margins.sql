@@ -2,6 +2,7 @@
 -- the province's respondents chose it, the cumulative share up to it, and the threshold on a
 -- standard normal latent scale that cuts the scale there (probit of the cumulative share). The
 -- survey null model (int_quality__survey_null_*) rebuilds honest answers from these thresholds.
+{{ config(tags=['yearly']) }}  -- built with the survey indices it reads, whole
 with answers as (
 
     select * from {{ ref('int_quality__survey_answers') }}

@@ -7,6 +7,7 @@
 -- with that option, so a pair's identical answers are the bits two such words share (one row
 -- per pair, word and option instead of one per pair and question). An extra "option" -1 marks
 -- every question answered, for the questions two respondents have in common.
+{{ config(tags=['yearly']) }}  -- built with the survey indices it reads, whole
 with answers as (
 
     select * from {{ ref('int_quality__survey_answers') }}

@@ -11,6 +11,7 @@
 -- very satisfied, homogeneous province expects many identical and straight-lined respondents,
 -- and a large one more chance matches than a small one. The respondent effect is integrated out
 -- by Gauss–Hermite quadrature (macros/distributions.sql).
+{{ config(tags=['yearly']) }}  -- built with the survey indices it reads, whole
 with margins as (
 
     select * from {{ ref('int_quality__survey_margins') }}

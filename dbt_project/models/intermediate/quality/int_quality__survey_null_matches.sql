@@ -9,6 +9,7 @@
 -- Poisson-binomial, whose distribution is computed exactly by its discrete Fourier transform
 -- (Fernández & Williams 2010): P(M = m) = 1/(Q+1) Σ_j Re(e^{-iθ_j m} Π_q (1 − s_q + s_q e^{iθ_j})),
 -- θ_j = 2πj/(Q+1), the product carried as a sum of log-moduli and of arguments.
+{{ config(tags=['yearly']) }}  -- built with the survey indices it reads, whole
 with null_answers as (
 
     select * from {{ ref('int_quality__survey_null_answers') }}

@@ -5,6 +5,7 @@
 -- reaches for no more than `quality_near_duplicate_expected_share` of honest respondents. The
 -- cut-off follows the survey's number of questions and options, the province's homogeneity and
 -- its number of respondents, not a fixed 85% (Pew Research Center 2016).
+{{ config(tags=['yearly']) }}  -- built with the survey indices it reads, whole
 with null_answers as (
 
     select * from {{ ref('int_quality__survey_null_answers') }}

@@ -1,6 +1,7 @@
 -- one row per survey and province: the counts the survey checks judge (straight lines, identical
 -- questionnaires, near-duplicate pairs, short interviews, the busiest interviewer's load), beside
 -- the index and its margin of error as the survey engine computes them (one definition)
+{{ config(tags=['yearly']) }}  -- built with the survey indices it reads, whole
 with respondents as (
 
     select * from {{ ref('int_quality__survey_respondents') }}

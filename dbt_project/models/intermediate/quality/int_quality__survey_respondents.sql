@@ -1,5 +1,6 @@
 -- one row per respondent of every survey (SIPAS, officials, PAPI): interviewer, mode and length
 -- of the interview, and the shape of the answers (how many, how varied, mean, the whole vector)
+{{ config(tags=['yearly']) }}  -- built with the survey indices it reads, whole
 with answers as (
 
     select * from {{ ref('int_quality__survey_answers') }}

@@ -8,6 +8,7 @@
 -- respondents or pairs (Chen–Stein). The tail is summed exactly; its deviate is z = Φ⁻¹(1 − p)
 -- with p = P(X ≥ k), and the mid-p deviate (P(X > k) + ½P(X = k)) is kept to estimate the
 -- empirical null, since a discrete p-value piles up at 1 where nothing happened.
+{{ config(tags=['yearly']) }}  -- built with the survey indices it reads, whole
 {%- set min_respondents = var('quality_survey_min_respondents') %}
 with counts as (
 

@@ -9,6 +9,7 @@
 -- to every province does not flag them all. The p-values are then corrected by Holm's step-down
 -- rule (1979) over every test of one survey round (one index and year: all its provinces × all
 -- its checks), which keeps the chance of even one false flag in that round below the threshold.
+{{ config(tags=['yearly']) }}  -- built with the survey indices it reads, whole
 {%- set checks = [
     ('survey_straight_lining', 'straight_lining'),
     ('survey_duplicate_vectors', 'duplicate_vector'),

@@ -212,12 +212,15 @@ def _snapshot(warehouse: Path, target: Path) -> Path:
 
 
 def _warned_tests(instance: dg.DagsterInstance, run_id: str) -> frozenset[str]:
-    """dbt tests that warned in a run: failed asset checks, and singular tests (which dagster-dbt
-    logs as observations)."""
+    """dbt tests that warned in a run: failed asset checks (but the quality gate's own, which
+    report what the gate found), and singular tests (which dagster-dbt logs as observations)."""
+    from orchestration.defs.quality.checks import CHECKS
+
+    gate_checks = {check.name for check in CHECKS}
     warned = set()
     for record in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
         data = record.dagster_event.event_specific_data
-        if not data.passed:
+        if not data.passed and data.check_name not in gate_checks:
             warned.add(data.check_name)
     for record in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_OBSERVATION):
         metadata = record.dagster_event.event_specific_data.asset_observation.metadata

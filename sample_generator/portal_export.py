@@ -225,10 +225,13 @@ class PortalTally:
             return keys[lo:hi] - unit * self.n_procedures
 
         procedures, paid = of_unit("new"), of_unit("paid")
-        fee = self.fee_bearing
+        # B and C count the unit's own fee-bearing procedures (those of its levels), so that
+        # neither exceeds its denominator (a district procedure's dossier received after the
+        # two-tier reform of 1 July 2025 is not one of a new province's procedures)
+        fee = self.fee_bearing & ((self.levels & unit_bits) > 0)
         return {"procedures": len(procedures),
                 "connectedProcedures": int(self.population_connected[procedures].sum()),
-                "feeProcedures": int((fee & ((self.levels & unit_bits) > 0)).sum()),
+                "feeProcedures": int(fee.sum()),
                 "feeProceduresWithDossiers": int(fee[procedures].sum()),
                 "feeProceduresPaidOnline": int(fee[paid].sum())}
 

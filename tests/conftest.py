@@ -38,6 +38,11 @@ def _uses_the_pipeline_run(module_file: Path) -> bool:
     return "pipeline_runs" in module_file.read_text(encoding="utf-8")
 
 
+# the variants of a pipeline module's parametrized fixture that build their own warehouse (the
+# hand-made layer of tests/dbt/test_dbt_project.py): they run beside the pipeline, not after it
+BUILT_APART = ("[hand_made]",)
+
+
 class PipelineModulesTogether(LoadScopeScheduling):
     """`make test` runs two workers (`pytest -n 2 --dist loadscope`). Each module goes whole to
     one worker, so its module fixtures are built once; the modules that share the session's
@@ -46,6 +51,9 @@ class PipelineModulesTogether(LoadScopeScheduling):
     def _split_scope(self, nodeid: str) -> str:
         module = nodeid.split("::", 1)[0]
         path = self.config.rootpath / module
+        for variant in BUILT_APART:
+            if variant in nodeid:
+                return module + variant
         return "pipeline_runs" if path.is_file() and _uses_the_pipeline_run(path) else module
 
 

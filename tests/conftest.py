@@ -38,9 +38,9 @@ def _uses_the_pipeline_run(module_file: Path) -> bool:
     return "pipeline_runs" in module_file.read_text(encoding="utf-8")
 
 
-# the variants of a pipeline module's parametrized fixture that build their own warehouse (the
-# hand-made layer of tests/dbt/test_dbt_project.py): they run beside the pipeline, not after it
-BUILT_APART = ("[hand_made]",)
+# the tests of pipeline modules that need no pipeline run (the hand-made dbt layer of
+# tests/dbt/test_dbt_project.py, and its parse test): they run beside the pipeline, not after it
+BUILT_APART = ("[hand_made]", "::test_parse_needs_no_warehouse_file")
 
 
 class PipelineModulesTogether(LoadScopeScheduling):

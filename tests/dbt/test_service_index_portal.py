@@ -69,7 +69,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any
         result = dbtRunner().invoke([
             "build", "--project-dir", str(DBT_PROJECT_DIR),
             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp / "target"),
-            "--log-path", str(tmp / "logs"), "--quiet"])
+            "--log-path", str(tmp / "logs"), "--quiet",
+            # the service index and what it is built from (not the surveys, the gate's metrics)
+            "--select", "+marts.service_index", "+fct_dossier_indicators_by_period",
+            "--indirect-selection", "cautious"])
     assert_success(result)
     truth = json.loads((inbox / GROUND_TRUTH).read_text(encoding="utf-8"))
     return warehouse, truth

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 
+from foundation.settings import DBT_PROJECT_DIR
+
 WATERMARKS = "ops.build_watermarks"
 
 
@@ -101,6 +103,19 @@ def model_checksums(manifest: Path) -> str:
     checksums = sorted(f"{n['unique_id']}={n['checksum']['checksum']}"
                        for n in nodes.values() if n["resource_type"] in ("model", "seed"))
     return hashlib.sha256("\n".join(checksums).encode()).hexdigest()
+
+
+def project_checksums(manifest: Path) -> str:
+    """Models and seeds (their checksums), the project's macros, and `dbt_project.yml` (its
+    variables, folder configs): what the models compile to besides the data."""
+    document = json.loads(manifest.read_text(encoding="utf-8"))
+    macros = sorted(f"{m['unique_id']}={hashlib.sha256(m['macro_sql'].encode()).hexdigest()}"
+                    for m in document.get("macros", {}).values()
+                    if m.get("package_name") == "chiso")
+    digest = hashlib.sha256(model_checksums(manifest).encode())
+    digest.update("\n".join(macros).encode())
+    digest.update((DBT_PROJECT_DIR / "dbt_project.yml").read_bytes())
+    return digest.hexdigest()
 
 
 def exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:

@@ -7,14 +7,12 @@ judgements too). Its watermark is kept with the others (`ops.build_watermarks`).
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from foundation.settings import DBT_PROJECT_DIR
-from orchestration.lib.dirty_periods import Watermark, exists, model_checksums, relations_digest
+from orchestration.lib.dirty_periods import Watermark, exists, project_checksums, relations_digest
 
 WATERMARK = "unpartitioned_models"
 # the inputs of the reference data the dossier lifecycle is judged against, besides seeds and
@@ -29,19 +27,6 @@ class UnpartitionedBuild:
     full_refresh: bool
     mark: Watermark
     reason: str
-
-
-def project_checksums(manifest: Path) -> str:
-    """Models and seeds (their checksums), the project's macros, and `dbt_project.yml` (its
-    variables, folder configs): what the models compile to besides the data."""
-    document = json.loads(manifest.read_text(encoding="utf-8"))
-    macros = sorted(f"{m['unique_id']}={hashlib.sha256(m['macro_sql'].encode()).hexdigest()}"
-                    for m in document.get("macros", {}).values()
-                    if m.get("package_name") == "chiso")
-    digest = hashlib.sha256(model_checksums(manifest).encode())
-    digest.update("\n".join(macros).encode())
-    digest.update((DBT_PROJECT_DIR / "dbt_project.yml").read_bytes())
-    return digest.hexdigest()
 
 
 def inputs_watermark(con: duckdb.DuckDBPyConnection, manifest: Path) -> Watermark:

@@ -7,8 +7,6 @@ decision files, the suites, the gate's code: `quality.fingerprint`) are the same
 gate run reuses that run's results and report: it neither imports Great Expectations nor
 validates again (`ops.build_watermarks`, name `quality_gate`)."""
 
-import hashlib
-
 import dagster as dg
 
 from foundation import settings
@@ -16,7 +14,7 @@ from orchestration.defs.dossiers.assets import dbt_monthly_models
 from orchestration.defs.surveys.assets import dbt_yearly_models
 from orchestration.defs.warehouse.assets import dbt_models
 from orchestration.lib import dirty_periods
-from orchestration.lib.dbt_project import DBT_PROJECT, MANIFEST
+from orchestration.lib.dbt_project import MANIFEST
 from orchestration.lib.resources import WarehouseResource
 
 GROUP = "quality"
@@ -25,15 +23,6 @@ WATERMARK = "quality_gate"
 QUALITY_INPUTS = [key for key in (*dbt_models.keys, *dbt_monthly_models.keys,
                                   *dbt_yearly_models.keys)
                   if key.path[0] == "marts"]
-
-
-def model_code() -> str:
-    """The dbt models, seeds, macros and project variables the metric marts were built with."""
-    digest = hashlib.sha256(dirty_periods.model_checksums(MANIFEST).encode())
-    root = DBT_PROJECT.project_dir
-    for path in [root / "dbt_project.yml", *sorted((root / "macros").rglob("*.sql"))]:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 @dg.multi_asset(
@@ -59,7 +48,7 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource
 
     with warehouse.connect() as con:
         fingerprint = gate_fingerprint(con, load_suite_files(), decisions_dir(),
-                                       model_code())
+                                       dirty_periods.project_checksums(MANIFEST))
         mark = dirty_periods.previous_watermark(con, WATERMARK)
         last = previous_run(con)
     # the watermark names the gate run that judged these inputs; the publication follows the

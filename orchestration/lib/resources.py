@@ -63,9 +63,14 @@ class WarehouseResource(dg.ConfigurableResource):
         file lock halfway through."""
         self.resolved_path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = writer_lock(self.resolved_path)
-        if context.log is not None:
-            context.log.info(f"waiting for the warehouse writer lock {self._lock.lock_file}")
-        self._lock.acquire(timeout=self.lock_timeout_seconds)
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            # only an operator who sees why a run sits idle can tell a queue from a hang
+            if context.log is not None:
+                context.log.info(f"another run is writing the warehouse: waiting up to "
+                                 f"{self.lock_timeout_seconds:.0f} s for {self._lock.lock_file}")
+            self._lock.acquire(timeout=self.lock_timeout_seconds)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._lock is not None:

@@ -49,6 +49,7 @@ def validate(warehouse: Path, files: list[SuiteFile], gx_root: Path) -> Validati
     """Validate every suite against the warehouse file; Data Docs under `gx_root`."""
     # Great Expectations takes some 20 s to import: only a run that validates pays for it
     import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     from quality.gx_duckdb import register_duckdb
 
@@ -59,6 +60,9 @@ def validate(warehouse: Path, files: list[SuiteFile], gx_root: Path) -> Validati
     shutil.rmtree(gx_root / "gx", ignore_errors=True)
     gx_root.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(gx_root))
+    # a bar per expectation's metrics buried the run's own output (the run logs each suite)
+    context.variables.progress_bars = ProgressBarsConfig(globally=False,
+                                                         metric_calculations=False)
     source = context.data_sources.add_or_update_sql(
         name="warehouse", connection_string=f"duckdb:///{warehouse}")
     outcomes: list[Outcome] = []

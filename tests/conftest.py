@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import json
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,13 @@ from xdist.scheduler import LoadScopeScheduling
 
 from sample_generator.config import SampleConfig
 from sample_generator.generate import GROUND_TRUTH, generate
+
+# xdist's workers run under a __main__ with neither __spec__ nor __file__: pyspark (the `spark`
+# extra, kept by a .venv that ran `make test-spark`) takes that for its own doctest run and
+# exits the worker when Great Expectations imports it
+_worker_main = sys.modules["__main__"]
+if getattr(_worker_main, "__spec__", None) is None and not hasattr(_worker_main, "__file__"):
+    _worker_main.__file__ = "<pytest-xdist worker>"
 
 # Small but complete: crosses Tết 2025 and the 2025-07-01 merger
 SMALL_SAMPLE = SampleConfig(

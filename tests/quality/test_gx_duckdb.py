@@ -4,6 +4,7 @@ trap on the new GX version before moving the pin."""
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import version
 from pathlib import Path
 
@@ -108,8 +109,13 @@ def test_without_the_workaround_gx_cannot_validate_on_duckdb(tiny_warehouse: Pat
 
     from foundation.settings import PROJECT_ROOT
 
-    out = subprocess.run([sys.executable, "-c", WITHOUT_WORKAROUND, str(tiny_warehouse),
+    # a script file, not `python -c`: pyspark (the `spark` extra) takes a __main__ without a
+    # file for its doctest run and exits when GX imports it
+    script = tmp_path / "without_workaround.py"
+    script.write_text(WITHOUT_WORKAROUND, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script), str(tiny_warehouse),
                           str(tmp_path / "gx")], capture_output=True, text=True, check=True,
-                         cwd=PROJECT_ROOT).stdout
+                         cwd=PROJECT_ROOT, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+                         ).stdout
     assert out.startswith("ERROR"), out
     assert "list index out of range" in out

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from foundation import settings
+from sample_generator.config import PAPI_FULL_SIZE
 
 if TYPE_CHECKING:
     import duckdb
@@ -28,9 +29,9 @@ def generate(
     end: Annotated[str, typer.Option(help="Last day (YYYY-MM-DD).")] = "2025-12-31",
     respondents: Annotated[int, typer.Option(help="SIPAS respondents per province.")] = 120,
     papi_respondents: Annotated[int, typer.Option(
-        help="PAPI respondents per province (~16 a village; 304 is the real survey's size, "
-             "slow in the quality gate).")]
-    = 96,
+        help="PAPI respondents per province (~16 a village; the real survey's size by "
+             "default).")]
+    = PAPI_FULL_SIZE,
     malformed_share: Annotated[float, typer.Option(help="Share of rows per malformed kind.")]
     = 0.002,
     noisy_provinces: Annotated[int, typer.Option(help="Provinces with noisy surveys.")] = 3,

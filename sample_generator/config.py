@@ -34,11 +34,9 @@ class SampleConfig:
     end: dt.date = dt.date(2025, 12, 31)
     survey_respondents_per_province: int = 120
     officials_per_province: int = 60
-    # PAPI: ~16 interviews per village, two villages a commune, two communes a district. 304 a
-    # province is the real survey's size (about 19,000 respondents a year over 63 provinces);
-    # the default samples six villages, because the quality gate's near-duplicate check compares
-    # every pair of a province's respondents (cost grows with the square of the sample)
-    papi_respondents_per_province: int = 96
+    # PAPI: ~16 interviews per village, two villages a commune, two communes a district; the
+    # real survey's size by default (the quality gate's checks must hold at the size they judge)
+    papi_respondents_per_province: int = PAPI_FULL_SIZE
     procedures: int = 300
     defects: DefectRates = field(default_factory=DefectRates)
     # dossiers submitted on the day after `end`: that day's rows (theirs, and the updates of

@@ -34,6 +34,7 @@ pytestmark = [pytest.mark.spark, pytest.mark.e2e]
 SPARK_SAMPLE = SampleConfig(
     seed=16, dossiers=3_000, start=dt.date(2025, 1, 1), end=dt.date(2025, 9, 30),
     survey_respondents_per_province=12, officials_per_province=4, procedures=60,
+    papi_respondents_per_province=96,  # six villages a province: PAPI's checks, not its size
 )
 THREADS = 4
 REBUILT_MONTH = "2025-03"

@@ -16,7 +16,9 @@ from sample_generator.config import PAPI_FULL_SIZE
 if TYPE_CHECKING:
     import duckdb
 
-app = typer.Typer(help="chiso: PAR indicators pipeline and warehouse.", no_args_is_help=True)
+# markdown: a docstring wrapped at 100 columns reads as one paragraph in --help
+app = typer.Typer(help="chiso: PAR indicators pipeline and warehouse.", no_args_is_help=True,
+                  rich_markup_mode="markdown")
 # logs and CI are not terminals: keep the summary tables readable there too
 console = Console(width=None if Console().is_terminal else 130)
 

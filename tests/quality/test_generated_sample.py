@@ -17,7 +17,7 @@ import pytest
 
 from foundation.calendar import calendar_table
 from ingestion.loader import load_inbox
-from quality.ground_truth import describe, planted_units, score
+from quality.ground_truth import SURVEY_KINDS, describe, planted_units, score
 from quality.runner import QualityRun, run_quality
 from sample_generator.config import SampleConfig
 from sample_generator.generate import GROUND_TRUTH, generate
@@ -66,8 +66,7 @@ def sipas_ranks(warehouse: Path) -> dict[tuple[int, str], tuple[int, int]]:
 
 def quality_run(sample_tmp: Path, warehouse: Path, decisions: Path) -> QualityRun:
     run = run_quality(warehouse, decisions=decisions, output=sample_tmp / "quality")
-    result = dbt(sample_tmp, warehouse, "build", "--select", "publication_status",
-                 "pub_sipas_index_yearly")
+    result = dbt(sample_tmp, warehouse, "build", "--select", "publication_status+")
     assert result.returncode == 0, failures(result)
     return run
 
@@ -84,7 +83,8 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sample]:
         con.execute("create or replace table raw.calendar_days as select * from calendar")
     finally:
         con.close()
-    built = dbt(tmp, warehouse, "build", "--exclude", "publication_status")
+    # the publication waits for the gate (quality_run), as in the pipeline
+    built = dbt(tmp, warehouse, "build", "--exclude", "publication_status+")
     assert built.returncode == 0, failures(built)
     run = quality_run(tmp, warehouse, tmp / "decisions")
     yield Sample(tmp, warehouse, inbox, run)
@@ -100,12 +100,17 @@ def test_every_planted_unit_is_flagged_with_at_most_one_false_flag(sample: Sampl
 
 
 def test_flagged_units_are_withheld_and_only_they(sample: Sample) -> None:
-    truth = planted_units(__import__("json").loads(
-        (sample.inbox / GROUND_TRUTH).read_text(encoding="utf-8")))
+    defects = __import__("json").loads(
+        (sample.inbox / GROUND_TRUTH).read_text(encoding="utf-8"))
+    truth = planted_units(defects)
     rows = publication(sample.warehouse)
     withheld = {(r[0], r[2]) for r in rows if r[6] == "withheld"}
-    for unit in truth["surveys"]:
-        assert ("sipas", unit) in withheld
+    # each noisy province in the index of the survey it was planted in (SIPAS or PAPI)
+    planted_surveys = {(d["details"]["survey"],
+                        f"{d['details']['code_system']}:{d['details']['province_code']}")
+                       for d in defects["defects"] if d["kind"] in SURVEY_KINDS}
+    assert {survey for survey, _ in planted_surveys} == {"sipas", "papi"}
+    assert planted_surveys <= withheld
     for unit in truth["dossiers"]:
         assert ("dossier_indicators", unit) in withheld
         assert ("service_index", unit) in withheld

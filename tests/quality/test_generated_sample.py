@@ -5,6 +5,7 @@ and year; steward decisions applied on the next run; the report opens in Chromiu
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 from collections import Counter
@@ -100,7 +101,7 @@ def test_every_planted_unit_is_flagged_with_at_most_one_false_flag(sample: Sampl
 
 
 def test_flagged_units_are_withheld_and_only_they(sample: Sample) -> None:
-    defects = __import__("json").loads(
+    defects = json.loads(
         (sample.inbox / GROUND_TRUTH).read_text(encoding="utf-8"))
     truth = planted_units(defects)
     rows = publication(sample.warehouse)

@@ -85,6 +85,13 @@ def duckdb_threads() -> int:
     return int(value) if value else (os.cpu_count() or 1)
 
 
+def ingest_workers() -> int:
+    """Threads preparing inbox files ahead of the one writer: CHISO_INGEST_WORKERS (0: none),
+    else one per core."""
+    value = os.environ.get("CHISO_INGEST_WORKERS", "").strip()
+    return int(value) if value else (os.cpu_count() or 1)
+
+
 def duckdb_settings() -> dict[str, str]:
     """The settings as DuckDB's SET takes them, for Python connections and dbt's profile."""
     return {"memory_limit": duckdb_memory_limit(),

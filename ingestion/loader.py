@@ -28,9 +28,12 @@ import hashlib
 import logging
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -38,6 +41,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from foundation.settings import ingest_workers
 from ingestion import layout, readers, sources
 from ingestion.answers import long_answers
 from ingestion.contracts import Contract
@@ -53,6 +57,7 @@ LOADED, SKIPPED, REJECTED = "loaded", "skipped", "rejected"
 VN = dt.timezone(dt.timedelta(hours=7))
 TEXT_KINDS = frozenset({"text", "code", "timestamp", "date"})
 BULK_CHECKPOINT = "256.0 MiB"
+MANY_INPUTS = frozenset({"zip", "gzip", "workbook", "html"})
 
 
 @dataclass(frozen=True)
@@ -79,26 +84,117 @@ def load_inbox(
     pii_key: bytes,
     families: set[str] | None = None,
     on_file: Callable[[FileLoadResult], None] | None = None,
+    workers: int | None = None,
 ) -> list[FileLoadResult]:
     """Every file under the inbox in path order (names starting with `_` or `.` are not
     inputs), one result per input (an archive's members, a workbook's sheets each have theirs).
     With `families`, only inputs of those contracts are loaded; the others get a `skipped`
-    result saying so, and unknown layouts are still recorded as rejected: nothing unnoticed."""
+    result saying so, and unknown layouts are still recorded as rejected: nothing unnoticed.
+
+    `workers` threads (default: one per core) read, type, check and pseudonymise the next files
+    while this one writes: the writer stays one, in path order, and results are those of a
+    load one file after the other (0: no look-ahead)."""
     key = check_key(pii_key)  # before anything is written
     create_raw_schema(con)
     known = _loaded_inbox_files(con)
+    paths = list(inbox_files(inbox))
+    unchanged = {path: _unchanged(path, inbox, known.get(_relative(path, inbox)), families)
+                 for path in paths}
+    todo = [path for path in paths if unchanged[path] is None]
     results = []
-    with _bulk_checkpoints(con):
-        for path in inbox_files(inbox):
-            found = _unchanged(path, inbox, known.get(_relative(path, inbox)), families)
+    with _bulk_checkpoints(con), _Ahead(
+            todo, partial(_prepare_file, inbox=inbox, key=key, families=families),
+            ingest_workers() if workers is None else workers) as ahead:
+        for path in paths:
+            found = unchanged[path]
             if found is None:
-                found = _load_path(con, path, inbox=inbox, key=key, families=families)
-                _record_inbox_file(con, path, inbox, found)
+                found = _load_prepared(con, path, ahead.take(path), inbox=inbox, key=key,
+                                       families=families)
+                _record_inbox_file(con, path, inbox, found,
+                                   recorded=_relative(path, inbox) in known)
             for result in found:
                 results.append(result)
                 if on_file is not None:
                     on_file(result)
     return results
+
+
+@dataclass
+class _PreparedFile:
+    """An inbox file hashed, and its input prepared when it holds one (None: an archive or a
+    workbook, whose inputs the writer opens itself)."""
+
+    blob: Blob
+    prepared: _Prepared | None
+    seconds: float
+
+
+def _prepare_file(path: Path, *, inbox: Path, key: bytes, families: set[str] | None
+                  ) -> _PreparedFile:
+    started = time.perf_counter()
+    blob = Blob(_relative(path, inbox), file_sha256(path),
+                sources.local_time(path.stat().st_mtime), path=path)
+    try:
+        kind = sources.sniff(blob)
+    except readers.UnreadableFile:
+        kind = None  # open_blobs says why
+    if kind in MANY_INPUTS:
+        return _PreparedFile(blob, None, time.perf_counter() - started)
+    item = next(sources.open_blobs(blob))  # a plain file holds one input
+    prepared = _Prepared(item[0], REJECTED, reason=item[1]) if isinstance(item, tuple) \
+        else _prepare(item, key, families)
+    return _PreparedFile(blob, prepared, time.perf_counter() - started)
+
+
+def _load_prepared(con: duckdb.DuckDBPyConnection, path: Path, ahead: _PreparedFile | None, *,
+                   inbox: Path, key: bytes, families: set[str] | None) -> list[FileLoadResult]:
+    """What `_load_path` does, with the file's input prepared ahead when it could be."""
+    if ahead is None or ahead.prepared is None:
+        return _load_path(con, path, inbox=inbox, key=key, families=families)
+    started = time.perf_counter() - ahead.seconds
+    source = ahead.blob.name
+    done = _skipped(con, ahead.blob, families, started)
+    if done is None:
+        done = _finish(con, ahead.prepared, started)
+    return [replace(done, inbox_file=source)]
+
+
+class _Ahead:
+    """Files prepared by worker threads in the writer's order, a few ahead of it (reading,
+    typing and hashing release the GIL for most of their time). A preparation that failed
+    is done again by the writer, which records the failure as the serial load would."""
+
+    def __init__(self, paths: list[Path], prepare: Callable[[Path], _PreparedFile],
+                 workers: int) -> None:
+        self._prepare = prepare
+        self._waiting = deque(paths if workers > 0 else [])
+        self._pending: dict[Path, Future[_PreparedFile]] = {}
+        self._depth = workers + 1
+        self._pool = ThreadPoolExecutor(workers, "chiso-prepare") if workers > 0 else None
+
+    def __enter__(self) -> _Ahead:
+        self._fill()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _fill(self) -> None:
+        while self._pool is not None and self._waiting and len(self._pending) < self._depth:
+            path = self._waiting.popleft()
+            self._pending[path] = self._pool.submit(self._prepare, path)
+
+    def take(self, path: Path) -> _PreparedFile | None:
+        future = self._pending.pop(path, None)
+        self._fill()
+        if future is None:
+            return None
+        try:
+            return future.result()
+        except Exception:  # the writer's own attempt records what went wrong
+            log.debug("preparing %s failed; loading it in order", path, exc_info=True)
+            return None
 
 
 @dataclass(frozen=True)
@@ -159,11 +255,13 @@ def _unchanged(path: Path, inbox: Path, read: _Read | None,
 
 
 def _record_inbox_file(con: duckdb.DuckDBPyConnection, path: Path, inbox: Path,
-                       results: list[FileLoadResult]) -> None:
+                       results: list[FileLoadResult], *, recorded: bool) -> None:
     """An inbox file whose every input is in raw now (loaded, or loaded before) is not read
-    again while its size and time stay; one with a rejected or skipped-for-now input is."""
+    again while its size and time stay; one with a rejected or skipped-for-now input is.
+    `recorded`: the file has a row already (a delete costs a commit: only then)."""
     source = _relative(path, inbox)
-    con.execute("delete from raw.inbox_files where inbox_file = ?", [source])
+    if recorded:
+        con.execute("delete from raw.inbox_files where inbox_file = ?", [source])
     whole = all(r.file_sha256 and (r.status == LOADED or (
         r.status == SKIPPED and r.reason and r.reason.startswith("already loaded")))
         for r in results)
@@ -293,7 +391,8 @@ def _load_path(con: duckdb.DuckDBPyConnection, path: Path, *, inbox: Path, key: 
                 results.append(_load_blob(con, item, key, families, started))
             started = time.perf_counter()
     except Exception as error:  # a bug must not stop the other files
-        results.append(_internal_error(con, blob, None, error, started))
+        log.debug("traceback (may quote row values)", exc_info=True)
+        results.append(_internal_error(con, blob, None, _describe(error), started))
     return [replace(r, inbox_file=source) for r in results]
 
 
@@ -334,6 +433,25 @@ def _with_notes(reason: str | None, notes: list[str]) -> str | None:
 def _load_blob(con: duckdb.DuckDBPyConnection, blob: Blob, key: bytes,
                families: set[str] | None, started: float, *, raw: readers.RawFile | None = None,
                other: str | None = None) -> FileLoadResult:
+    return _finish(con, _prepare(blob, key, families, raw=raw, other=other), started)
+
+
+@dataclass
+class _Prepared:
+    """An input read, typed and checked, not written yet: what needs no warehouse, so it can be
+    done ahead of the writer (`_Ahead`). `outcome`: ready, skipped, rejected or error."""
+
+    blob: Blob
+    outcome: str
+    contract: Contract | None = None
+    raw: readers.RawFile | None = None
+    checked: Checked | None = None
+    reason: str | None = None
+    other: str | None = None
+
+
+def _prepare(blob: Blob, key: bytes, families: set[str] | None, *,
+             raw: readers.RawFile | None = None, other: str | None = None) -> _Prepared:
     contract: Contract | None = None
     try:
         header = raw.columns if raw is not None else readers.read_header(blob)
@@ -341,9 +459,8 @@ def _load_blob(con: duckdb.DuckDBPyConnection, blob: Blob, key: bytes,
         if contract is None:
             raise readers.UnreadableFile(layout.explain_unknown(header))
         if families is not None and contract.family not in families:
-            return FileLoadResult(blob.name, contract.family, SKIPPED,
-                                  f"family {contract.family} is not part of this run", 0, 0, 0,
-                                  0, time.perf_counter() - started, blob.sha256)
+            return _Prepared(blob, SKIPPED, contract,
+                             reason=f"family {contract.family} is not part of this run")
         if raw is None:
             raw = readers.read_file(blob, **_reading_hints(contract, header))
         raw = raw.renamed(layout.canonical_columns(contract, raw.columns))
@@ -355,12 +472,32 @@ def _load_blob(con: duckdb.DuckDBPyConnection, blob: Blob, key: bytes,
         checked = check(raw, contract, key)
         checked.add(implausible(contract, checked.typed, blob.exported_at))
         raw.table = pa.table({})  # typed and hashed now: free the file's rows before inserting
-        return _write(con, blob, raw, checked, started, other)
+        return _Prepared(blob, "ready", contract, raw, checked, other=other)
     except readers.UnreadableFile as error:
         reason = _with_notes(str(error), [*blob.notes, *([other] if other else [])])
-        return _reject(con, blob, contract, reason or str(error), started)
+        return _Prepared(blob, REJECTED, contract, reason=reason or str(error))
     except Exception as error:  # a bug or a broken disk must not stop the other files
-        return _internal_error(con, blob, contract, error, started)
+        log.debug("traceback (may quote row values)", exc_info=True)
+        return _Prepared(blob, "error", contract, reason=_describe(error))
+
+
+def _finish(con: duckdb.DuckDBPyConnection, prepared: _Prepared, started: float
+            ) -> FileLoadResult:
+    """A prepared input into raw (one transaction), or its rejection or skip recorded."""
+    blob, contract = prepared.blob, prepared.contract
+    if prepared.outcome == SKIPPED:
+        return FileLoadResult(blob.name, contract.family if contract else None, SKIPPED,
+                              prepared.reason, 0, 0, 0, 0, time.perf_counter() - started,
+                              blob.sha256)
+    if prepared.outcome == REJECTED:
+        return _reject(con, blob, contract, prepared.reason or "unreadable", started)
+    if prepared.outcome == "error":
+        return _internal_error(con, blob, contract, prepared.reason or "", started)
+    try:
+        return _write(con, blob, prepared.raw, prepared.checked, started, prepared.other)
+    except Exception as error:  # a bug or a broken disk must not stop the other files
+        log.debug("traceback (may quote row values)", exc_info=True)
+        return _internal_error(con, blob, contract, _describe(error), started)
 
 
 def _reading_hints(contract: Contract, header: list[str]) -> dict[str, object]:
@@ -373,11 +510,13 @@ def _reading_hints(contract: Contract, header: list[str]) -> dict[str, object]:
             "widths": widths | {c: widths[s] for c, s in sources_of.items() if s in widths}}
 
 
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {redact_message(str(error))}"
+
+
 def _internal_error(con: duckdb.DuckDBPyConnection, blob: Blob, contract: Contract | None,
-                    error: Exception, started: float) -> FileLoadResult:
-    message = f"{type(error).__name__}: {redact_message(str(error))}"
+                    message: str, started: float) -> FileLoadResult:
     log.error("loading %s failed: %s", blob.name, message)
-    log.debug("traceback (may quote row values)", exc_info=True)
     return _reject(con, blob, contract, f"internal error while loading: {message}", started)
 
 

@@ -56,7 +56,8 @@ def main() -> None:
         "success": result.success, "started": started, "imported": imported,
         "ended": time.time(), "steps": steps, "raw": metadata,
         "dbt_targets": {name: str(settings.dbt_target_dir(name)) for name in
-                        ("dbt_models", "dbt_monthly_models", "dbt_published_models")},
+                        ("dbt_models", "dbt_yearly_models", "dbt_monthly_models",
+                         "dbt_published_models")},
     }, default=str))
 
 

@@ -169,7 +169,7 @@ class _Ahead:
         self._prepare = prepare
         self._waiting = deque(paths if workers > 0 else [])
         self._pending: dict[Path, Future[_PreparedFile]] = {}
-        self._depth = workers + 1
+        self._depth = workers  # each thread busy; with the one writing: workers + 1 files held
         self._pool = ThreadPoolExecutor(workers, "chiso-prepare") if workers > 0 else None
 
     def __enter__(self) -> _Ahead:

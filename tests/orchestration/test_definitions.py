@@ -152,3 +152,21 @@ def test_a_dbt_change_after_the_manifest_is_reported() -> None:
             dbt_project.stale_dbt_files()
     finally:
         os.utime(model, (original, original))
+
+
+def test_the_dbt_resource_knows_its_version_without_running_dbt(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import dagster_dbt.core.resource as dagster_dbt_resource
+
+    from orchestration.lib.resources import dbt_resource
+
+    printed = subprocess.run([str(Path(sys.executable).parent / "dbt"), "--version"],
+                             capture_output=True, text=True, check=True).stdout
+    installed = re.search(r"installed:\s+(\d+\.\d+\.\d+)", printed)
+    assert installed is not None, printed
+
+    def no_subprocess(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError(f"ran {args}: 3 to 5 s at every dbt step")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
+    assert str(dbt_resource()._cli_version) == installed[1]

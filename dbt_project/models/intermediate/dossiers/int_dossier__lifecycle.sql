@@ -461,19 +461,30 @@ judged as (
 
 ),
 
+agency_named_provinces as (
+
+    -- the smallest province an agency's dossiers name. A group by, not a window: a window
+    -- over every column of every dossier held them all in memory and ran out of DuckDB's
+    -- memory limit at 10 M dossiers
+    select agency_code, min(province_key) as province_key
+    from dossiers
+    group by agency_code
+
+),
+
 with_agency as (
 
     select
         dossiers.*,
         -- an agency reports in one province: its own (dim_agency), else the one its dossiers name
-        coalesce(
-            agencies.province_key,
-            min(dossiers.province_key) over (partition by dossiers.agency_code)
-        ) as agency_province_key
+        coalesce(agencies.province_key, agency_named_provinces.province_key)
+            as agency_province_key
 
     from judged as dossiers
     left join agencies
         on agencies.agency_key = dossiers.agency_code
+    left join agency_named_provinces
+        on agency_named_provinces.agency_code = dossiers.agency_code
 
 )
 

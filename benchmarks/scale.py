@@ -309,7 +309,8 @@ def save(records: Iterable[dict[str, Any]], args: argparse.Namespace) -> None:
     command = f".venv/bin/python benchmarks/scale.py {args.scenario} --dossiers {args.dossiers}" \
               + (f" --runs {args.runs}" if args.runs != 1 else "") \
               + (f" --export-format {args.export_format}" if args.export_format != "native"
-                 else "")
+                 else "") \
+              + (" --no-pandas" if args.no_pandas else "")
     stamp = dt.datetime.now().isoformat(timespec="seconds")
     about = machine()
     for record in records:

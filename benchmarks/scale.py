@@ -370,6 +370,10 @@ def report() -> None:
     print(TABLE.read_text(encoding="utf-8"))
 
 
+def _shown(value: float | None) -> str:
+    return "not run" if value is None else str(value)
+
+
 def _extras(groups: dict[tuple[str, int], list[dict[str, Any]]],
             samples: dict[int, dict[str, Any] | None]) -> str:
     lines = ["| dossiers | generate (rows/s, peak GiB) | ingest rows/s | nothing-new rerun s "
@@ -396,10 +400,11 @@ def _extras(groups: dict[tuple[str, int], list[dict[str, Any]]],
             + (f"{gen['rows_per_s']:,} rows/s, {gen['peak_rss_gib']} GiB" if gen else "") + " | "
             f"{round(_median(ingest) or 0):,} | {_median([r['rerun']['seconds'] for r in runs])}"
             f" ({rerun['warehouse_gib_before']} → {rerun['warehouse_gib_after']}) | "
-            f"{_median(floors.get('duckdb', []))} | {_median(floors.get('pandas', []))} | "
-            f"{_median([r['build']['figure_seconds'] for r in runs])} | "
-            f"{_median([r['ratios'].get('chiso_over_duckdb') for r in runs])} | "
-            f"{_median([r['ratios'].get('chiso_over_pandas') for r in runs])} |")
+            f"{_shown(_median(floors.get('duckdb', [])))} | "
+            f"{_shown(_median(floors.get('pandas', [])))} | "
+            f"{_shown(_median([r['build']['figure_seconds'] for r in runs]))} | "
+            f"{_shown(_median([r['ratios'].get('chiso_over_duckdb') for r in runs]))} | "
+            f"{_shown(_median([r['ratios'].get('chiso_over_pandas') for r in runs]))} |")
     return "\n".join(lines) + "\n"
 
 

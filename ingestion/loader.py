@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import re
 import time
 from collections import deque
@@ -101,6 +102,9 @@ def load_inbox(
     unchanged = {path: _unchanged(path, inbox, known.get(_relative(path, inbox)), families)
                  for path in paths}
     todo = [path for path in paths if unchanged[path] is None]
+    # size and time before anything is read: a file that changes while it is read (or waits,
+    # read ahead, for the writer) is recorded as it was, so the next run reads it again
+    seen = {path: path.stat() for path in todo}
     results = []
     with _bulk_checkpoints(con), _Ahead(
             todo, partial(_prepare_file, inbox=inbox, key=key, families=families),
@@ -110,7 +114,7 @@ def load_inbox(
             if found is None:
                 found = _load_prepared(con, path, ahead.take(path), inbox=inbox, key=key,
                                        families=families)
-                _record_inbox_file(con, path, inbox, found,
+                _record_inbox_file(con, path, inbox, found, seen[path],
                                    recorded=_relative(path, inbox) in known)
             for result in found:
                 results.append(result)
@@ -255,7 +259,8 @@ def _unchanged(path: Path, inbox: Path, read: _Read | None,
 
 
 def _record_inbox_file(con: duckdb.DuckDBPyConnection, path: Path, inbox: Path,
-                       results: list[FileLoadResult], *, recorded: bool) -> None:
+                       results: list[FileLoadResult], stat: os.stat_result, *,
+                       recorded: bool) -> None:
     """An inbox file whose every input is in raw now (loaded, or loaded before) is not read
     again while its size and time stay; one with a rejected or skipped-for-now input is.
     `recorded`: the file has a row already (a delete costs a commit: only then)."""
@@ -267,7 +272,6 @@ def _record_inbox_file(con: duckdb.DuckDBPyConnection, path: Path, inbox: Path,
         for r in results)
     if not results or not whole:
         return
-    stat = path.stat()
     con.execute("insert into raw.inbox_files values (?, ?, ?, ?, ?)",
                 [source, stat.st_size, stat.st_mtime_ns, [r.file_sha256 for r in results],
                  _now()])

@@ -134,3 +134,25 @@ def test_look_ahead_memory_is_bounded_to_a_few_files() -> None:
     with loader._Ahead(paths, prepare, workers=2) as ahead:
         ahead._pool.shutdown(wait=True)  # type: ignore[union-attr]  # let the pool finish
         assert len(started) == 2  # one a thread ahead of the writer, never the whole inbox
+
+
+def test_a_file_changed_after_it_was_read_is_read_again_next_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = tmp_path / "inbox"
+    path = write_csv(inbox / "a.csv", EVENT_COLUMNS, [event(1)])
+    prepare = loader._prepare_file
+
+    def then_appended(path: Path, **kwargs: Any) -> loader._PreparedFile:
+        prepared = prepare(path, **kwargs)
+        with path.open("a", encoding="utf-8") as export:  # the system was still writing it
+            export.write(csv_bytes(EVENT_COLUMNS, [event(2)]).decode().split("\n", 1)[1])
+        return prepared
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        monkeypatch.setattr(loader, "_prepare_file", then_appended)
+        first = load_inbox(con, inbox, pii_key=PII_KEY, workers=1)
+        monkeypatch.setattr(loader, "_prepare_file", prepare)
+        again = load_inbox(con, inbox, pii_key=PII_KEY, workers=1)
+        assert (first[0].rows_new, again[0].status, again[0].rows_new) == (1, "loaded", 1)
+        assert con.execute("select count(*) from raw.dossier_events").fetchone()[0] == 2
+    assert path.read_text(encoding="utf-8").count("\n") == 3

@@ -79,17 +79,21 @@ def duckdb_temp_directory() -> Path:
     return Path(os.environ.get("CHISO_DUCKDB_TEMP_DIR", chiso_home() / "duckdb_tmp")).resolve()
 
 
+def _threads(variable: str) -> int:
+    """A thread count from the environment, else one per core."""
+    value = os.environ.get(variable, "").strip()
+    return int(value) if value else (os.cpu_count() or 1)
+
+
 def duckdb_threads() -> int:
     """DuckDB's worker threads: CHISO_DUCKDB_THREADS, else one per core."""
-    value = os.environ.get("CHISO_DUCKDB_THREADS", "").strip()
-    return int(value) if value else (os.cpu_count() or 1)
+    return _threads("CHISO_DUCKDB_THREADS")
 
 
 def ingest_workers() -> int:
     """Threads preparing inbox files ahead of the one writer: CHISO_INGEST_WORKERS (0: none),
     else one per core."""
-    value = os.environ.get("CHISO_INGEST_WORKERS", "").strip()
-    return int(value) if value else (os.cpu_count() or 1)
+    return _threads("CHISO_INGEST_WORKERS")
 
 
 def duckdb_settings() -> dict[str, str]:

@@ -114,8 +114,7 @@ def load_inbox(
             if found is None:
                 found = _load_prepared(con, path, ahead.take(path), inbox=inbox, key=key,
                                        families=families)
-                _record_inbox_file(con, path, inbox, found, seen[path],
-                                   recorded=_relative(path, inbox) in known)
+                _record_inbox_file(con, path, inbox, found, seen[path])
             for result in found:
                 results.append(result)
                 if on_file is not None:
@@ -136,8 +135,7 @@ class _PreparedFile:
 def _prepare_file(path: Path, *, inbox: Path, key: bytes, families: set[str] | None
                   ) -> _PreparedFile:
     started = time.perf_counter()
-    blob = Blob(_relative(path, inbox), file_sha256(path),
-                sources.local_time(path.stat().st_mtime), path=path)
+    blob = _inbox_blob(path, inbox)
     try:
         kind = sources.sniff(blob)
     except readers.UnreadableFile:
@@ -153,8 +151,9 @@ def _prepare_file(path: Path, *, inbox: Path, key: bytes, families: set[str] | N
 def _load_prepared(con: duckdb.DuckDBPyConnection, path: Path, ahead: _PreparedFile | None, *,
                    inbox: Path, key: bytes, families: set[str] | None) -> list[FileLoadResult]:
     """What `_load_path` does, with the file's input prepared ahead when it could be."""
-    if ahead is None or ahead.prepared is None:
-        return _load_path(con, path, inbox=inbox, key=key, families=families)
+    if ahead is None or ahead.prepared is None:  # an archive's or workbook's: hashed already
+        return _load_path(con, path, inbox=inbox, key=key, families=families,
+                          blob=ahead.blob if ahead else None)
     started = time.perf_counter() - ahead.seconds
     source = ahead.blob.name
     done = _skipped(con, ahead.blob, families, started)
@@ -259,14 +258,12 @@ def _unchanged(path: Path, inbox: Path, read: _Read | None,
 
 
 def _record_inbox_file(con: duckdb.DuckDBPyConnection, path: Path, inbox: Path,
-                       results: list[FileLoadResult], stat: os.stat_result, *,
-                       recorded: bool) -> None:
+                       results: list[FileLoadResult], stat: os.stat_result) -> None:
     """An inbox file whose every input is in raw now (loaded, or loaded before) is not read
     again while its size and time stay; one with a rejected or skipped-for-now input is.
-    `recorded`: the file has a row already (a delete costs a commit: only then)."""
+    `stat`: the file's size and time before it was read."""
     source = _relative(path, inbox)
-    if recorded:
-        con.execute("delete from raw.inbox_files where inbox_file = ?", [source])
+    con.execute("delete from raw.inbox_files where inbox_file = ?", [source])
     whole = all(r.file_sha256 and (r.status == LOADED or (
         r.status == SKIPPED and r.reason and r.reason.startswith("already loaded")))
         for r in results)
@@ -370,12 +367,18 @@ def _skipped(con: duckdb.DuckDBPyConnection, blob: Blob, families: set[str] | No
                           time.perf_counter() - started, blob.sha256)
 
 
+def _inbox_blob(path: Path, inbox: Path) -> Blob:
+    """An inbox file as an input: its name in the inbox, its content hash, its time."""
+    return Blob(_relative(path, inbox), file_sha256(path),
+                sources.local_time(path.stat().st_mtime), path=path)
+
+
 def _load_path(con: duckdb.DuckDBPyConnection, path: Path, *, inbox: Path, key: bytes,
-               families: set[str] | None) -> list[FileLoadResult]:
+               families: set[str] | None, blob: Blob | None = None) -> list[FileLoadResult]:
+    """`blob`: the file as `_inbox_blob` made it, when it was hashed already."""
     started = time.perf_counter()
-    source = _relative(path, inbox)
-    sha = file_sha256(path)
-    blob = Blob(source, sha, sources.local_time(path.stat().st_mtime), path=path)
+    blob = blob or _inbox_blob(path, inbox)
+    source = blob.name
     done = _skipped(con, blob, families, started)
     if done is not None:
         return [replace(done, inbox_file=source)]

@@ -23,6 +23,28 @@ replicates as (
 
 ),
 
+cluster_numbers as (
+
+    select distinct cluster_number from scores
+
+),
+
+multipliers as (
+
+    -- an Exp(1) multiplier per cluster and replicate, the same for all of a cluster's
+    -- elements: mean 1 and variance 1, as a Poisson(1) resampling count. Drawn once per
+    -- cluster and replicate, then joined to the cluster's elements: the hash is the costly part
+    select
+        cluster_numbers.cluster_number,
+        replicates.replicate,
+        -ln({{ uniform_from_hash(
+                ['cluster_numbers.cluster_number * 1024 + replicates.replicate']) }})
+            as multiplier
+    from cluster_numbers
+    cross join replicates
+
+),
+
 reweighted as (
 
     select
@@ -30,16 +52,13 @@ reweighted as (
         scores.survey_year,
         scores.unit_key,
         scores.element_code,
-        replicates.replicate,
+        multipliers.replicate,
         scores.weighted_points,
         scores.weighted_answered,
-        -- an Exp(1) multiplier per cluster and replicate, the same for all of a cluster's
-        -- elements: mean 1 and variance 1, as a Poisson(1) resampling count
-        -ln({{ uniform_from_hash(
-                ['scores.cluster_number * 1024 + replicates.replicate']) }})
-            as multiplier
+        multipliers.multiplier
     from scores
-    cross join replicates
+    inner join multipliers
+        on multipliers.cluster_number = scores.cluster_number
 
 )
 

@@ -32,12 +32,27 @@ question_numbers as (
 
 ),
 
+respondents as (
+
+    -- every respondent numbered, and every survey's province (the stratum pairs are formed in):
+    -- the pairs are grouped by two integers instead of four strings
+    select
+        survey_id,
+        province_key,
+        response_key,
+        row_number() over (order by survey_id, province_key, response_key) as response_number,
+        dense_rank() over (order by survey_id, province_key) as stratum_number
+
+    from answers
+    group by 1, 2, 3
+
+),
+
 answer_bits as (
 
     select
-        answers.survey_id,
-        answers.province_key,
-        answers.response_key,
+        respondents.stratum_number,
+        respondents.response_number,
         answers.answer,
         floor(numbers.question_number / 60e0) as word,
         cast(power(2, numbers.question_number - 60 * floor(numbers.question_number / 60e0)) as bigint)
@@ -47,19 +62,23 @@ answer_bits as (
     inner join question_numbers as numbers
         on numbers.survey_id = answers.survey_id
         and numbers.question_code = answers.question_code
+    inner join respondents
+        on respondents.survey_id = answers.survey_id
+        and respondents.province_key = answers.province_key
+        and respondents.response_key = answers.response_key
 
 ),
 
 option_words as (
 
-    select survey_id, province_key, response_key, word, answer as answer_option,
+    select stratum_number, response_number, word, answer as answer_option,
         cast(sum(bit) as bigint) as question_bits
     from answer_bits
-    group by 1, 2, 3, 4, 5
-    union all
-    select survey_id, province_key, response_key, word, -1, cast(sum(bit) as bigint)
-    from answer_bits
     group by 1, 2, 3, 4
+    union all
+    select stratum_number, response_number, word, -1, cast(sum(bit) as bigint)
+    from answer_bits
+    group by 1, 2, 3
 
 ),
 
@@ -67,10 +86,9 @@ pairs as (
 
     -- each unordered pair once
     select
-        one.survey_id,
-        one.province_key,
-        one.response_key,
-        other.response_key as other_response_key,
+        one.stratum_number,
+        one.response_number,
+        other.response_number as other_response_number,
         sum(case when one.answer_option = -1
             then {{ popcount('one.question_bits & other.question_bits') }} else 0 end)
             as common_questions,
@@ -80,22 +98,26 @@ pairs as (
 
     from option_words as one
     inner join option_words as other
-        on other.survey_id = one.survey_id
-        and other.province_key = one.province_key
+        on other.stratum_number = one.stratum_number
         and other.word = one.word
         and other.answer_option = one.answer_option
-        and other.response_key > one.response_key
-    group by 1, 2, 3, 4
+        and other.response_number > one.response_number
+    group by 1, 2, 3
+
+),
+
+strata as (
+
+    select distinct stratum_number, survey_id, province_key
+    from respondents
 
 ),
 
 judged_pairs as (
 
     select
-        pairs.survey_id,
-        pairs.province_key,
-        pairs.response_key,
-        pairs.other_response_key,
+        pairs.response_number,
+        pairs.other_response_number,
         pairs.identical_answers * 1e0 / pairs.common_questions as identical_share,
         -- at or above the cut-off: shares are steps of 1 ÷ questions, so compare counts
         case when pairs.identical_answers * null_model.questions
@@ -103,9 +125,11 @@ judged_pairs as (
             then 1 else 0 end as is_near_duplicate
 
     from pairs
+    inner join strata
+        on strata.stratum_number = pairs.stratum_number
     inner join null_model
-        on null_model.survey_id = pairs.survey_id
-        and null_model.province_key = pairs.province_key
+        on null_model.survey_id = strata.survey_id
+        and null_model.province_key = strata.province_key
     -- a share over fewer than five common questions says nothing
     where pairs.common_questions >= 5
 
@@ -113,20 +137,33 @@ judged_pairs as (
 
 both_sides as (
 
-    select survey_id, province_key, response_key, identical_share, is_near_duplicate
+    select response_number, identical_share, is_near_duplicate
     from judged_pairs
     union all
-    select survey_id, province_key, other_response_key, identical_share, is_near_duplicate
+    select other_response_number, identical_share, is_near_duplicate
     from judged_pairs
+
+),
+
+respondent_matches as (
+
+    select
+        response_number,
+        max(identical_share) as max_identical_share,
+        cast(sum(is_near_duplicate) as bigint) as near_duplicate_partners
+
+    from both_sides
+    group by 1
 
 )
 
 select
-    survey_id,
-    province_key,
-    response_key,
-    max(identical_share) as max_identical_share,
-    cast(sum(is_near_duplicate) as bigint) as near_duplicate_partners
+    respondents.survey_id,
+    respondents.province_key,
+    respondents.response_key,
+    respondent_matches.max_identical_share,
+    respondent_matches.near_duplicate_partners
 
-from both_sides
-group by 1, 2, 3
+from respondent_matches
+inner join respondents
+    on respondents.response_number = respondent_matches.response_number

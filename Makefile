@@ -21,9 +21,12 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-# a .venv that has the `spark` extra keeps it (`make test-spark` installed it)
+# a .venv that has the `spark` extra keeps it (`make test-spark` installed it). Bytecode is
+# compiled at install: where PYTHONDONTWRITEBYTECODE is set (this machine), Python would
+# otherwise compile every imported module again in every process, 6 s of each dbt or Dagster
+# start (Great Expectations, Dagster and dbt imported: 12 s -> 6 s)
 .venv/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON) $(if $(wildcard .venv/.synced-spark),--extra spark)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON) $(if $(wildcard .venv/.synced-spark),--extra spark)
 	touch $@
 
 # the dbt manifest is a build artefact: Dagster reads it, never parses the project itself
@@ -35,7 +38,7 @@ setup: .venv/.synced $(MANIFEST)
 
 # the `spark` extra (dbt-spark, pyspark) on top of the same .venv
 .venv/.synced-spark: .venv/.synced pyproject.toml uv.lock
-	$(UV) sync --frozen --extra spark --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --extra spark --python $(PYTHON)
 	touch $@
 
 # Spark 4 runs on Java 17: Debian's headless runtime when none is there (CI runs as root)

@@ -1,8 +1,9 @@
 """The incremental dossier models against a full rebuild, on the hand-made raw layer.
 
 After a late event for an old month (a supplement request and its completion for a dossier
-received in June and ended in July), a new event for an open dossier and a new version of
-another, an incremental run leaves every dossier model and the monthly dossier facts exactly as
+received in June and ended in July), a new event for an open dossier, a new version of
+another, and events that take one dossier out of the consistency checks and put another in,
+an incremental run leaves every dossier model and the monthly dossier facts exactly as
 building everything again from the same raw rows does. After a change to the working-day
 overrides, the orchestration's plan asks for a full refresh, which rebuilds every dossier from
 its raw rows: the change moves an old dossier's due date (which no incremental run would
@@ -35,7 +36,8 @@ from tests.dbt.raw_sample import LOADED_AT, build_raw_layer
 # the dossier models and the monthly facts counted from them (every period: no partition vars)
 SELECTION = ("+fct_dossier_processing_by_period", "+fct_dossier_indicators_by_period")
 COMPARED = ("intermediate.int_dossier_records__latest", "intermediate.int_dossier__events_ordered",
-            "intermediate.int_dossier__supplements", "intermediate.int_dossier__lifecycle",
+            "intermediate.int_dossier__supplements", "intermediate.int_dossier__consistency_flags",
+            "intermediate.int_dossier__lifecycle",
             "marts.fct_dossier_processing_by_period", "marts.fct_dossier_indicators_by_period")
 LATER = LOADED_AT + dt.timedelta(days=1)
 BOUNDS = {"memory_limit": "1GiB"}
@@ -54,6 +56,14 @@ LATE_EVENTS = [
     # M15-0001, open since 2025-07-01, is processed in August
     {"event_id": "M15-0001-02", "dossier_id": "M15-0001", "event_type": "DA_XU_LY",
      "event_at": _ts("2025-08-20 15:00:00"), "status_code": "9", "agency_code": "T34.15.X001"},
+    # H01-ORDER, set aside as processed before it was received, turns out received earlier:
+    # consistent now, it gets its lifecycle
+    {"event_id": "H01-ORDER-00", "dossier_id": "H01-ORDER", "event_type": "TIEP_NHAN",
+     "event_at": _ts("2025-02-03 07:30:00"), "status_code": "2", "agency_code": "T63.01.H001"},
+    # M46-EVENTS, judged already, had its result returned an hour before processing ended:
+    # set aside now, it loses its lifecycle
+    {"event_id": "M46-EV-03", "dossier_id": "M46-EVENTS", "event_type": "DA_TRA_KET_QUA",
+     "event_at": _ts("2025-08-06 14:00:00"), "status_code": "10", "agency_code": "T34.46.X001"},
 ]
 LATE_RECORDS = [
     # M46-0001, submitted online on 2025-08-04, is received the next day
@@ -180,6 +190,13 @@ def test_late_rows_give_what_a_full_rebuild_gives(runs: Runs) -> None:
     assert _scalar(runs.warehouse, lifecycle.format("outcome", "M15-0001")) == "processed"
     assert _scalar(runs.warehouse, lifecycle.format("received_at", "M46-0001")) == _ts(
         "2025-08-05 08:30:00")
+    # the consistency checks moved with the late rows: one dossier out of them, one in
+    flags = "select string_agg(check_code, ',') from intermediate.int_dossier__consistency_flags " \
+            "where dossier_id = '{}'"
+    assert _scalar(runs.warehouse, flags.format("H01-ORDER")) is None
+    assert _scalar(runs.warehouse, flags.format("M46-EVENTS")) == "returned_before_processed"
+    assert _scalar(runs.warehouse, lifecycle.format("count(*)", "H01-ORDER")) == 1
+    assert _scalar(runs.warehouse, lifecycle.format("count(*)", "M46-EVENTS")) == 0
 
 
 def test_an_override_change_asks_for_and_gets_a_full_refresh(runs: Runs) -> None:

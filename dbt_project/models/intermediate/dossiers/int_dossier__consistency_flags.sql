@@ -4,17 +4,39 @@
 -- rate, and they are listed here for the stewards (the run fails only when a unit's share of
 -- them passes the threshold of ingestion/plausibility.toml). Moments are the earliest evidence
 -- of each in the status events and the record versions, as the lifecycle takes them.
-{{ config(tags=['dossier_lifecycle']) }}
+-- Incremental (macros/dossier_increments.sql): the dossiers with rows loaded since the newest
+-- load a flagged dossier had are checked again, whole; the pre-hook removes their old flags
+-- first, so a dossier its new rows make consistent keeps none. The watermark is read from the
+-- flagged dossiers alone: a night without a new flag makes the next one check a little more.
+-- depends_on: {{ ref('stg_dossier_portal__events') }}
+{{ config(tags=['dossier_lifecycle'], pre_hook="{{ delete_loaded_dossiers('last_loaded_at') }}",
+          **dossier_incremental('dossier_id')) }}
 
-with events as (
+with
+{%- if is_incremental() %}
+
+changed_dossiers as (
+
+    {{ dossiers_loaded_after(loaded_through('last_loaded_at')) }}
+
+),
+{%- endif %}
+
+events as (
 
     select * from {{ ref('int_dossier__events_ordered') }}
+    {%- if is_incremental() %}
+    where dossier_id in (select dossier_id from changed_dossiers)
+    {%- endif %}
 
 ),
 
 record_versions as (
 
     select * from {{ ref('stg_dossier_portal__records') }}
+    {%- if is_incremental() %}
+    where dossier_id in (select dossier_id from changed_dossiers)
+    {%- endif %}
 
 ),
 

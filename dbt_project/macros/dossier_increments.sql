@@ -1,5 +1,6 @@
 {#- The incremental dossier models (int_dossier_records__latest, int_dossier__events_ordered,
-    int_dossier__supplements, int_dossier__lifecycle).
+    int_dossier__supplements, int_dossier__consistency_flags, int_dossier__digital_services,
+    int_dossier__lifecycle).
 
     Each run recomputes, whole, the dossiers whose record versions or events were loaded after
     the newest load the model has seen (its watermark, read from the model itself), and replaces

@@ -37,6 +37,7 @@ from tests.dbt.raw_sample import LOADED_AT, build_raw_layer
 SELECTION = ("+fct_dossier_processing_by_period", "+fct_dossier_indicators_by_period")
 COMPARED = ("intermediate.int_dossier_records__latest", "intermediate.int_dossier__events_ordered",
             "intermediate.int_dossier__supplements", "intermediate.int_dossier__consistency_flags",
+            "intermediate.int_dossier__digital_services",
             "intermediate.int_dossier__lifecycle",
             "marts.fct_dossier_processing_by_period", "marts.fct_dossier_indicators_by_period")
 LATER = LOADED_AT + dt.timedelta(days=1)

@@ -3,11 +3,28 @@
 -- store on the portal, and whether every version reached the portal in real time (within the
 -- delay of seed service_index_rules). Null where the dossier's system does not say, so that a
 -- criterion it cannot measure is "not measured", never 0.
-{{ config(tags=['dossier_lifecycle']) }}
+-- Incremental (macros/dossier_increments.sql): the dossiers with record versions loaded since
+-- the newest it has are counted again, whole (a dossier's versions only grow: its row is
+-- replaced, never dropped); a change of the seed's delay rebuilds every dossier.
+{{ config(tags=['dossier_lifecycle'], **dossier_incremental('dossier_id')) }}
 
-with record_versions as (
+with
+{%- if is_incremental() %}
+
+changed_dossiers as (
+
+    select dossier_id from {{ ref('stg_dossier_portal__records') }}
+    where _loaded_at > {{ loaded_through('records_loaded_at') }}
+
+),
+{%- endif %}
+
+record_versions as (
 
     select * from {{ ref('stg_dossier_portal__records') }}
+    {%- if is_incremental() %}
+    where dossier_id in (select dossier_id from changed_dossiers)
+    {%- endif %}
 
 ),
 
@@ -33,6 +50,7 @@ versions_timed as (
         record_versions.has_certified_copy,
         record_versions.uses_population_data,
         record_versions.is_shared_to_personal_store,
+        record_versions._loaded_at,
         {{ dbt.datediff('record_versions.updated_at', 'record_versions.synced_at', 'second') }}
             as sync_delay_seconds,
         sync_rule.max_delay_seconds
@@ -53,7 +71,8 @@ per_dossier as (
         -- once issued, used or shared, it stays so: any version that says so
         bool_or(has_certified_copy) as has_certified_copy,
         bool_or(uses_population_data) as uses_population_data,
-        bool_or(is_shared_to_personal_store) as is_shared_to_personal_store
+        bool_or(is_shared_to_personal_store) as is_shared_to_personal_store,
+        max(_loaded_at) as records_loaded_at
 
     from versions_timed
     group by dossier_id
@@ -71,6 +90,7 @@ select
         as is_synced_in_real_time,
     has_certified_copy,
     uses_population_data,
-    is_shared_to_personal_store
+    is_shared_to_personal_store,
+    records_loaded_at
 
 from per_dossier

@@ -127,11 +127,15 @@ def pipeline(home: Path, label: str, months: tuple[str, str] | None = None) -> d
     argv += ["--months", *months] if months else []
     load_before = load_average()
     size_before = size_gib(warehouse(home)) if warehouse(home).exists() else 0.0
-    run = run_sampled(argv, env=environment(home), cwd=ROOT,
-                      log=home.parent / f"{label}-{home.name}.log")
+    log = home.parent / f"{label}-{home.name}.log"
+    run = run_sampled(argv, env=environment(home), cwd=ROOT, log=log)
     if run.returncode:
-        raise SystemExit(f"{label}: the run failed, see {home.parent}/{label}-{home.name}.log")
+        raise SystemExit(f"{label}: the run failed, see {log}")
     job = json.loads(run.stdout.strip().splitlines()[-1])
+    if not job["success"]:  # kept under its own name: the next run overwrites the log
+        kept = log.with_name(f"failed-{dt.datetime.now():%Y%m%dT%H%M%S}-{log.name}")
+        shutil.copyfile(log, kept)
+        print(f"{label}: the job failed, its log kept as {kept}", file=sys.stderr)
     stages = _stages(run, job)
     return {"label": label, "success": job["success"], "seconds": round(run.seconds, 1),
             "peak_rss_gib": round(run.peak() / GIB, 2), "load_before": load_before,
@@ -387,6 +391,9 @@ def report() -> None:
              "stages (s, peak GiB) | measured (commit) | command |",
              "|---|---|---|---|---|---|---|---|---|"]
     for (scenario, dossiers), runs in sorted(groups.items()):
+        # a failed run measures nothing: left out of the medians, and counted
+        failed = sum(not r["build"]["success"] for r in runs)
+        runs = [r for r in runs if r["build"]["success"]] or runs
         builds = [r["build"] for r in runs]
         stages: dict[str, list[tuple[float, float]]] = {}
         for b in builds:
@@ -396,7 +403,8 @@ def report() -> None:
         staged = "; ".join(f"{name} {_median([x for x, _ in v])} s, "
                            f"{max(y for _, y in v)} GiB" for name, v in stages.items())
         loads = "/".join(str(b["load_before"][0]) for b in builds)
-        lines.append(f"| {scenario} | {dossiers:,} | {len(runs)} | "
+        counted = f"{len(runs)}" + (f" (+{failed} failed)" if failed else "")
+        lines.append(f"| {scenario} | {dossiers:,} | {counted} | "
                      f"{_median([b['seconds'] for b in builds])} | "
                      f"{max(b['peak_rss_gib'] for b in builds)} | {loads} | {staged} | "
                      f"{runs[-1]['measured_at'][:16]} ({runs[-1]['machine']['commit']}) | "
@@ -426,6 +434,7 @@ def _extras(groups: dict[tuple[str, int], list[dict[str, Any]]],
     for (scenario, dossiers), runs in sorted(groups.items()):
         if scenario != "full":
             continue
+        runs = [r for r in runs if r["build"]["success"]] or runs
         gen = samples.get(dossiers)
         ingest = []
         for r in runs:

@@ -331,6 +331,7 @@ def scenario_ingest(args: argparse.Namespace) -> list[dict[str, Any]]:
                 target = work / "inbox" / path.relative_to(home / "inbox")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.link(path, target)
+            load_before = load_average()
             measured = run_sampled([PYTHON, str(ROOT / "benchmarks" / "ingest_only.py"),
                                     str(work / "inbox")], env=environment(work), cwd=ROOT,
                                    log=home.parent / f"ingest-{kind}{suffix}-{home.name}.log")
@@ -343,7 +344,7 @@ def scenario_ingest(args: argparse.Namespace) -> list[dict[str, Any]]:
                             "rows_per_s": round(out["rows_in"] / out["seconds"]),
                             "process_seconds": round(measured.seconds, 1),
                             "peak_rss_gib": round(measured.peak() / GIB, 2),
-                            "load_before": load_average()})
+                            "load_before": load_before})
     shutil.rmtree(work, ignore_errors=True)
     return records
 

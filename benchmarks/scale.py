@@ -383,8 +383,12 @@ def report() -> None:
     for r in records:
         if r["scenario"] != "ingest":  # a table of its own (_formats)
             every.setdefault((r["scenario"], r["dossiers"]), []).append(r)
-    groups = {key: [r for r in runs if r["measured_at"] == runs[-1]["measured_at"]]
+    latest = {key: [r for r in runs if r["measured_at"] == runs[-1]["measured_at"]]
               for key, runs in every.items()}
+    # a failed run measures nothing: left out of the medians (both tables), and counted
+    failed = {key: sum(not r["build"]["success"] for r in runs) for key, runs in latest.items()}
+    groups = {key: [r for r in runs if r["build"]["success"]] or runs
+              for key, runs in latest.items()}
     samples = {size: next((r["generate"] for r in reversed(records)
                            if r["dossiers"] == size and "generate" in r), None)
                for _, size in every}
@@ -392,9 +396,6 @@ def report() -> None:
              "stages (s, peak GiB) | measured (commit) | command |",
              "|---|---|---|---|---|---|---|---|---|"]
     for (scenario, dossiers), runs in sorted(groups.items()):
-        # a failed run measures nothing: left out of the medians, and counted
-        failed = sum(not r["build"]["success"] for r in runs)
-        runs = [r for r in runs if r["build"]["success"]] or runs
         builds = [r["build"] for r in runs]
         stages: dict[str, list[tuple[float, float]]] = {}
         for b in builds:
@@ -404,7 +405,8 @@ def report() -> None:
         staged = "; ".join(f"{name} {_median([x for x, _ in v])} s, "
                            f"{max(y for _, y in v)} GiB" for name, v in stages.items())
         loads = "/".join(str(b["load_before"][0]) for b in builds)
-        counted = f"{len(runs)}" + (f" (+{failed} failed)" if failed else "")
+        fails = failed[(scenario, dossiers)]
+        counted = f"{len(runs)}" + (f" (+{fails} failed)" if fails else "")
         lines.append(f"| {scenario} | {dossiers:,} | {counted} | "
                      f"{_median([b['seconds'] for b in builds])} | "
                      f"{max(b['peak_rss_gib'] for b in builds)} | {loads} | {staged} | "
@@ -435,7 +437,6 @@ def _extras(groups: dict[tuple[str, int], list[dict[str, Any]]],
     for (scenario, dossiers), runs in sorted(groups.items()):
         if scenario != "full":
             continue
-        runs = [r for r in runs if r["build"]["success"]] or runs
         gen = samples.get(dossiers)
         ingest = []
         for r in runs:

@@ -143,7 +143,7 @@ def pipeline(home: Path, label: str, months: tuple[str, str] | None = None) -> d
             "warehouse_gib_after": size_gib(warehouse(home)),
             "startup_seconds": round(job["imported"] - job["started"], 1),
             "stages": stages, "figure_seconds": _figure_seconds(job, stages),
-            "rows_loaded": _rows_loaded(job)}
+            "slowest_dbt_nodes": _slowest_nodes(job), "rows_loaded": _rows_loaded(job)}
 
 
 def _stages(run: Sampled, job: dict[str, Any]) -> list[dict[str, Any]]:
@@ -173,6 +173,18 @@ def _stages(run: Sampled, job: dict[str, Any]) -> list[dict[str, Any]]:
                         "peak_rss_gib": round(group["peak"] / GIB, 2),
                         "nodes": group["nodes"]})
     return out
+
+
+def _slowest_nodes(job: dict[str, Any], top: int = 12) -> list[dict[str, Any]]:
+    """The dbt models and tests that took longest, whatever their group: where to look next."""
+    nodes = []
+    for step, target in job["dbt_targets"].items():
+        times = job["steps"].get(step, {})
+        if "start" in times:
+            nodes += [{"step": step, "node": node.unique_id.split(".", 2)[-1],
+                       "seconds": round(node.end - node.start, 1)}
+                      for node in dbt_nodes(Path(target), MANIFEST, times["start"])]
+    return sorted(nodes, key=lambda n: -n["seconds"])[:top]
 
 
 def _figure_seconds(job: dict[str, Any], stages: list[dict[str, Any]]) -> float | None:

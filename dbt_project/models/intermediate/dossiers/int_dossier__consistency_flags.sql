@@ -4,12 +4,13 @@
 -- rate, and they are listed here for the stewards (the run fails only when a unit's share of
 -- them passes the threshold of ingestion/plausibility.toml). Moments are the earliest evidence
 -- of each in the status events and the record versions, as the lifecycle takes them.
--- Incremental (macros/dossier_increments.sql): the dossiers with rows loaded since the newest
--- load a flagged dossier had are checked again, whole; the pre-hook removes their old flags
--- first, so a dossier its new rows make consistent keeps none. The watermark is read from the
--- flagged dossiers alone: a night without a new flag makes the next one check a little more.
+-- Incremental (macros/dossier_increments.sql): the dossiers with rows loaded since the last
+-- build are checked again, whole; the pre-hook removes their old flags first, so a dossier its
+-- new rows make consistent keeps none. The flagged dossiers' own newest load lags behind after
+-- nights without a new flag: the last build's watermark moves it up.
 -- depends_on: {{ ref('stg_dossier_portal__events') }}
-{{ config(tags=['dossier_lifecycle'], pre_hook="{{ delete_loaded_dossiers('last_loaded_at') }}",
+{{ config(tags=['dossier_lifecycle'],
+          pre_hook="{{ delete_loaded_dossiers('last_loaded_at', or_last_build=true) }}",
           **dossier_incremental('dossier_id')) }}
 
 with
@@ -17,7 +18,7 @@ with
 
 changed_dossiers as (
 
-    {{ dossiers_loaded_after(loaded_through('last_loaded_at')) }}
+    {{ dossiers_loaded_after(loaded_through('last_loaded_at', or_last_build=true)) }}
 
 ),
 {%- endif %}

@@ -3,7 +3,8 @@
 -- Incremental (macros/dossier_increments.sql): the requests of the dossiers with rows loaded
 -- since the last build are found again, whole; the pre-hook removes their old ones first.
 -- depends_on: {{ ref('stg_dossier_portal__events') }}
-{{ config(tags=['dossier_lifecycle'], pre_hook="{{ delete_loaded_dossiers('_loaded_at') }}",
+{{ config(tags=['dossier_lifecycle'],
+          pre_hook="{{ delete_loaded_dossiers('_loaded_at', or_last_build=true) }}",
           **dossier_incremental('dossier_id')) }}
 
 with
@@ -11,7 +12,7 @@ with
 
 changed_dossiers as (
 
-    {{ dossiers_loaded_after(loaded_through('_loaded_at')) }}
+    {{ dossiers_loaded_after(loaded_through('_loaded_at', or_last_build=true)) }}
 
 ),
 {%- endif %}

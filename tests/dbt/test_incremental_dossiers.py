@@ -31,6 +31,7 @@ from orchestration.lib.unpartitioned_build import (
     inputs_watermark,
     plan_unpartitioned_build,
 )
+from tests.dbt.invoke import invoke_dbt
 from tests.dbt.raw_sample import LOADED_AT, build_raw_layer
 
 # the dossier models and the monthly facts counted from them (every period: no partition vars)
@@ -103,20 +104,9 @@ def _add_late_rows(path: Path) -> None:
 
 
 def _dbt(project: Path, warehouse: Path, tmp: Path, *args: str) -> None:
-    parsed = DBT_PROJECT_DIR / "target/partial_parse.msgpack"  # from `make setup`: no full parse
-    if parsed.exists() and not (tmp / "target/partial_parse.msgpack").exists():
-        (tmp / "target").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(parsed, tmp / "target/partial_parse.msgpack")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CHISO_WAREHOUSE", str(warehouse))
-        mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        mp.setenv("CHISO_DUCKDB_MEMORY_LIMIT", BOUNDS["memory_limit"])
-        mp.setenv("CHISO_DUCKDB_TEMP_DIR", str(warehouse.parent / "spill"))
-        result = dbtRunner().invoke([
-            "build", "--select", *SELECTION, "--exclude", "resource_type:test",
-            "resource_type:unit_test", *args, "--project-dir", str(project),
-            "--profiles-dir", str(project), "--target-path", str(tmp / "target"),
-            "--log-path", str(tmp / "logs")])
+    result = invoke_dbt(["build", "--select", *SELECTION, "--exclude", "resource_type:test",
+                         "resource_type:unit_test", *args], warehouse=warehouse, tmp=tmp,
+                        project=project, env={"CHISO_DUCKDB_MEMORY_LIMIT": BOUNDS["memory_limit"]})
     assert result.success, result.exception or [
         (r.node.name, str(r.status), r.message) for r in result.result or []
         if str(r.status) not in ("success", "pass")]

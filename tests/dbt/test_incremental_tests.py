@@ -9,17 +9,15 @@ type), once as if after that build and once as if before it.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
-from dbt.cli.main import dbtRunner
 
-from foundation.settings import DBT_PROJECT_DIR
 from orchestration.lib.dirty_periods import save_watermark
 from orchestration.lib.unpartitioned_build import WATERMARK, inputs_watermark
+from tests.dbt.invoke import invoke_dbt
 from tests.dbt.raw_sample import LOADED_AT, build_raw_layer
 
 MODEL = "stg_dossier_portal__events"
@@ -30,18 +28,8 @@ LATER = LOADED_AT + dt.timedelta(days=1)
 
 def _dbt(warehouse: Path, tmp: Path, *args: str) -> set[tuple[str, str]]:
     """The tests that failed, as (test, column) (an empty set: the run succeeded)."""
-    parsed = DBT_PROJECT_DIR / "target/partial_parse.msgpack"  # from `make setup`: no full parse
-    if parsed.exists() and not (tmp / "target/partial_parse.msgpack").exists():
-        (tmp / "target").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(parsed, tmp / "target/partial_parse.msgpack")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CHISO_WAREHOUSE", str(warehouse))
-        mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        mp.setenv("CHISO_DUCKDB_TEMP_DIR", str(warehouse.parent / "spill"))
-        result = dbtRunner().invoke([
-            *args, "--select", MODEL, "--exclude", "resource_type:unit_test",
-            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")])
+    result = invoke_dbt([*args, "--select", MODEL, "--exclude", "resource_type:unit_test"],
+                        warehouse=warehouse, tmp=tmp)
     assert result.result is not None, result.exception
     failed = {(r.node.test_metadata.name, r.node.column_name) for r in result.result
               if str(r.status) in ("fail", "error")}

@@ -5,10 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 from foundation.settings import DBT_PROJECT_DIR
+from orchestration.lib.dirty_periods import save_watermark
+from orchestration.lib.unpartitioned_build import WATERMARK, inputs_watermark
 
 
 def invoke_dbt(args: list[str], *, warehouse: Path, tmp: Path,
@@ -29,3 +32,14 @@ def invoke_dbt(args: list[str], *, warehouse: Path, tmp: Path,
         return dbtRunner().invoke([
             *args, "--project-dir", str(project), "--profiles-dir", str(project),
             "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")])
+
+
+def record_whole_build(warehouse: Path, tmp: Path) -> None:
+    """What the orchestration records after a successful build of the unpartitioned models:
+    the newest load it saw (incremental models and tests read it) and the code's fingerprint."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        save_watermark(con, WATERMARK, inputs_watermark(con, tmp / "target/manifest.json"),
+                       None, "test")
+    finally:
+        con.close()

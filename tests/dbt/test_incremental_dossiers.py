@@ -25,13 +25,12 @@ import pytest
 from dbt.cli.main import dbtRunner
 
 from foundation.settings import DBT_PROJECT_DIR
-from orchestration.lib.dirty_periods import previous_watermark, save_watermark
+from orchestration.lib.dirty_periods import previous_watermark
 from orchestration.lib.unpartitioned_build import (
     WATERMARK,
-    inputs_watermark,
     plan_unpartitioned_build,
 )
-from tests.dbt.invoke import invoke_dbt
+from tests.dbt.invoke import invoke_dbt, record_whole_build
 from tests.dbt.raw_sample import LOADED_AT, build_raw_layer
 
 # the dossier models and the monthly facts counted from them (every period: no partition vars)
@@ -156,12 +155,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     warehouse = tmp / "warehouse.duckdb"
     build_raw_layer(str(warehouse))
     _dbt(DBT_PROJECT_DIR, warehouse, tmp)
-    con = duckdb.connect(str(warehouse))
-    try:  # what the orchestration records after a whole build
-        save_watermark(con, WATERMARK, inputs_watermark(con, tmp / "target/manifest.json"),
-                       None, "test")
-    finally:
-        con.close()
+    record_whole_build(warehouse, tmp)
     _add_late_rows(warehouse)
     _dbt(DBT_PROJECT_DIR, warehouse, tmp)
     incremental = _snapshot(warehouse)

@@ -15,9 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.dirty_periods import save_watermark
-from orchestration.lib.unpartitioned_build import WATERMARK, inputs_watermark
-from tests.dbt.invoke import invoke_dbt
+from tests.dbt.invoke import invoke_dbt, record_whole_build
 from tests.dbt.raw_sample import LOADED_AT, build_raw_layer
 
 MODEL = "stg_dossier_portal__events"
@@ -43,12 +41,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     warehouse = tmp / "warehouse.duckdb"
     build_raw_layer(str(warehouse))
     assert _dbt(warehouse, tmp, "build", "--full-refresh") == set()
-    con = duckdb.connect(str(warehouse))
-    try:  # what the orchestration records after a whole build
-        save_watermark(con, WATERMARK, inputs_watermark(con, tmp / "target/manifest.json"),
-                       None, "test")
-    finally:
-        con.close()
+    record_whole_build(warehouse, tmp)
     return warehouse, tmp
 
 

@@ -8,6 +8,14 @@ it was given.
     .venv/bin/python benchmarks/floor.py pandas var/inbox
 
 Prints a JSON line: seconds, province-months, dossiers judged, and the share over them all.
+
+The ingestion's floor, per export format (`scale.py ingest` runs it beside chiso's load):
+
+    .venv/bin/python benchmarks/floor.py copy INBOX WAREHOUSE
+
+DuckDB alone landing every file of INBOX (one kind and format) as text in a table of a new
+database file, in one statement, committed and checkpointed: no typing, checks,
+pseudonymisation or lineage. Prints a JSON line: seconds and rows.
 """
 
 from __future__ import annotations
@@ -115,9 +123,36 @@ def with_pandas(inbox: Path) -> dict[str, float]:
             "share": round(float((figure["count"] * figure["mean"]).sum()) / max(dossiers, 1), 6)}
 
 
+def copy_floor(inbox: Path, target: Path) -> dict[str, float]:
+    """Every export file under the inbox (one format) copied as text into a new DuckDB file."""
+    import duckdb
+
+    files = sorted(p for p in inbox.rglob("*") if p.is_file())
+    listed = "[" + ", ".join(f"'{p}'" for p in files) + "]"
+    suffixes = {p.suffix for p in files}
+    if suffixes == {".parquet"}:
+        read = f"read_parquet({listed}, union_by_name = true)"
+    elif suffixes == {".csv"}:
+        read = f"read_csv({listed}, all_varchar = true, union_by_name = true)"
+    elif suffixes == {".jsonl"}:
+        read = (f"read_json({listed}, format = 'newline_delimited', union_by_name = true, "
+                f"ignore_errors = true)")
+    else:
+        raise SystemExit(f"one export format at a time, not {sorted(suffixes)}")
+    started = time.perf_counter()
+    con = duckdb.connect(target)
+    con.execute(f"create table exported as select * from {read}")
+    rows = con.execute("select count(*) from exported").fetchone()[0]
+    con.close()  # the checkpoint: the rows are in the database file, as chiso's load ends
+    return {"seconds": round(time.perf_counter() - started, 2), "rows": rows}
+
+
 def main() -> None:
     engine, inbox = sys.argv[1], Path(sys.argv[2])
-    result = with_duckdb(inbox) if engine == "duckdb" else with_pandas(inbox)
+    if engine == "copy":
+        result = copy_floor(inbox, Path(sys.argv[3]))
+    else:
+        result = with_duckdb(inbox) if engine == "duckdb" else with_pandas(inbox)
     print(json.dumps(result))
 
 

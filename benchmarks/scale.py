@@ -19,7 +19,8 @@ with DuckDB and with pandas, beside chiso's time for the same figure. `increment
 next day's delivery on a copy of the built warehouse; `increment-empty` the same delivery on a
 warehouse holding everything but the dossier history; `monthly` the monthly schedule's run
 (the last month rebuilt whole and published); `ingest` the ingestion step alone on each export
-format of the sample (records and events, one format at a time). Each scenario works in
+format of the sample (records and events, one format at a time), beside DuckDB alone copying
+the same files (the format's floor). Each scenario works in
 `CHISO_BENCH_DIR/<dossiers>` (default var/bench); `clean` deletes it.
 """
 
@@ -321,7 +322,8 @@ def scenario_monthly(args: argparse.Namespace) -> list[dict[str, Any]]:
     return records
 
 
-# the sample's dossier exports by kind and format: what `ingest` loads one at a time
+# the sample's dossier exports by kind and format: what `ingest` loads one at a time, each
+# beside DuckDB's own copy of the same files (the format's floor on this machine)
 FORMATS = (("events", ".parquet"), ("events", ".csv"), ("dossiers", ".parquet"),
            ("dossiers", ".csv"), ("dossiers", ".jsonl"))
 
@@ -356,9 +358,26 @@ def scenario_ingest(args: argparse.Namespace) -> list[dict[str, Any]]:
                             "rows_per_s": round(out["rows_in"] / out["seconds"]),
                             "process_seconds": round(measured.seconds, 1),
                             "peak_rss_gib": round(measured.peak() / GIB, 2),
-                            "load_before": load_before})
+                            "load_before": load_before,
+                            "floor": copy_floor(work, home, f"{kind}{suffix}")})
     shutil.rmtree(work, ignore_errors=True)
     return records
+
+
+def copy_floor(work: Path, home: Path, name: str) -> dict[str, Any]:
+    """The format's floor: DuckDB alone landing the same files as text in a new database file
+    (`floor.py copy`), in the same session as chiso's load of them."""
+    target = work / "floor.duckdb"
+    target.unlink(missing_ok=True)
+    measured = run_sampled([PYTHON, str(ROOT / "benchmarks" / "floor.py"), "copy",
+                            str(work / "inbox"), str(target)], env=environment(work), cwd=ROOT,
+                           log=home.parent / f"ingest-floor-{name}-{home.name}.log")
+    if measured.returncode:
+        raise SystemExit(f"the floor copy failed: see {home.parent}")
+    out = json.loads(measured.stdout.strip().splitlines()[-1])
+    target.unlink(missing_ok=True)
+    return {**out, "rows_per_s": round(out["rows"] / out["seconds"]),
+            "peak_rss_gib": round(measured.peak() / GIB, 2)}
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -487,13 +506,17 @@ def _formats(runs: list[dict[str, Any]]) -> str:
              f"sample, {len(by_format)} formats, measured {latest[-1]['measured_at'][:16]} "
              f"({latest[-1]['machine']['commit']}), `{latest[-1]['command']}`):", "",
              "| kind and format | files | MiB | rows | runs | seconds (median) | rows/s | "
-             "peak GiB |", "|---|---|---|---|---|---|---|---|"]
+             "peak GiB | DuckDB copy s (rows/s) | chiso / copy |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for name, rs in by_format.items():
         seconds = _median([r["seconds"] for r in rs])
+        floor = _median([r["floor"]["seconds"] for r in rs if "floor" in r])
+        copy = (f"{floor} ({round(rs[0]['floor']['rows'] / floor):,})",
+                f"{round(seconds / floor, 1)}") if floor else ("not run", "")
         lines.append(f"| {name} | {rs[0]['files']} | {rs[0]['bytes'] / 2**20:,.0f} | "
                      f"{rs[0]['rows_in']:,} | {len(rs)} | {seconds} | "
                      f"{round(rs[0]['rows_in'] / seconds):,} | "
-                     f"{max(r['peak_rss_gib'] for r in rs)} |")
+                     f"{max(r['peak_rss_gib'] for r in rs)} | {copy[0]} | {copy[1]} |")
     return "\n".join(lines) + "\n"
 
 

@@ -388,12 +388,14 @@ def save(records: Iterable[dict[str, Any]], args: argparse.Namespace) -> None:
               + (f" --runs {args.runs}" if args.runs != 1 else "") \
               + (f" --export-format {args.export_format}" if args.export_format != "native"
                  else "") \
-              + (" --no-pandas" if args.no_pandas else "")
+              + (" --no-pandas" if args.no_pandas else "") \
+              + (f" --memory-limit {args.memory_limit}" if args.memory_limit else "")
     stamp = dt.datetime.now().isoformat(timespec="seconds")
     about = machine()
     for record in records:
         existing.append({"dossiers": args.dossiers, "command": command, "measured_at": stamp,
-                         "machine": about, **record})
+                         "machine": about, **record,
+                         **({"memory_limit": args.memory_limit} if args.memory_limit else {})})
     RESULTS.write_text(json.dumps(existing, indent=1, ensure_ascii=False) + "\n",
                        encoding="utf-8")
     report()
@@ -402,6 +404,12 @@ def save(records: Iterable[dict[str, Any]], args: argparse.Namespace) -> None:
 def _median(values: list[float]) -> float | None:
     values = [v for v in values if v is not None]
     return round(statistics.median(values), 1) if values else None
+
+
+def _scenario(record: dict[str, Any]) -> str:
+    """A scenario run under a memory limit of its own is a row of its own."""
+    limit = record.get("memory_limit")
+    return f"{record['scenario']} (memory limit {limit})" if limit else record["scenario"]
 
 
 def report() -> None:
@@ -413,7 +421,7 @@ def report() -> None:
     every: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for r in records:
         if r["scenario"] != "ingest":  # a table of its own (_formats)
-            every.setdefault((r["scenario"], r["dossiers"]), []).append(r)
+            every.setdefault((_scenario(r), r["dossiers"]), []).append(r)
     latest = {key: [r for r in runs if r["measured_at"] == runs[-1]["measured_at"]]
               for key, runs in every.items()}
     # a failed run measures nothing: left out of the medians (both tables), and counted
@@ -466,7 +474,7 @@ def _extras(groups: dict[tuple[str, int], list[dict[str, Any]]],
              "(warehouse GiB before → after) | floor DuckDB s | pandas s | chiso figure s | "
              "chiso / floor | chiso / pandas |", "|---|---|---|---|---|---|---|---|---|"]
     for (scenario, dossiers), runs in sorted(groups.items()):
-        if scenario != "full":
+        if not scenario.startswith("full"):
             continue
         gen = samples.get(dossiers)
         ingest = []
@@ -482,7 +490,7 @@ def _extras(groups: dict[tuple[str, int], list[dict[str, Any]]],
                 floors[f["engine"]].append(f["seconds"])
         rerun = runs[-1]["rerun"]
         lines.append(
-            f"| {dossiers:,} | "
+            f"| {dossiers:,}{scenario[len('full'):]} | "
             + (f"{gen['rows_per_s']:,} rows/s, {gen['peak_rss_gib']} GiB" if gen else "") + " | "
             f"{round(_median(ingest) or 0):,} | {_median([r['rerun']['seconds'] for r in runs])}"
             f" ({rerun['warehouse_gib_before']} → {rerun['warehouse_gib_after']}) | "
@@ -532,7 +540,13 @@ def main() -> None:
                         help="parquet: every vendor's exports as Parquet (a tenth of the disk)")
     parser.add_argument("--no-pandas", action="store_true",
                         help="skip the pandas comparison (it holds every record in memory)")
+    parser.add_argument("--memory-limit",
+                        help="DuckDB's memory limit for every run (CHISO_DUCKDB_MEMORY_LIMIT, "
+                             "e.g. 1GB): a small limit on a smaller sample stands for 10^8 "
+                             "dossiers under the default one (out of core, spilling)")
     args = parser.parse_args()
+    if args.memory_limit:  # environment() passes it to every child
+        os.environ["CHISO_DUCKDB_MEMORY_LIMIT"] = args.memory_limit
     if args.scenario == "report":
         report()
         return

@@ -16,6 +16,14 @@ The ingestion's floor, per export format (`scale.py ingest` runs it beside chiso
 DuckDB alone landing every file of INBOX (one kind and format) as text in a table of a new
 database file, in one statement, committed and checkpointed: no typing, checks,
 pseudonymisation or lineage. Prints a JSON line: seconds and rows.
+
+The generator's floor (`scale.py full` runs it after generating a sample):
+
+    .venv/bin/python benchmarks/floor.py write INBOX OUT
+
+Every dossier record and event export of INBOX read into memory (not timed), then written
+again by DuckDB in its own format (CSV, JSON Lines, Parquet) under OUT: the time this machine
+takes to write those rows at all, without drawing them. Prints seconds and rows, per format.
 """
 
 from __future__ import annotations
@@ -147,10 +155,45 @@ def copy_floor(inbox: Path, target: Path) -> dict[str, float]:
     return {"seconds": round(time.perf_counter() - started, 2), "rows": rows}
 
 
+def write_floor(inbox: Path, out: Path) -> dict[str, object]:
+    """The sample's dossier exports written again by DuckDB, each in its own format."""
+    import duckdb
+
+    formats = {".csv": "format csv, header true", ".jsonl": "format json",
+               ".parquet": "format parquet"}
+    readers = {".csv": "read_csv('{}', all_varchar = true)",
+               ".jsonl": "read_json('{}', format = 'newline_delimited', ignore_errors = true)",
+               ".parquet": "read_parquet('{}')"}
+    files = sorted(p for kind in ("dossiers", "events") for p in (inbox / kind).rglob("*")
+                   if p.suffix in formats)
+    out.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    by_format: dict[str, dict[str, float]] = {}
+    for number, path in enumerate(files):
+        con.execute(f"create or replace temp table held as select * from "
+                    f"{readers[path.suffix].format(path)}")
+        rows = con.execute("select count(*) from held").fetchone()[0]
+        target = out / f"{number}{path.suffix}"
+        started = time.perf_counter()
+        con.execute(f"copy held to '{target}' ({formats[path.suffix]})")
+        seconds = time.perf_counter() - started
+        target.unlink()
+        entry = by_format.setdefault(path.suffix.lstrip("."), {"seconds": 0.0, "rows": 0})
+        entry["seconds"] += seconds
+        entry["rows"] += rows
+    seconds = sum(e["seconds"] for e in by_format.values())
+    rows = sum(int(e["rows"]) for e in by_format.values())
+    return {"seconds": round(seconds, 2), "rows": rows, "files": len(files),
+            "formats": {k: {"seconds": round(v["seconds"], 2), "rows": int(v["rows"])}
+                        for k, v in by_format.items()}}
+
+
 def main() -> None:
     engine, inbox = sys.argv[1], Path(sys.argv[2])
     if engine == "copy":
         result = copy_floor(inbox, Path(sys.argv[3]))
+    elif engine == "write":
+        result = write_floor(inbox, Path(sys.argv[3]))
     else:
         result = with_duckdb(inbox) if engine == "duckdb" else with_pandas(inbox)
     print(json.dumps(result))

@@ -17,7 +17,7 @@ DuckDB alone landing every file of INBOX (one kind and format) as text in a tabl
 database file, in one statement, committed and checkpointed: no typing, checks,
 pseudonymisation or lineage. Prints a JSON line: seconds and rows.
 
-The generator's floor (`scale.py full` runs it after generating a sample):
+The generator's floor (`scale.py generate` runs it after each generation):
 
     .venv/bin/python benchmarks/floor.py write INBOX OUT
 

@@ -457,8 +457,12 @@ def report() -> None:
     failed = {key: sum(not r["build"]["success"] for r in runs) for key, runs in latest.items()}
     groups = {key: [r for r in runs if r["build"]["success"]] or runs
               for key, runs in latest.items()}
+    # a size's sample: the generator measured alone (the native mix) when it was, else the
+    # latest generation a scenario ran
     samples = {size: next((r["generate"] for r in reversed(records)
-                           if r["dossiers"] == size and "generate" in r), None)
+                           if r["dossiers"] == size and r["scenario"] == "generate"), None)
+               or next((r["generate"] for r in reversed(records)
+                        if r["dossiers"] == size and "generate" in r), None)
                for _, size in every}
     lines = ["| scenario | dossiers | runs | wall s (median) | peak GiB | load avg | "
              "stages (s, peak GiB) | measured (commit) | command |",
@@ -506,7 +510,9 @@ def _extras(groups: dict[tuple[str, int], list[dict[str, Any]]],
     for (scenario, dossiers), runs in sorted(groups.items()):
         if not scenario.startswith("full"):
             continue
-        gen = samples.get(dossiers)
+        # the sample this row was built from when it generated one, else the size's sample
+        gen = next((r["generate"] for r in runs if "generate" in r), None) \
+            or samples.get(dossiers)
         ingest = []
         for r in runs:
             seconds = next((s["seconds"] for s in r["build"]["stages"] if s["stage"] == "ingest"),

@@ -1,4 +1,5 @@
 -- the crosswalk maps all 63 old provinces, each once, and every one of the 34 new provinces has at least one predecessor
+{{ config(meta={'dagster': {'ref': {'name': 'dim_province_crosswalk'}}}) }}
 with crosswalk as (
 
     select * from {{ ref('dim_province_crosswalk') }}

@@ -1,5 +1,5 @@
 -- a dossier's agency belongs to the dossier's province (same province key); warns, the lifecycle decides what to do
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'stg_dossier_portal__records'}}}) }}
 
 select
     records.dossier_version_key,

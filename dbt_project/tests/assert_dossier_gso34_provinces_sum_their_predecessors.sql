@@ -1,5 +1,6 @@
 -- a gso34 province before the merger is the sum of the gso63 provinces that merged into it
 -- (counts summed, so its rates are recomputed, never averaged)
+{{ config(meta={'dagster': {'ref': {'name': 'fct_dossier_indicators_by_period'}}}) }}
 {%- set counts = dossier_count_columns() %}
 
 with indicators as (

@@ -1,6 +1,7 @@
 -- quarters and years are computed per period, not summed from months, and must agree with them:
 -- flows equal the sum of their months, the stock carried over equals the first month's, the
 -- stock in progress (and its split) equals the last month's
+{{ config(meta={'dagster': {'ref': {'name': 'fct_dossier_indicators_by_period'}}}) }}
 with indicators as (
 
     select * from {{ ref('fct_dossier_indicators_by_period') }}

@@ -1,5 +1,5 @@
 -- every survey, PAR INDEX and internal-index round has valid inputs; a row here is an input error that stopped its round (warns: the other rounds are still computed)
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'int_survey__validation'}}}) }}
 
 select
     'survey' as index_family,

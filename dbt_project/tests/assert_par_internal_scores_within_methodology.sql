@@ -1,5 +1,5 @@
 -- every internal-index score is a criterion of its province's block methodology and within its maximum points (warns)
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'stg_par_index__internal_scores'}}}) }}
 
 with scores as (
 

@@ -1,5 +1,5 @@
 -- every PAR INDEX score is a criterion of the methodology in force that year and within its maximum points (warns: a consistency flag)
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'stg_par_index__scores'}}}) }}
 
 with scores as (
 

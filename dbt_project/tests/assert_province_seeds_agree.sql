@@ -1,4 +1,5 @@
 -- the two reference seeds tell the same story: successor_code_2025 of the 63 = predecessor_codes of the 34
+{{ config(meta={'dagster': {'ref': {'name': 'provinces_2025'}}}) }}
 with successors as (
 
     select province_code as old_code, successor_code_2025 as new_code

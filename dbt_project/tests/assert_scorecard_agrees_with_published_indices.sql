@@ -1,4 +1,5 @@
 -- the scorecard reads every index as its published table does: the same rank, "of M" and change for every scored province-year (it ranks nothing of its own but the 766 yearly mean)
+{{ config(meta={'dagster': {'ref': {'name': 'pub_province_scorecard_yearly'}}}) }}
 with scorecard as (
 
     select * from {{ ref('pub_province_scorecard_yearly') }}

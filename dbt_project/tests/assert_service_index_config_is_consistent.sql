@@ -2,6 +2,7 @@
 -- criterion caps summing to their group (at least to it for a capped formula), groups summing to
 -- 100 per version, a portal metric code at most once per version, versions not overlapping in time, and a
 -- band from 0 in every version
+{{ config(meta={'dagster': {'ref': {'name': 'service_index_criteria'}}}) }}
 with criteria as (
 
     select * from {{ ref('service_index_criteria') }}

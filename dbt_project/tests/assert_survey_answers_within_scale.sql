@@ -1,5 +1,5 @@
 -- every survey answer is a question of that year's questionnaire and within its scale (warns: a consistency flag, not a blocker)
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'int_survey__answers'}}}) }}
 
 with sipas_answers as (
 

@@ -1,4 +1,5 @@
 -- 2024 has var('expected_working_days_2024') working days (251), counted three independent ways; skipped only if 2024 is absent
+{{ config(meta={'dagster': {'ref': {'name': 'dim_date'}}}) }}
 with days_2024 as (
 
     select * from {{ ref('dim_date') }}

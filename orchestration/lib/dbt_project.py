@@ -54,10 +54,13 @@ def stale_dbt_files() -> list[str]:
 class ChisoDbtTranslator(DagsterDbtTranslator):
     """Sources are the raw tables the ingestion assets write; models are keyed by schema
     (`marts/dim_province`); groups are domains (dossiers, surveys, indices, reference, ...),
-    taken from the dbt folder a model lives in."""
+    taken from the dbt folder a model lives in. dbt's tests are asset checks, those on sources
+    too (on the raw tables; otherwise each run logs them as stray observations with a warning);
+    a singular test reading several relations names the one it judges (`meta.dagster.ref`)."""
 
     def __init__(self) -> None:
-        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+        super().__init__(settings=DagsterDbtTranslatorSettings(
+            enable_asset_checks=True, enable_source_tests_as_checks=True))
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":

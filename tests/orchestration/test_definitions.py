@@ -55,6 +55,27 @@ def test_each_dbt_group_is_one_step_of_the_job() -> None:
     assert [n for n in names if re.fullmatch(r".+_\d+", n)] == [], names
 
 
+def test_every_dbt_test_is_an_asset_check() -> None:
+    """Each dbt data test reaches Dagster as a check on the asset it judges, source tests on
+    the raw tables and singular tests on the relation their `meta.dagster.ref` names: a test
+    that is not one is logged by every run as a stray observation, with a warning."""
+    import json
+
+    from orchestration.definitions import defs
+    from orchestration.lib.dbt_project import MANIFEST
+
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    tests = {node["name"] for node in manifest["nodes"].values()
+             if node["resource_type"] == "test"}
+    graph = defs.resolve_asset_graph()
+    checks = {key.name: key.asset_key.to_user_string() for key in graph.asset_check_keys}
+    assert tests and sorted(tests - checks.keys()) == []
+    assert checks["source_not_null_dossier_portal_records_dossier_id"] == "raw/dossier_records"
+    assert checks["assert_province_seeds_agree"] == "seeds/provinces_2025"
+    assert checks["assert_dossier_quarters_and_years_agree_with_months"] \
+        == "marts/fct_dossier_indicators_by_period"
+
+
 def test_every_entry_point_requests_the_same_job(monkeypatch: pytest.MonkeyPatch,
                                                  tmp_path: Path) -> None:
     from orchestration.definitions import defs

@@ -213,13 +213,18 @@ def _rows_loaded(job: dict[str, Any]) -> dict[str, int]:
             if "rows_loaded" in meta}
 
 
-def floor(home: Path, engine: str) -> dict[str, Any]:
-    run = run_sampled([PYTHON, str(ROOT / "benchmarks" / "floor.py"), engine,
-                       str(home / "inbox")], env=environment(home), cwd=ROOT,
-                      log=home.parent / f"floor-{engine}-{home.name}.log")
+def run_floor(home: Path, argv: list[str], log: Path) -> tuple[dict[str, Any], Sampled]:
+    """`floor.py ARGV` in a child process, sampled: its JSON line, and the run."""
+    run = run_sampled([PYTHON, str(ROOT / "benchmarks" / "floor.py"), *argv],
+                      env=environment(home), cwd=ROOT, log=log)
     if run.returncode:
-        raise SystemExit(f"floor ({engine}) failed: see {home.parent}")
-    out = json.loads(run.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"floor.py {argv[0]} failed: see {log}")
+    return json.loads(run.stdout.strip().splitlines()[-1]), run
+
+
+def floor(home: Path, engine: str) -> dict[str, Any]:
+    out, run = run_floor(home, [engine, str(home / "inbox")],
+                         home.parent / f"floor-{engine}-{home.name}.log")
     return {"engine": engine, "seconds": out["seconds"], "process_seconds": round(run.seconds, 1),
             "peak_rss_gib": round(run.peak() / GIB, 2), "province_months": out["province_months"],
             "dossiers": out["dossiers"], "share": out["share"]}
@@ -371,12 +376,8 @@ def copy_floor(work: Path, home: Path, name: str) -> dict[str, Any]:
     (`floor.py copy`), in the same session as chiso's load of them."""
     target = work / "floor.duckdb"
     target.unlink(missing_ok=True)
-    measured = run_sampled([PYTHON, str(ROOT / "benchmarks" / "floor.py"), "copy",
-                            str(work / "inbox"), str(target)], env=environment(work), cwd=ROOT,
-                           log=home.parent / f"ingest-floor-{name}-{home.name}.log")
-    if measured.returncode:
-        raise SystemExit(f"the floor copy failed: see {home.parent}")
-    out = json.loads(measured.stdout.strip().splitlines()[-1])
+    out, measured = run_floor(work, ["copy", str(work / "inbox"), str(target)],
+                              home.parent / f"ingest-floor-{name}-{home.name}.log")
     target.unlink(missing_ok=True)
     return {**out, "rows_per_s": round(out["rows"] / out["seconds"]),
             "peak_rss_gib": round(measured.peak() / GIB, 2)}
@@ -394,13 +395,8 @@ def scenario_generate(args: argparse.Namespace) -> list[dict[str, Any]]:
         work.mkdir(parents=True)
         load_before = load_average()
         generated = generate(work, args.dossiers, args.export_format)
-        measured = run_sampled([PYTHON, str(ROOT / "benchmarks" / "floor.py"), "write",
-                                str(work / "inbox"), str(work / "written")],
-                               env=environment(work), cwd=ROOT,
-                               log=home.parent / f"generate-floor-{home.name}.log")
-        if measured.returncode:
-            raise SystemExit(f"the write floor failed: see {home.parent}")
-        floor_out = json.loads(measured.stdout.strip().splitlines()[-1])
+        floor_out, _ = run_floor(work, ["write", str(work / "inbox"), str(work / "written")],
+                                 home.parent / f"generate-floor-{home.name}.log")
         records.append({"scenario": "generate", "run": run + 1, "generate": generated,
                         "load_before": load_before,
                         "write_floor": {**floor_out, "rows_per_s": round(

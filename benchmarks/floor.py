@@ -131,22 +131,24 @@ def with_pandas(inbox: Path) -> dict[str, float]:
             "share": round(float((figure["count"] * figure["mean"]).sum()) / max(dossiers, 1), 6)}
 
 
+# the export formats read by DuckDB alone, text as text: `{}` is a file or a list of files
+READ_AS_TEXT = {
+    ".parquet": "read_parquet({}, union_by_name = true)",
+    ".csv": "read_csv({}, all_varchar = true, union_by_name = true)",
+    ".jsonl": "read_json({}, format = 'newline_delimited', union_by_name = true, "
+              "ignore_errors = true)",
+}
+
+
 def copy_floor(inbox: Path, target: Path) -> dict[str, float]:
     """Every export file under the inbox (one format) copied as text into a new DuckDB file."""
     import duckdb
 
     files = sorted(p for p in inbox.rglob("*") if p.is_file())
-    listed = "[" + ", ".join(f"'{p}'" for p in files) + "]"
     suffixes = {p.suffix for p in files}
-    if suffixes == {".parquet"}:
-        read = f"read_parquet({listed}, union_by_name = true)"
-    elif suffixes == {".csv"}:
-        read = f"read_csv({listed}, all_varchar = true, union_by_name = true)"
-    elif suffixes == {".jsonl"}:
-        read = (f"read_json({listed}, format = 'newline_delimited', union_by_name = true, "
-                f"ignore_errors = true)")
-    else:
+    if len(suffixes) != 1 or not suffixes <= READ_AS_TEXT.keys():
         raise SystemExit(f"one export format at a time, not {sorted(suffixes)}")
+    read = READ_AS_TEXT[suffixes.pop()].format("[" + ", ".join(f"'{p}'" for p in files) + "]")
     started = time.perf_counter()
     con = duckdb.connect(target)
     con.execute(f"create table exported as select * from {read}")
@@ -161,9 +163,6 @@ def write_floor(inbox: Path, out: Path) -> dict[str, object]:
 
     formats = {".csv": "format csv, header true", ".jsonl": "format json",
                ".parquet": "format parquet"}
-    readers = {".csv": "read_csv('{}', all_varchar = true)",
-               ".jsonl": "read_json('{}', format = 'newline_delimited', ignore_errors = true)",
-               ".parquet": "read_parquet('{}')"}
     files = sorted(p for kind in ("dossiers", "events") for p in (inbox / kind).rglob("*")
                    if p.suffix in formats)
     out.mkdir(parents=True, exist_ok=True)
@@ -171,7 +170,7 @@ def write_floor(inbox: Path, out: Path) -> dict[str, object]:
     by_format: dict[str, dict[str, float]] = {}
     for number, path in enumerate(files):
         con.execute(f"create or replace temp table held as select * from "
-                    f"{readers[path.suffix].format(path)}")
+                    f"{READ_AS_TEXT[path.suffix].format(repr(str(path)))}")
         rows = con.execute("select count(*) from held").fetchone()[0]
         target = out / f"{number}{path.suffix}"
         started = time.perf_counter()

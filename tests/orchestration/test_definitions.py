@@ -5,6 +5,7 @@ sensor's run key is the same in every process."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import subprocess
@@ -59,8 +60,6 @@ def test_every_dbt_test_is_an_asset_check() -> None:
     """Each dbt data test reaches Dagster as a check on the asset it judges, source tests on
     the raw tables and singular tests on the relation their `meta.dagster.ref` names: a test
     that is not one is logged by every run as a stray observation, with a warning."""
-    import json
-
     from orchestration.definitions import defs
     from orchestration.lib.dbt_project import MANIFEST
 

@@ -17,12 +17,14 @@ Values stay as the file typed them (strings, numbers, timestamps): typing to the
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -242,30 +244,62 @@ def _split_csv(text: str, delimiter: str) -> list[str]:
         return [text]
 
 
-def _arrow_csv(blob: Blob, columns: list[str], delimiter: str, skip: int, *, threads: bool
-               ) -> tuple[pa.Table, list[tuple[int | None, int, int, str]]]:
-    invalid: list[tuple[int | None, int, int, str]] = []
+class _InvalidRows(list[tuple[int | None, int, int, str]]):
+    """Arrow's invalid-row handler: each row with the wrong number of fields, kept and skipped."""
 
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        invalid.append((row.number, row.expected_columns, row.actual_columns, row.text))
+    def __call__(self, row: pacsv.InvalidRow) -> str:
+        self.append((row.number, row.expected_columns, row.actual_columns, row.text))
         return "skip"
 
+
+def _arrow_csv(blob: Blob, columns: list[str], delimiter: str, skip: int, *, threads: bool
+               ) -> tuple[pa.Table, list[tuple[int | None, int, int, str]]]:
+    invalid = _InvalidRows()
     try:
         table = pacsv.read_csv(
             blob.arrow_source(),  # a leading UTF-8 BOM is skipped by Arrow
             read_options=pacsv.ReadOptions(use_threads=threads, column_names=columns,
                                            skip_rows=skip, block_size=16 << 20),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                             invalid_row_handler=on_invalid),
+                                             invalid_row_handler=invalid),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(columns, pa.string()), null_values=[""],
                 strings_can_be_null=True, quoted_strings_can_be_null=True),
         )
     except pa.ArrowInvalid as error:
-        if "utf8" in str(error).lower():
+        # a malformed row that is not UTF-8 fails before the handler sees it ("CSV parse error")
+        if "utf8" in str(error).lower() or not _is_utf8(blob):
             raise NotUtf8 from None
         raise UnreadableFile(f"unreadable CSV: {redact_message(str(error))}") from None
-    return table, invalid
+    return table, list(invalid)
+
+
+def _is_utf8(blob: Blob) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in blob.chunks():
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+UnraisableHook = Callable[["sys.UnraisableHookArgs"], object]
+
+
+def _quiet_undecodable_rows(hook: UnraisableHook) -> UnraisableHook:
+    """Arrow decodes a malformed row's text before calling `_InvalidRows`; text that is not UTF-8
+    stops the read (`_arrow_csv` then has the file transcoded) and is reported as an exception
+    nobody could catch. That report would read as a crash in the run's log: it is dropped."""
+    def quiet(unraisable: sys.UnraisableHookArgs) -> None:
+        if not (isinstance(unraisable.object, _InvalidRows)
+                and isinstance(unraisable.exc_value, UnicodeDecodeError)):
+            hook(unraisable)
+    return quiet
+
+
+sys.unraisablehook = _quiet_undecodable_rows(sys.unraisablehook)
 
 
 def read_jsonl(blob: Blob, *, text_columns: set[str] = frozenset(),

@@ -274,7 +274,8 @@ def transcode(blob: Blob, encoding: str | None = None) -> None:
     broken = text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd")
     name = ENCODING_NAMES.get(encoding.replace("-", "_").lower(), encoding)
     if broken:
-        blob.notes.append(f"{broken} bytes not valid {name} replaced by U+FFFD")
+        bytes_ = "byte" if broken == 1 else "bytes"
+        blob.notes.append(f"{broken} {bytes_} not valid {name} replaced by U+FFFD")
     blob.encoding = name
     blob.data = text.lstrip("\ufeff").encode("utf-8")
     blob.path = None

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 import xlsxwriter
 
 from ingestion.inventory import inbox_inventory
@@ -136,6 +137,29 @@ def test_rows_below_title_rows_keep_their_numbers_when_one_is_broken(con, inbox)
     assert (row, reason) == (2, "malformed CSV row: expected 9 fields, found 10")
     assert con.execute("select _source_row from raw.dossier_events order by 1").fetchall() == [
         (1,), (3,)]
+
+
+# Arrow's report of the row it could not decode would read as a crash in the run's log
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_a_broken_row_with_bytes_that_are_not_utf8_does_not_reject_the_file(con, inbox) -> None:
+    # far past the sniffed head, a row with a field too many and a byte no UTF-8 text has:
+    # Arrow cannot hand such a row to the handler, and once stopped the whole file
+    good = [event(i) for i in range(1, 8001)]
+    lines = csv_bytes(EVENT_COLUMNS, good).split(b"\n")
+    lines[5000] = lines[5000] + b",th\xeam"  # data row 5000: 10 fields, an 0xEA alone
+    path = inbox / "su_kien.csv"
+    path.write_bytes(b"\n".join(lines))
+    assert path.stat().st_size > 1 << 20
+    result = load(con, path, inbox)
+    assert (result.status, result.rows_in, result.rows_loaded, result.rows_quarantined) == (
+        "loaded", 8000, 7999, 1)
+    [(row, _, reason, raw_text)] = quarantine(con, result)
+    assert (row, reason) == (5000, "malformed CSV row: expected 9 fields, found 10")
+    assert result.encoding == "utf-8"
+    assert result.reason == "1 byte not valid utf-8 replaced by U+FFFD"
+    assert raw_text.endswith("th\ufffdm")  # the byte replaced, the row kept for the steward
+    notes = {n for (n,) in con.execute("select distinct note from raw.dossier_events").fetchall()}
+    assert notes == {"Tiếp nhận hồ sơ tại Bộ phận Một cửa"}  # the good rows' text intact
 
 
 def test_the_labels_file_says_where_each_label_comes_from() -> None:

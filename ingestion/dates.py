@@ -1,8 +1,13 @@
 """Timestamps from every export dialect to naive wall-clock time in Asia/Ho_Chi_Minh.
 
-Accepted (SPEC 2): ``dd/mm/yyyy HH:MM:SS`` (also without seconds or time), ``yyyyMMddHHmmss``
-(or ``yyyyMMdd``), ISO 8601 with or without an offset (``Z``, ``+07:00``, ``+0700``), Excel
-serial day numbers, and typed Arrow timestamps/dates (Parquet, JSON).
+Accepted (SPEC 2): ``dd/mm/yyyy HH:MM:SS`` (also without seconds or time, with dashes for
+slashes, or on the 12-hour clock of Vietnamese locales: ``8:15:00 SA``, ``2:15:00 CH``),
+``yyyyMMddHHmmss`` (or ``yyyyMMdd``), ISO 8601 with or without an offset (``Z``, ``+07:00``,
+``+0700``), Excel serial day numbers, and typed Arrow timestamps/dates (Parquet, JSON).
+
+``AM``/``PM`` after a day-first date are not accepted: the locales that write them (en-US,
+.NET's and Excel's default) write the month first, so ``12/03/2025 8:15 AM`` is 3 December
+there; read as 12 March it would be wrong without a trace. Such values go to quarantine.
 
 Components are extracted with one regular expression per dialect and checked by hand:
 Arrow's strptime accepts 31/02 and rolls it over to 2 March, which would hide a broken date.
@@ -32,10 +37,15 @@ MIN_YEAR, MAX_YEAR = 1900, 2199
 # year) is far likelier a mistake than a date from the 1900s
 MIN_SERIAL, MAX_SERIAL = 10_000.0, 109_939.0
 
-EXPECTED = "dd/mm/yyyy HH:MM:SS, yyyyMMddHHmmss, ISO 8601 or an Excel serial number"
+EXPECTED = ("dd/mm/yyyy HH:MM:SS (or h:mm:ss SA/CH; AM/PM is read month first elsewhere), "
+            "yyyyMMddHHmmss, ISO 8601 or an Excel serial number")
+# the day periods of the Vietnamese locale (CLDR `vi`, used by .NET, Java, ICU and Excel):
+# "SA" (sáng, before noon) and "CH" (chiều, after noon), as `h:mm:ss tt` writes them
+VI_BEFORE_NOON, VI_AFTER_NOON = "SA", "CH"
 
 _TIME = r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"
 _ZONE = r"\s*(?P<z>Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?"
+_DAY_PERIOD = rf"(?:\s*(?P<p>(?i:{VI_BEFORE_NOON}|{VI_AFTER_NOON})))?"
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,9 @@ class Dialect:
 
 
 DIALECTS: tuple[Dialect, ...] = (
-    Dialect("dmy", r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<Y>\d{4})" + _TIME + "$"),
+    Dialect("dmy", r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<Y>\d{4})" + _TIME + _DAY_PERIOD + "$"),
+    Dialect("dmy_dashes", r"^(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<Y>\d{4})" + _TIME + _DAY_PERIOD
+            + "$"),
     Dialect("compact", r"^(?P<Y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"
                        r"(?:(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2}))?$"),
     Dialect("iso", r"^(?P<Y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})" + _TIME + _ZONE + "$"),
@@ -266,8 +278,17 @@ def _int_field(parts: pa.StructArray, name: str) -> np.ndarray:
 def _components(parts: pa.StructArray, *, has_zone: bool) -> tuple[np.ndarray, np.ndarray]:
     y, m, d = (_int_field(parts, k) for k in ("Y", "m", "d"))
     hh, mi, ss = (_int_field(parts, k) for k in ("H", "M", "S"))
-    micros, good = _combine(y, m, d, hh, mi, ss)
     names = [f.name for f in parts.type]
+    clock_ok = np.ones(len(hh), bool)
+    if "p" in names:
+        period = pc.utf8_upper(parts.field("p"))
+        twelve_hour = pc.not_equal(period, "").to_numpy(zero_copy_only=False)
+        after_noon = pc.equal(period, VI_AFTER_NOON).to_numpy(zero_copy_only=False)
+        # a 12-hour clock has no 0 or 13; 12:05 SA is five past midnight, 12:05 CH past noon
+        clock_ok = ~twelve_hour | ((hh >= 1) & (hh <= 12))
+        hh = np.where(twelve_hour, hh % 12 + 12 * after_noon, hh)
+    micros, good = _combine(y, m, d, hh, mi, ss)
+    good &= clock_ok
     if "f" in names:
         frac = parts.field("f")
         padded = pc.utf8_slice_codeunits(pc.utf8_rpad(frac, 6, "0"), 0, 6)

@@ -17,6 +17,9 @@ WALL = dt.datetime(2025, 9, 9, 11, 21, 31)
 @pytest.mark.parametrize("text", [
     "09/09/2025 11:21:31",  # one-stop systems (dd/mm/yyyy HH:MM:SS)
     "9/9/2025 11:21:31",
+    "09-09-2025 11:21:31",  # day first with dashes
+    "09/09/2025 11:21:31 SA",  # Vietnamese locales' 12-hour clock: SA before noon ...
+    "9/9/2025 11:21:31 sa",
     "20250909112131",  # national portal sync (yyyyMMddHHmmss)
     "2025-09-09T11:21:31+07:00",  # ISO 8601 with Vietnam's offset
     "2025-09-09T11:21:31+0700",
@@ -31,6 +34,27 @@ def test_every_dialect_gives_the_local_wall_clock(text: str) -> None:
     parsed = dates.parse(pa.array([text]))
     assert parsed.timestamps().to_pylist() == [WALL]
     assert not parsed.bad.any()
+
+
+@pytest.mark.parametrize(("text", "wall"), [
+    ("09/09/2025 2:21:31 CH", dt.datetime(2025, 9, 9, 14, 21, 31)),  # ... CH after noon
+    ("09/09/2025 12:05:00 SA", dt.datetime(2025, 9, 9, 0, 5)),  # five past midnight
+    ("09/09/2025 12:05 CH", dt.datetime(2025, 9, 9, 12, 5)),  # five past noon
+    ("9-9-2025 11:59:59CH", dt.datetime(2025, 9, 9, 23, 59, 59)),
+])
+def test_the_vietnamese_12_hour_clock(text: str, wall: dt.datetime) -> None:
+    assert dates.parse(pa.array([text])).timestamps().to_pylist() == [wall]
+
+
+@pytest.mark.parametrize("text", [
+    "09/09/2025 0:05:00 SA", "09/09/2025 13:05:00 CH",  # no such hours on a 12-hour clock
+    "09/09/2025 SA",  # a day period without a time
+    # the locales writing AM/PM write the month first: 3 December, not 12 March
+    "12/03/2025 8:15:00 AM", "12/03/2025 8:15:00 PM",
+])
+def test_12_hour_times_that_cannot_be_read_safely_are_bad(text: str) -> None:
+    parsed = dates.parse(pa.array([text]))
+    assert parsed.bad.tolist() == [True]
 
 
 def test_excel_serial_numbers_as_numbers_and_as_text() -> None:

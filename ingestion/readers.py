@@ -111,8 +111,9 @@ def _decode(data: bytes) -> str:
 def _csv_header_line(head: bytes) -> tuple[int, str]:
     """(line index, text) of the header: the first of the top lines naming a known layout, else
     the first line with text (whose columns then explain why no layout matched)."""
-    lines = head.split(b"\n")[:HEADER_SCAN_ROWS + 1]
-    texts = [line.rstrip(b"\r").decode("utf-8", errors="replace") for line in lines]
+    # CR alone ends a line too (Excel for Mac's "CSV (Macintosh)"), as Arrow reads it
+    lines = head.splitlines()[:HEADER_SCAN_ROWS + 1]
+    texts = [line.decode("utf-8", errors="replace") for line in lines]
     at = header_row([_csv_header(t) for t in texts[:HEADER_SCAN_ROWS]])
     if at is None:
         at = next((i for i, t in enumerate(texts) if t.strip()), 0)
@@ -208,7 +209,7 @@ def read_csv(blob: Blob) -> RawFile:
     if any(number is None for number, *_ in invalid):  # numbers are only known single-threaded
         table, invalid = _arrow_csv(blob, columns, delimiter, skip, threads=False)
     total = table.num_rows + len(invalid)
-    ends_cleanly = tail.endswith(b"\n")
+    ends_cleanly = tail.endswith((b"\n", b"\r"))
     broken = []
     for number, expected, actual, text in invalid:
         row = number - skip  # pyarrow counts the lines above the first record too
@@ -221,7 +222,7 @@ def read_csv(blob: Blob) -> RawFile:
     if not ends_cleanly and total and total not in bad_rows and _open_quote(blob):
         # cut inside the last field: the field count is right but a quote is left open (a
         # complete quoted multi-line last row without a final newline closes all its quotes)
-        last_line = tail[tail.rfind(b"\n") + 1:]
+        last_line = tail[max(tail.rfind(b"\n"), tail.rfind(b"\r")) + 1:]
         text = last_line.decode("utf-8", errors="replace")
         broken.append(BrokenRow(total, "truncated record: the file ends in the middle of "
                                 "this row (unclosed quote)", text, _split_csv(text, delimiter)))

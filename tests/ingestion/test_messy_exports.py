@@ -162,6 +162,23 @@ def test_a_broken_row_with_bytes_that_are_not_utf8_does_not_reject_the_file(con,
     assert notes == {"Tiếp nhận hồ sơ tại Bộ phận Một cửa"}  # the good rows' text intact
 
 
+def test_lines_ended_by_a_carriage_return_alone(con, inbox) -> None:
+    # Excel for Mac's "CSV (Macintosh)": CR ends each line; a title row, one broken row
+    body = csv_bytes(EVENT_COLUMNS, [event(1), event(2), event(3)]).replace(b"\r\n", b"\n")
+    lines = body.split(b"\n")
+    lines[2] = lines[2] + b",extra"  # data row 2 has one field too many
+    path = inbox / "su_kien.csv"
+    path.write_bytes("Danh sách sự kiện\r".encode() + b"\r".join(lines))
+    result = load(con, path, inbox)
+    assert (result.status, result.rows_in, result.rows_loaded, result.rows_quarantined) == (
+        "loaded", 3, 2, 1)
+    [(row, _, reason, _raw)] = quarantine(con, result)
+    assert (row, reason) == (2, "malformed CSV row: expected 9 fields, found 10")
+    assert con.execute("select _source_row, event_at from raw.dossier_events order by 1"
+                       ).fetchall() == [(1, dt.datetime(2025, 3, 3, 8, 15)),
+                                        (3, dt.datetime(2025, 3, 3, 8, 15))]
+
+
 def test_the_labels_file_says_where_each_label_comes_from() -> None:
     found = {lb.label: lb for lb in labels()}
     assert found["Mã hồ sơ"].source_column == "MaHoSo"

@@ -74,7 +74,7 @@ class FileLoadResult:
     seconds: float
     file_sha256: str | None = None
     encoding: str | None = None  # text inputs: the encoding found (utf-8, windows-1258, ...)
-    rows_repaired: int = 0  # loaded rows whose id lost control characters
+    rows_repaired: int = 0  # loaded rows with a code cleaned (normalise.repair_code)
     inbox_file: str | None = None  # the inbox file it came from (an archive, a workbook)
 
 

@@ -24,6 +24,14 @@ DECIMAL_COMMA = r"^([+-]?\d+),(\d+)$"  # "86,6": the Vietnamese decimal separato
 # encoding accident, never data; removed from every text value
 CONTROL = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
 
+# Excel's ways of keeping a code as text, which other tools then write out: ="01" (a formula)
+# and '01 (the text prefix); and a whole number written by a tool that had made it a float
+# (pandas writes an integer column with a gap as 2.0)
+EXCEL_TEXT_CODE = r"^(?:=\"(.*)\"|'(.*))$"
+WHOLE_FLOAT_CODE = r"^(\d+)\.0+$"
+# invisible characters pasted in with a code: zero-width space, (non-)joiner, word joiner, BOM
+ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff]"
+
 ARROW_TYPES: dict[str, pa.DataType] = {
     "text": pa.string(),
     "code": pa.string(),
@@ -131,6 +139,26 @@ def _may_hold_controls(text: pa.Array) -> bool:
 def to_text(values: pa.Array | pa.ChunkedArray) -> Coerced:
     text, repaired = _text(values)
     return Coerced(text, _no_bad(text), repaired)
+
+
+def repair_code(text: pa.Array, *, numeric: bool) -> tuple[pa.Array, np.ndarray | None]:
+    """A code as its system meant it: Excel's text marks and invisible characters removed, and
+    for a numeric code (`numeric`: digits only) a float's ".0" dropped. Returns the code and
+    which rows changed (None: none did), so a cleaned id that now equals another row's can be
+    set aside."""
+    before = text
+    if pc.any(pc.or_(pc.starts_with(text, "="), pc.starts_with(text, "'"))).as_py():
+        text = pc.replace_substring_regex(text, EXCEL_TEXT_CODE, r"\1\2")
+    if not pc.all(pc.string_is_ascii(text)).as_py():
+        text = pc.replace_substring_regex(text, ZERO_WIDTH, "")
+    if numeric and pc.any(pc.match_substring(text, ".")).as_py():
+        text = pc.replace_substring_regex(text, WHOLE_FLOAT_CODE, r"\1")
+    changed = None
+    if text is not before:
+        text = arrow_bytes.empty_to_null(arrow_bytes.trim(text))
+        changed = pc.fill_null(pc.not_equal(text, before), False).to_numpy(zero_copy_only=False)
+        changed = changed if changed.any() else None
+    return text, changed
 
 
 def pad_code(text: pa.Array, width: int) -> pa.Array:

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from ingestion import dates, pseudonymise
 from ingestion.contracts import Contract, Field
 from ingestion.layout import answer_columns
-from ingestion.normalise import ARROW_TYPES, as_text, coerce, pad_code, to_int
+from ingestion.normalise import ARROW_TYPES, as_text, coerce, pad_code, repair_code, to_int
 from ingestion.readers import RawFile
 
 MAX_RAW_VALUE = 2_000  # a broken line is kept for diagnosis, not as a copy of the file
@@ -91,7 +91,7 @@ class Checked:
     violations: pa.Table  # index, field, reason, raw_value
     valid: np.ndarray  # bool per table row
     broken: pa.Table  # rows the reader could not parse: row, reason, raw_value (redacted)
-    repaired: np.ndarray | None = None  # bool per row: an id lost control characters
+    repaired: np.ndarray | None = None  # bool per row: a code was cleaned (repair_code)
 
     def add(self, more: pa.Table) -> None:
         """Violations found after the contract (plausibility): those rows are no longer valid."""
@@ -155,6 +155,13 @@ def _check_field(f: Field, column: pa.Array, found: Violations
     values = coerced.values.cast(ARROW_TYPES[f.kind])
     if f.width and (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
         values = pad_code(values, f.width)  # a numeric cell lost the code's leading zeros
+    repaired = coerced.repaired
+    if f.kind == "code":
+        numeric = f.width is not None or (f.allowed is not None
+                                          and all(code.isdigit() for code in f.allowed))
+        values, fixed = repair_code(values, numeric=numeric)
+        if fixed is not None:
+            repaired = fixed if repaired is None else repaired | fixed
     raw_text = None
     if coerced.bad.any():
         raw_text = as_text(column, nfc=False)
@@ -168,12 +175,12 @@ def _check_field(f: Field, column: pa.Array, found: Violations
             found.add(unknown_mask, f.source, unknown_code(f.allowed), raw_text)
     if f.required:
         found.add(coerced.missing, f.source, MISSING, None)
-    return values, coerced.repaired if f.kind == "code" else None
+    return values, repaired if f.kind == "code" else None
 
 
 def _repair_collisions(raw: RawFile, contract: Contract, typed: pa.Table, repaired: np.ndarray,
                        sources: list[str], found: Violations) -> None:
-    """An id whose control characters were removed must not become another row's id: the
+    """An id that was cleaned (`normalise.repair_code`) must not become another row's id: the
     repaired row goes to quarantine instead (the unrepaired one, if any, keeps the key)."""
     n = typed.num_rows
     key_columns = [contract.field(k).column for k in contract.key]
@@ -195,8 +202,9 @@ def _repair_collisions(raw: RawFile, contract: Contract, typed: pa.Table, repair
             other[r] = raw.rows[twin]
     if clash.any():
         names = ", ".join(sources)
-        reasons = pa.array([f"id repair would collide: removing control characters from "
-                            f"{names} gives the key of row {o}" for o in other[clash]],
+        reasons = pa.array([f"id repair would collide: {names} cleaned (control or invisible "
+                            f"characters, Excel's text marks) gives the key of row {o}"
+                            for o in other[clash]],
                            pa.string())
         found.add(clash, names, _scatter(reasons, clash, n), None)
 

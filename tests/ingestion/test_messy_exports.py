@@ -292,15 +292,53 @@ def test_nul_in_an_id_is_repaired_and_counted_or_quarantined_if_it_collides(con,
     result = load(con, write_csv(inbox / "su_kien.csv", EVENT_COLUMNS, rows), inbox)
     assert (result.rows_in, result.rows_loaded, result.rows_quarantined, result.rows_repaired
             ) == (4, 3, 1, 1)
-    assert quarantine(con, result) == [(3, "MaSuKien", "id repair would collide: removing "
-                                        "control characters from MaSuKien gives the key of "
-                                        "row 2", None)]
+    assert quarantine(con, result) == [(3, "MaSuKien", "id repair would collide: MaSuKien "
+                                        "cleaned (control or invisible characters, Excel's "
+                                        "text marks) gives the key of row 2", None)]
     assert con.execute("select rows_repaired from raw.load_manifest").fetchone() == (1,)
     assert con.execute("select event_id, dossier_id, note from raw.dossier_events "
                        "order by _source_row").fetchall() == [
         ("E1", "H1", "Tiếp nhận hồ sơ tại Bộ phận Một cửa"),
         ("E2", "H01-250301-00002", "Tiếp nhận hồ sơ tại Bộ phận Một cửa"),
         ("H01-250301-00004-01", "H01-250301-00004", "dòng ghi chú")]
+
+
+def test_codes_as_spreadsheets_and_dataframes_write_them_are_read_as_the_codes(con, inbox
+                                                                              ) -> None:
+    rows = [
+        # Excel's text marks: a formula ="01" and the prefix '
+        record(1, MaTinh='="01"', MaDonVi='="T63.01.S001"', MaLinhVuc="'G05"),
+        # a dataframe's floats (an integer column with a gap) and a CSV resaved by Excel
+        record(2, MaTinh="1.0", KenhThucHien="2.0", TrangThaiHoSo="9.0"),
+        record(3, MaTinh="1"),
+        # a zero-width space pasted in with a code
+        record(4, MaTTHC="1.001234\u200b"),
+        # where nothing fires: a procedure code is no number, free text keeps its marks
+        record(5, MaTTHC="1.000", DanhSachLePhi='="x"'),
+    ]
+    path = write_csv(inbox / "ho_so.csv", RECORD_COLUMNS, rows)
+    result = load(con, path, inbox)
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (5, 5, 0)
+    assert result.rows_repaired == 3  # rows 1, 2 and 4
+    # the text "1" stays as the file wrote it, and so does "1.0" once it is a whole number:
+    # staging pads both (test_codes_sent_as_numbers_become_text)
+    assert con.execute(
+        "select _source_row, province_code, agency_code, field_code, channel, status_code, "
+        "procedure_code, fee_list_json from raw.dossier_records order by 1").fetchall() == [
+        (1, "01", "T63.01.S001", "G05", "2", "2", "1.001234", "[]"),
+        (2, "1", "T63.01.S001", "G05", "2", "9", "1.001234", "[]"),
+        (3, "1", "T63.01.S001", "G05", "2", "2", "1.001234", "[]"),
+        (4, "01", "T63.01.S001", "G05", "2", "2", "1.001234", "[]"),
+        (5, "01", "T63.01.S001", "G05", "2", "2", "1.000", '="x"')]
+
+
+def test_a_code_cleaned_into_another_rows_key_is_quarantined(con, inbox) -> None:
+    rows = [event(1, MaSuKien="E1"), event(2, MaSuKien='="E1"')]
+    result = load(con, write_csv(inbox / "su_kien.csv", EVENT_COLUMNS, rows), inbox)
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
+    [(row, field, reason, _raw)] = quarantine(con, result)
+    assert (row, field) == (2, "MaSuKien")
+    assert reason.endswith("gives the key of row 1")
 
 
 def test_a_nul_inside_a_dossier_id_does_not_make_two_dossiers(con, inbox) -> None:

@@ -30,6 +30,7 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
@@ -201,7 +202,8 @@ def read_csv(blob: Blob) -> RawFile:
     head = _text_start(blob.head(1 << 20))  # the header and the tail; Arrow reads the rest
     tail = blob.tail(1 << 16)
     header_at, header = _csv_header_line(head)
-    columns = _csv_header(header)
+    # a header cell left empty names no column (Excel writes ",," for formatted empty cells)
+    columns = [c or _unnamed(i) for i, c in enumerate(_csv_header(header))]
     delimiter = _delimiter(header)
     check_unique(columns)
     skip = header_at + 1
@@ -211,14 +213,18 @@ def read_csv(blob: Blob) -> RawFile:
     total = table.num_rows + len(invalid)
     ends_cleanly = tail.endswith((b"\n", b"\r"))
     broken = []
+    blank_lines = set()
     for number, expected, actual, text in invalid:
         row = number - skip  # pyarrow counts the lines above the first record too
+        if not text.strip():  # a line of spaces is no record, as an empty line is not
+            blank_lines.add(row)
+            continue
         cut = row == total and not ends_cleanly
         what = f"expected {expected} fields, found {actual}"
         reason = (f"truncated record: the file ends in the middle of this row ({what})" if cut
                   else f"malformed CSV row: {what}")
         broken.append(BrokenRow(row, reason, text, _split_csv(text, delimiter)))
-    bad_rows = {b.row for b in broken}
+    bad_rows = {b.row for b in broken} | blank_lines
     if not ends_cleanly and total and total not in bad_rows and _open_quote(blob):
         # cut inside the last field: the field count is right but a quote is left open (a
         # complete quoted multi-line last row without a final newline closes all its quotes)
@@ -229,7 +235,40 @@ def read_csv(blob: Blob) -> RawFile:
         table = table.slice(0, table.num_rows - 1)
         bad_rows.add(total)
     rows = np.setdiff1d(np.arange(1, total + 1), np.fromiter(bad_rows, np.int64))
-    return RawFile("csv", columns, table, rows, sorted(broken, key=lambda b: b.row))
+    return _without_blanks(RawFile("csv", columns, table, rows,
+                                   sorted(broken, key=lambda b: b.row)))
+
+
+def _unnamed(index: int) -> str:
+    return f"column_{index + 1}"
+
+
+def _without_blanks(raw: RawFile) -> RawFile:
+    """A spreadsheet saved as CSV: rows with no value in any column (",,,," for rows that were
+    only formatted) are not records, and columns with neither a name nor a value not columns.
+    Rows keep their numbers."""
+    table = raw.table
+    unnamed = [c for i, c in enumerate(raw.columns) if c == _unnamed(i)]
+    empty = [c for c in unnamed if not pc.any(pc.invert(_blank(table.column(c)))).as_py()]
+    if empty:
+        table = table.drop_columns(empty)
+    blank = None
+    for column in table.columns:  # the first column with a value in every row ends the search
+        blank = _blank(column) if blank is None else pc.and_(blank, _blank(column))
+        if not pc.any(blank).as_py():
+            break
+    columns = [c for c in raw.columns if c not in empty]
+    if blank is None or not pc.any(blank).as_py():
+        return RawFile(raw.format, columns, table, raw.rows, raw.broken)
+    keep = pc.invert(blank)
+    return RawFile(raw.format, columns, table.filter(keep),
+                   raw.rows[keep.to_numpy(zero_copy_only=False)], raw.broken)
+
+
+def _blank(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), ""), True)
+    return column.is_null()
 
 
 def _open_quote(blob: Blob) -> bool:
@@ -537,7 +576,7 @@ def read_sheets(blob: Blob) -> Sheets:
 
 
 def _present(value: object) -> bool:
-    return value not in ("", None)
+    return value not in ("", None) and not (isinstance(value, str) and not value.strip())
 
 
 def _workbook_grids(blob: Blob) -> list[tuple[str, list[list[object]]]]:
@@ -566,7 +605,8 @@ def _grid_table(grid: list[list[object]], header_at: int, kind: str) -> RawFile:
         widths = {c: by_source[s] for c, s in zip(columns, canonical_columns(contract, columns),
                                                    strict=True) if s in by_source}
     body = grid[header_at + 1:]
-    keep = [i for i, r in enumerate(body) if any(_present(v) for v in r)]
+    # a row with values only beyond the named columns has none of the layout's
+    keep = [i for i, r in enumerate(body) if any(_present(v) for v in r[:len(columns)])]
     rows = np.array(keep, np.int64) + 1
     values = [[body[i][j] if j < len(body[i]) else None for i in keep]
               for j in range(len(columns))]

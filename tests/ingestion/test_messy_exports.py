@@ -179,6 +179,40 @@ def test_lines_ended_by_a_carriage_return_alone(con, inbox) -> None:
                                         (3, dt.datetime(2025, 3, 3, 8, 15))]
 
 
+def test_a_spreadsheet_saved_as_csv_brings_no_empty_rows_or_columns(con, inbox) -> None:
+    # Excel writes formatted but empty cells: ",," after the header and every row, ",,,,"
+    # lines, and here a line of spaces; one unnamed column holds a value and is kept as such
+    lines = csv_bytes(EVENT_COLUMNS, [event(1), event(2), event(3)]).decode().splitlines()
+    empty = "," * (len(EVENT_COLUMNS) + 1)
+    text = "\n".join([lines[0] + ",,", lines[1] + ",,", empty, lines[2] + ",,x", "   ",
+                      lines[3] + ",,", empty, empty]) + "\n"
+    path = inbox / "su_kien.csv"
+    path.write_text(text, encoding="utf-8")
+    result = load(con, path, inbox)
+    assert (result.status, result.rows_in, result.rows_loaded, result.rows_quarantined) == (
+        "loaded", 3, 3, 0)
+    assert result.reason == "ignored columns not in the contract: column_11"
+    # each record keeps its place in the file (the empty lines between them count)
+    assert con.execute("select event_id, _source_row from raw.dossier_events order by 2"
+                       ).fetchall() == [("H01-250301-00001-01", 1), ("H01-250301-00002-01", 3),
+                                        ("H01-250301-00003-01", 5)]
+
+
+def test_a_sheet_row_with_only_spaces_or_values_beyond_the_header_is_no_record(con, inbox
+                                                                               ) -> None:
+    path = inbox / "su_kien.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Sự kiện")
+    sheet.write_row(0, 0, EVENT_COLUMNS)
+    for i, row in enumerate(event_rows(2), start=1):
+        sheet.write_row(i, 0, ["" if v is None else v for v in row])
+    sheet.write_row(3, 0, [" "] * len(EVENT_COLUMNS))  # spaces in every cell
+    sheet.write_string(4, len(EVENT_COLUMNS) + 1, "ghi chú")  # right of the named columns
+    book.close()
+    [result] = load_all(con, path, inbox)
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (2, 2, 0)
+
+
 def test_the_labels_file_says_where_each_label_comes_from() -> None:
     found = {lb.label: lb for lb in labels()}
     assert found["Mã hồ sơ"].source_column == "MaHoSo"

@@ -32,6 +32,12 @@ WHOLE_FLOAT_CODE = r"^(\d+)\.0+$"
 # invisible characters pasted in with a code: zero-width space, (non-)joiner, word joiner, BOM
 ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff]"
 
+# how exports spell "no value": SQL Server's and MySQL's result exports (NULL, \\N), Python and
+# pandas (None, nan, NaN, <NA>), Excel's error value (#N/A), and people (N/A, n/a). A typed
+# column (time, number, flag, code) reads them as missing; free text keeps them as written.
+MISSING_SPELLINGS = pa.array(["NULL", "null", "Null", "\\N", "None", "nan", "NaN", "<NA>",
+                              "#N/A", "N/A", "n/a"])
+
 ARROW_TYPES: dict[str, pa.DataType] = {
     "text": pa.string(),
     "code": pa.string(),
@@ -139,6 +145,12 @@ def _may_hold_controls(text: pa.Array) -> bool:
 def to_text(values: pa.Array | pa.ChunkedArray) -> Coerced:
     text, repaired = _text(values)
     return Coerced(text, _no_bad(text), repaired)
+
+
+def spelled_missing(text: pa.Array) -> np.ndarray | None:
+    """Which values (trimmed text) spell a missing value; None when none does."""
+    found = pc.fill_null(pc.is_in(text, MISSING_SPELLINGS), False)
+    return found.to_numpy(zero_copy_only=False) if pc.any(found).as_py() else None
 
 
 def repair_code(text: pa.Array, *, numeric: bool) -> tuple[pa.Array, np.ndarray | None]:

@@ -17,7 +17,15 @@ import pyarrow.compute as pc
 from ingestion import dates, pseudonymise
 from ingestion.contracts import Contract, Field
 from ingestion.layout import answer_columns
-from ingestion.normalise import ARROW_TYPES, as_text, coerce, pad_code, repair_code, to_int
+from ingestion.normalise import (
+    ARROW_TYPES,
+    as_text,
+    coerce,
+    pad_code,
+    repair_code,
+    spelled_missing,
+    to_int,
+)
 from ingestion.readers import RawFile
 
 MAX_RAW_VALUE = 2_000  # a broken line is kept for diagnosis, not as a copy of the file
@@ -112,6 +120,9 @@ def check(raw: RawFile, contract: Contract, pii_key: bytes) -> Checked:
     for f in contract.fields:
         column = _column(raw, f.source, n)
         if f.pii:
+            spelled = spelled_missing(as_text(column, nfc=False))
+            if spelled is not None:  # "NULL" is nobody: it must not become one applicant
+                column = pc.if_else(pa.array(~spelled), column, pa.scalar(None, column.type))
             typed[f.column] = pseudonymise.pseudonymise(column, f.pii, pii_key)
             fingerprint[f.source] = typed[f.column]
             if f.required:
@@ -153,6 +164,10 @@ def _check_field(f: Field, column: pa.Array, found: Violations
     """The typed column, and (codes) which rows had control characters removed."""
     coerced = coerce(column, f.kind)
     values = coerced.values.cast(ARROW_TYPES[f.kind])
+    bad = coerced.bad
+    if f.kind != "text" and bad.any():  # "NULL" in a time column: missing, not a bad time
+        spelled = spelled_missing(as_text(column, nfc=False))
+        bad = bad & ~spelled if spelled is not None else bad
     if f.width and (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
         values = pad_code(values, f.width)  # a numeric cell lost the code's leading zeros
     repaired = coerced.repaired
@@ -162,10 +177,13 @@ def _check_field(f: Field, column: pa.Array, found: Violations
         values, fixed = repair_code(values, numeric=numeric)
         if fixed is not None:
             repaired = fixed if repaired is None else repaired | fixed
+        spelled = spelled_missing(values)
+        if spelled is not None:
+            values = pc.if_else(pa.array(spelled), pa.scalar(None, pa.string()), values)
     raw_text = None
-    if coerced.bad.any():
+    if bad.any():
         raw_text = as_text(column, nfc=False)
-        found.add(coerced.bad, f.source, BAD_VALUE[f.kind], raw_text)
+        found.add(bad, f.source, BAD_VALUE[f.kind], raw_text)
     if f.allowed is not None:
         text = values if pa.types.is_string(values.type) else values.cast(pa.string())
         unknown = pc.and_(text.is_valid(), pc.invert(pc.is_in(text, pa.array(sorted(f.allowed)))))
@@ -174,7 +192,8 @@ def _check_field(f: Field, column: pa.Array, found: Violations
             raw_text = raw_text if raw_text is not None else as_text(column, nfc=False)
             found.add(unknown_mask, f.source, unknown_code(f.allowed), raw_text)
     if f.required:
-        found.add(coerced.missing, f.source, MISSING, None)
+        found.add(~values.is_valid().to_numpy(zero_copy_only=False) & ~bad, f.source, MISSING,
+                  None)
     return values, repaired if f.kind == "code" else None
 
 

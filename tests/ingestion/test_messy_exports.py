@@ -366,6 +366,27 @@ def test_codes_as_spreadsheets_and_dataframes_write_them_are_read_as_the_codes(c
         (5, "01", "T63.01.S001", "G05", "2", "2", "1.000", '="x"')]
 
 
+def test_null_as_exports_spell_it_is_missing_except_in_free_text(con, inbox) -> None:
+    rows = [
+        # SQL Server's "Save results as": an open dossier, its end and result times NULL
+        record(1, NgayKetThucXuLy="NULL", NgayTraKetQua="NULL", MaLinhVuc="NULL",
+               ChuHoSo="NULL", SoDienThoai="NULL", DanhSachLePhi="NULL"),
+        record(2, NgayKetThucXuLy="nan", DuocSoHoa="None", MaLinhVuc="#N/A", ChuHoSo="None"),
+        record(3, NgayCapNhat="NULL"),  # required: missing, and said so
+        record(4, NgayKetThucXuLy="NULLL"),  # where it does not fire: a typo is a bad time
+    ]
+    result = load(con, write_csv(inbox / "ho_so.csv", RECORD_COLUMNS, rows), inbox)
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (4, 2, 2)
+    assert [(r[0], r[1], r[2][:17]) for r in quarantine(con, result)] == [
+        (3, "NgayCapNhat", "missing required "), (4, "NgayKetThucXuLy", "unparseable date:")]
+    assert con.execute(
+        "select processing_ended_at, result_returned_at, field_code, digitised, "
+        "applicant_name_hmac is null, applicant_phone_hmac is null, fee_list_json "
+        "from raw.dossier_records order by _source_row").fetchall() == [
+        (None, None, None, 1, True, True, "NULL"),  # free text keeps what it says
+        (None, None, None, None, True, False, "[]")]
+
+
 def test_a_code_cleaned_into_another_rows_key_is_quarantined(con, inbox) -> None:
     rows = [event(1, MaSuKien="E1"), event(2, MaSuKien='="E1"')]
     result = load(con, write_csv(inbox / "su_kien.csv", EVENT_COLUMNS, rows), inbox)

@@ -57,6 +57,8 @@ class Field:
     description: str = ""
     # codes of a fixed number of digits: a numeric cell (1) is padded back to its text ("01")
     width: int | None = None
+    # a number in percent: "97,21%" (a spreadsheet's percent cell saved as CSV) is 97.21
+    percent: bool = False
 
     @property
     def column(self) -> str:
@@ -282,7 +284,7 @@ SELF_REPORTED_RATES = Contract(
         Field("TenTinh", "province_name", "text"),
         Field("TongSoHoSoDaGiaiQuyet", "processed_reported", "int", required=True),
         Field("SoHoSoDungHan", "on_time_reported", "int"),
-        Field("TyLeDungHan", "on_time_rate_reported", "float", required=True),
+        Field("TyLeDungHan", "on_time_rate_reported", "float", required=True, percent=True),
     ),
 )
 

@@ -20,6 +20,15 @@ from ingestion import arrow_bytes, dates
 INT_PATTERN = r"^[+-]?\d{1,18}(?:\.0*)?$"
 FLOAT_PATTERN = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 DECIMAL_COMMA = r"^([+-]?\d+),(\d+)$"  # "86,6": the Vietnamese decimal separator
+# digits grouped by thousands, as a spreadsheet saved as CSV writes what it shows: 12.345
+# (Vietnamese, and most of Europe), 12,345 (English), 12 345 (a space or no-break space: French,
+# ISO). In an integer column a dot before three digits is such a separator, never a decimal
+# point: 12.000 dossiers are twelve thousand (a float's "12.0" has one zero)
+THOUSANDS = r"^[+-]?\d{1,3}(?:(?:\.\d{3})+|(?:,\d{3})+|(?:[ \x{a0}\x{202f}]\d{3})+)$"
+# and with a fraction: 1.234,5 (Vietnamese) and 1,234.5 (English) are both 1234.5
+GROUPED_DECIMAL_COMMA = r"^[+-]?\d{1,3}(?:\.\d{3})+,\d+$"
+GROUPED_DECIMAL_POINT = r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$"
+GROUP_SEPARATORS = r"[., \x{a0}\x{202f}]"
 # NUL and the other control characters (C0 but tab and line breaks, DEL, C1): an export's
 # encoding accident, never data; removed from every text value
 CONTROL = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
@@ -199,6 +208,9 @@ def to_int(values: pa.Array | pa.ChunkedArray, arrow_type: pa.DataType = INT64) 
                                      bad := np.zeros(len(text), bool)), bad)
     except pa.ArrowInvalid:
         pass
+    grouped = pc.fill_null(pc.match_substring_regex(text, THOUSANDS), False)
+    if pc.any(grouped).as_py():
+        text = pc.if_else(grouped, pc.replace_substring_regex(text, GROUP_SEPARATORS, ""), text)
     good = pc.fill_null(pc.match_substring_regex(text, INT_PATTERN), False)
     digits = pc.replace_substring_regex(text, r"\.0*$", "")
     parsed = pc.cast(pc.if_else(good, digits, pa.scalar(None, pa.string())), pa.int64())
@@ -227,6 +239,12 @@ def to_float(values: pa.Array | pa.ChunkedArray) -> Coerced:
         return Coerced(pc.cast(text, pa.float64()), _no_bad(text))
     except pa.ArrowInvalid:
         pass
+    vietnamese = pc.fill_null(pc.match_substring_regex(text, GROUPED_DECIMAL_COMMA), False)
+    english = pc.fill_null(pc.match_substring_regex(text, GROUPED_DECIMAL_POINT), False)
+    if pc.any(pc.or_(vietnamese, english)).as_py():
+        text = pc.if_else(vietnamese, pc.replace_substring(
+            pc.replace_substring(text, ".", ""), ",", "."), text)
+        text = pc.if_else(english, pc.replace_substring(text, ",", ""), text)
     text = pc.replace_substring_regex(text, DECIMAL_COMMA, r"\1.\2")
     good = pc.fill_null(pc.match_substring_regex(text, FLOAT_PATTERN), False)
     parsed = pc.cast(pc.if_else(good, text, pa.scalar(None, pa.string())), pa.float64())

@@ -162,6 +162,8 @@ def _column(raw: RawFile, source: str, n: int) -> pa.Array:
 def _check_field(f: Field, column: pa.Array, found: Violations
                  ) -> tuple[pa.Array, np.ndarray | None]:
     """The typed column, and (codes) which rows had control characters removed."""
+    if f.percent and pa.types.is_string(column.type):
+        column = pc.replace_substring_regex(column, r"\s*%\s*$", "")
     coerced = coerce(column, f.kind)
     values = coerced.values.cast(ARROW_TYPES[f.kind])
     bad = coerced.bad

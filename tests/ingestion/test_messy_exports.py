@@ -387,6 +387,32 @@ def test_null_as_exports_spell_it_is_missing_except_in_free_text(con, inbox) -> 
         (None, None, None, None, True, False, "[]")]
 
 
+def test_numbers_as_a_vietnamese_spreadsheet_shows_them(con, inbox) -> None:
+    columns = ["Nam", "Thang", "MaTinh", "TenTinh", "TongSoHoSoDaGiaiQuyet", "SoHoSoDungHan",
+               "TyLeDungHan"]
+    rows = [["2025", "3", "01", "Hà Nội", "12.345", "12.000", "97,21%"],
+            ["2025", "3", "02", "Hà Giang", "1.234", "1.200", "97,24 %"],
+            ["2025", "3", "04", "Cao Bằng", "980", "950", "96,9"]]
+    path = inbox / "ty_le_dung_han.csv"
+    path.write_text(";".join(columns) + "\n" + "".join(";".join(r) + "\n" for r in rows),
+                    encoding="utf-8")
+    result = load(con, path, inbox)
+    assert (result.rows_loaded, result.rows_quarantined) == (3, 0)
+    assert con.execute("select processed_reported, on_time_reported, on_time_rate_reported "
+                       "from raw.self_reported_rates order by _source_row").fetchall() == [
+        (12_345, 12_000, 97.21), (1_234, 1_200, 97.24), (980, 950, 96.9)]
+
+
+def test_a_percent_sign_is_read_only_where_the_number_is_a_percentage(con, inbox) -> None:
+    columns = ["survey_year", "question_code", "element_code", "scale_min", "scale_max",
+               "weight"]
+    path = write_csv(inbox / "sipas_2025.csv", columns, [
+        {"survey_year": 2025, "question_code": "q1", "element_code": "1", "scale_min": 1,
+         "scale_max": 5, "weight": "50%"}])  # a share or a percentage? not guessed
+    result = load(con, path, inbox)
+    assert [(r[1], r[2]) for r in quarantine(con, result)] == [("weight", "not a number")]
+
+
 def test_a_code_cleaned_into_another_rows_key_is_quarantined(con, inbox) -> None:
     rows = [event(1, MaSuKien="E1"), event(2, MaSuKien='="E1"')]
     result = load(con, write_csv(inbox / "su_kien.csv", EVENT_COLUMNS, rows), inbox)

@@ -119,3 +119,32 @@ def test_numbers_flags_and_their_failures() -> None:
     floats = coerce(pa.array(["86,6", "88.37", "abc"]), "float")
     assert floats.values.to_pylist() == [86.6, 88.37, None]
     assert floats.bad.tolist() == [False, False, True]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("12.345", 12_345),  # a Vietnamese spreadsheet's thousands, saved as CSV
+    ("12.000", 12_000),  # twelve thousand, not 12 with three decimals
+    ("1.234.567", 1_234_567),
+    ("1,234", 1_234),  # English thousands: in an integer column a comma is no decimal
+    ("1 234", 1_234), ("1\u00a0234", 1_234),  # a space, a no-break space
+    ("-1.234", -1_234),
+    ("12.0", 12), ("12.00", 12),  # a float's whole number stays what it was
+])
+def test_integers_grouped_by_thousands(text: str, number: int) -> None:
+    ints = coerce(pa.array([text]), "int")
+    assert (ints.values.to_pylist(), ints.bad.tolist()) == ([number], [False])
+
+
+@pytest.mark.parametrize("text", ["1.23", "1.2345", "12,34", "1.234,5", "1 23", "12.345.6"])
+def test_integers_that_are_no_grouping_stay_bad(text: str) -> None:
+    assert coerce(pa.array([text]), "int").bad.tolist() == [True]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("1.234,5", 1_234.5),  # Vietnamese: dots group, the comma is the decimal point
+    ("1,234.5", 1_234.5),  # English
+    ("86,6", 86.6), ("12.345", 12.345),  # a lone dot in a decimal column is the point
+])
+def test_decimals_grouped_by_thousands(text: str, number: float) -> None:
+    floats = coerce(pa.array([text]), "float")
+    assert (floats.values.to_pylist(), floats.bad.tolist()) == ([number], [False])

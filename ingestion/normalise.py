@@ -218,6 +218,25 @@ def to_int(values: pa.Array | pa.ChunkedArray, arrow_type: pa.DataType = INT64) 
     return Coerced(_cast_checked(parsed, arrow_type, bad), bad)
 
 
+# yes and no as exports write them: Excel's boolean cells saved as CSV (TRUE, FALSE), JSON and
+# most languages (true, false), English and Vietnamese forms filled in by people (yes, có, ...)
+FLAG_WORDS = pa.array(["true", "false", "yes", "no", "có", "không"])
+FLAG_VALUES = pa.array([1, 0, 1, 0, 1, 0], pa.int8())
+
+
+def to_flag(values: pa.Array | pa.ChunkedArray) -> Coerced:
+    """A 0/1 flag; true/false, yes/no and có/không (any case) are read too."""
+    flags = to_int(values, pa.int8())
+    if not flags.bad.any():
+        return flags
+    words = pc.index_in(pc.utf8_lower(as_text(values)), FLAG_WORDS)
+    known = words.is_valid().to_numpy(zero_copy_only=False) & flags.bad
+    if not known.any():
+        return flags
+    read = pc.if_else(pa.array(known), pc.take(FLAG_VALUES, words), flags.values)
+    return Coerced(read, flags.bad & ~known)
+
+
 def _cast_checked(values: pa.Array, arrow_type: pa.DataType, bad: np.ndarray) -> pa.Array:
     """Narrow int64 to the target type; a value that does not fit is bad (flag 300)."""
     if arrow_type == pa.int64():
@@ -269,7 +288,7 @@ def coerce(values: pa.Array | pa.ChunkedArray, kind: str) -> Coerced:
     if kind == "int":
         return to_int(values)
     if kind == "flag":
-        return to_int(values, pa.int8())
+        return to_flag(values)
     if kind == "float":
         return to_float(values)
     if kind == "timestamp":

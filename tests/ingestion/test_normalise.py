@@ -148,3 +148,17 @@ def test_integers_that_are_no_grouping_stay_bad(text: str) -> None:
 def test_decimals_grouped_by_thousands(text: str, number: float) -> None:
     floats = coerce(pa.array([text]), "float")
     assert (floats.values.to_pylist(), floats.bad.tolist()) == ([number], [False])
+
+
+def test_flags_written_as_words() -> None:
+    # Excel's boolean cells saved as CSV, JSON's words, a form filled in by hand (NFD too)
+    words = ["TRUE", "FALSE", "true", "Yes", "no", "Có", "KHÔNG",
+             unicodedata.normalize("NFD", "không"), "1", "0"]
+    flags = coerce(pa.array(words), "flag")
+    assert flags.values.to_pylist() == [1, 0, 1, 1, 0, 1, 0, 0, 1, 0]
+    assert not flags.bad.any()
+
+
+@pytest.mark.parametrize("word", ["x", "truee", "có lẽ", "-"])
+def test_flags_that_are_no_yes_or_no_stay_bad(word: str) -> None:
+    assert coerce(pa.array([word]), "flag").bad.tolist() == [True]

@@ -160,6 +160,12 @@ def _stages(run: Sampled, job: dict[str, Any]) -> list[dict[str, Any]]:
         entry["peak"] = max(entry["peak"], run.peak(times["start"], times["end"]))
     out = [{"stage": s["stage"], "seconds": round(s["seconds"], 1),
             "peak_rss_gib": round(s["peak"] / GIB, 2)} for s in stages.values()]
+    # the other steps one by one (the asset checks, the survey inputs, ...)
+    for step, times in job["steps"].items():
+        if STAGES.get(step.split("[")[0].split(".")[0]) is None and "end" in times:
+            out.append({"stage": f"  other: {step}", "seconds":
+                        round(times["end"] - times["start"], 1),
+                        "peak_rss_gib": round(run.peak(times["start"], times["end"]) / GIB, 2)})
     # inside the dbt steps: each model group (layer/domain) and the tests
     for step, target in job["dbt_targets"].items():
         times = job["steps"].get(step, {})

@@ -61,11 +61,12 @@ END = "2025-12-30"  # the next day, 2025-12-31, is a working day: the increment'
 INCREMENT_DOSSIERS = 300_000
 GIB = 2**30
 # stage of each Dagster step (op name)
-STAGES = {"raw_exports": "ingest", "raw_calendar_days": "ingest",
+# Dagster step keys (an asset's step is its key joined by "__")
+STAGES = {"raw_exports": "ingest", "raw__calendar_days": "ingest",
           "dbt_models": "dbt", "dbt_monthly_models": "dbt monthly marts",
           "dbt_yearly_models": "dbt yearly survey indices",
           "quality_gate": "quality gate", "dbt_published_models": "publication",
-          "published_file": "publication"}
+          "publication__published_file": "publication"}
 
 
 # --- homes -------------------------------------------------------------------------------------

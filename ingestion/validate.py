@@ -120,7 +120,8 @@ def check(raw: RawFile, contract: Contract, pii_key: bytes) -> Checked:
     for f in contract.fields:
         column = _column(raw, f.source, n)
         if f.pii:
-            spelled = spelled_missing(as_text(column, nfc=False))
+            spelled = spelled_missing(column if pa.types.is_string(column.type)
+                                      else as_text(column, nfc=False))
             if spelled is not None:  # "NULL" is nobody: it must not become one applicant
                 column = pc.if_else(pa.array(~spelled), column, pa.scalar(None, column.type))
             typed[f.column] = pseudonymise.pseudonymise(column, f.pii, pii_key)

@@ -20,6 +20,7 @@ from pathlib import Path
 from ingestion.contracts import CONTRACTS, Contract
 
 LABELS_FILE = Path(__file__).with_name("header_labels.csv")
+VALUE_LABELS_FILE = Path(__file__).with_name("value_labels.csv")
 
 
 def clean_column(name: object) -> str:
@@ -135,3 +136,24 @@ def header_row(rows: Sequence[Sequence[object]]) -> int | None:
         if matching(str(v) for v in row if v not in ("", None)):
             return i
     return None
+
+
+@cache
+def value_codes(source_column: str, allowed: frozenset[str]) -> dict[str, str]:
+    """Folded value -> code, for a column with a closed list of codes: each code however it is
+    written (`tiep_nhan`, `Tiep nhan` are TIEP_NHAN) and the names people and report exports
+    write instead (`value_labels.csv`: `Đã xử lý xong` is status 9). A file that folds two
+    codes together is refused when it is read."""
+    table = {fold(code): code for code in allowed}
+    with VALUE_LABELS_FILE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["source_column"] != source_column:
+                continue
+            if row["code"] not in allowed:
+                raise ValueError(f"{VALUE_LABELS_FILE.name}: {row['code']} is no code of "
+                                 f"{source_column}")
+            key = fold(row["label"])
+            if table.setdefault(key, row["code"]) != row["code"]:
+                raise ValueError(f"{VALUE_LABELS_FILE.name}: {row['label']!r} reads as both "
+                                 f"{table[key]} and {row['code']} in {source_column}")
+    return table

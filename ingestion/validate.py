@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from ingestion import dates, pseudonymise
 from ingestion.contracts import Contract, Field
-from ingestion.layout import answer_columns
+from ingestion.layout import answer_columns, fold, value_codes
 from ingestion.normalise import (
     ARROW_TYPES,
     as_text,
@@ -191,6 +191,8 @@ def _check_field(f: Field, column: pa.Array, found: Violations
         text = values if pa.types.is_string(values.type) else values.cast(pa.string())
         unknown = pc.and_(text.is_valid(), pc.invert(pc.is_in(text, pa.array(sorted(f.allowed)))))
         unknown_mask = unknown.to_numpy(zero_copy_only=False)
+        if unknown_mask.any() and f.kind == "code":  # a name for the code, or another spelling
+            values, unknown_mask = _codes_from_labels(f, values, unknown_mask)
         if unknown_mask.any():
             raw_text = raw_text if raw_text is not None else as_text(column, nfc=False)
             found.add(unknown_mask, f.source, unknown_code(f.allowed), raw_text)
@@ -198,6 +200,25 @@ def _check_field(f: Field, column: pa.Array, found: Violations
         found.add(~values.is_valid().to_numpy(zero_copy_only=False) & ~bad, f.source, MISSING,
                   None)
     return values, repaired if f.kind == "code" else None
+
+
+def _codes_from_labels(f: Field, values: pa.Array, unknown: np.ndarray
+                       ) -> tuple[pa.Array, np.ndarray]:
+    """The unknown values that are a code's name or spelling (layout.value_codes), as codes;
+    and the values still unknown."""
+    assert f.allowed is not None
+    table = value_codes(f.source, f.allowed)
+    rows = np.flatnonzero(unknown)
+    unknown_values = values.take(pa.array(rows))
+    distinct = pc.unique(unknown_values)  # a file of names repeats a handful of them
+    codes = pa.array([table.get(fold(v)) for v in distinct.to_pylist()], pa.string())
+    found = pc.take(codes, pc.index_in(unknown_values, distinct))
+    read = found.is_valid()
+    if not pc.any(read).as_py():
+        return values, unknown
+    known = np.zeros(len(values), bool)
+    known[rows[read.to_numpy(zero_copy_only=False)]] = True
+    return pc.replace_with_mask(values, pa.array(known), found.filter(read)), unknown & ~known
 
 
 def _repair_collisions(raw: RawFile, contract: Contract, typed: pa.Table, repaired: np.ndarray,

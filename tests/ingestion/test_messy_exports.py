@@ -4,6 +4,7 @@ that cannot be true. Each test: the input, the reason, and rows in = loaded + qu
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gzip
 import json
@@ -17,8 +18,9 @@ import pyarrow.parquet as pq
 import pytest
 import xlsxwriter
 
+from ingestion.contracts import CONTRACTS
 from ingestion.inventory import inbox_inventory
-from ingestion.layout import labels
+from ingestion.layout import VALUE_LABELS_FILE, labels, value_codes
 from ingestion.loader import FileLoadResult, load_file, load_inbox, load_path
 from ingestion.plausibility import Rules, rules
 from ingestion.thresholds import files_over_threshold, units_over_threshold
@@ -211,6 +213,38 @@ def test_a_sheet_row_with_only_spaces_or_values_beyond_the_header_is_no_record(c
     book.close()
     [result] = load_all(con, path, inbox)
     assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (2, 2, 0)
+
+
+def test_codes_written_as_their_names_or_in_another_case(con, inbox) -> None:
+    events = [event(1, LoaiSuKien="Tiếp nhận", TrangThai="Được tiếp nhận"),
+              event(2, LoaiSuKien="tiep_nhan"),  # the code in lower case
+              event(3, LoaiSuKien="Da xu ly xong", TrangThai="ĐÃ XỬ LÝ XONG"),  # no diacritics
+              event(4, LoaiSuKien="Xử lý")]  # where it does not fire: no event is called so
+    result = load(con, write_csv(inbox / "su_kien.csv", EVENT_COLUMNS, events), inbox)
+    assert (result.rows_loaded, result.rows_quarantined) == (3, 1)
+    assert [(r[0], r[1]) for r in quarantine(con, result)] == [(4, "LoaiSuKien")]
+    assert con.execute("select _source_row, event_type, status_code from raw.dossier_events "
+                       "order by 1").fetchall() == [
+        (1, "TIEP_NHAN", "2"), (2, "TIEP_NHAN", "2"), (3, "DA_XU_LY", "9")]
+    records = [record(1, TrangThaiHoSo="Đã trả kết quả", KenhThucHien="Trực tuyến",
+                      CapThucHien="Cấp tỉnh"),
+               record(2, KenhThucHien="Dịch vụ bưu chính công ích", CapThucHien="Xã")]
+    result = load(con, write_csv(inbox / "ho_so.csv", RECORD_COLUMNS, records), inbox)
+    assert result.rows_loaded == 2
+    assert con.execute("select status_code, channel, level from raw.dossier_records "
+                       "order by _source_row").fetchall() == [("10", "2", "tinh"),
+                                                              ("2", "3", "xa")]
+
+
+def test_the_value_labels_file_names_codes_of_closed_lists() -> None:
+    fields = {f.source: f for c in CONTRACTS for f in c.fields if f.allowed is not None}
+    with VALUE_LABELS_FILE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and all(r["origin"] and r["confirmed"] in ("true", "false") for r in rows)
+    for source in {r["source_column"] for r in rows}:
+        assert source in fields, f"{source} has no closed list of codes"
+        table = value_codes(source, fields[source].allowed)  # raises on a code read two ways
+        assert set(table.values()) <= fields[source].allowed
 
 
 def test_the_labels_file_says_where_each_label_comes_from() -> None:

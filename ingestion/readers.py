@@ -90,7 +90,53 @@ def read_header(blob: Blob) -> list[str]:
     if blob.kind == "csv":
         _, line = _csv_header_line(head)
         return _csv_header(line)
+    if _json_document_as_lines(blob):
+        head = _text_start(blob.head(1 << 20))
     return _jsonl_header(head)
+
+
+def _json_document_as_lines(blob: Blob) -> bool:
+    """A JSON document holding the records (an array of objects, or an object with one such
+    array, as APIs answer: {"total": 2, "data": [...]}) rewritten in place as JSON Lines, one
+    object a line: row n is the array's n-th object. False (and the blob as it was) for JSON
+    Lines, and for anything else, which the JSON Lines reader then explains."""
+    head = _text_start(blob.head(1 << 16)).lstrip()
+    if head.startswith(b"{"):
+        lines = [line for line in head.split(b"\n") if line.strip()]
+        try:  # a whole object on the first of several lines: JSON Lines
+            json.loads(lines[0])
+            if len(lines) > 1:
+                return False
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            pass  # an object over several lines: a document
+    elif not head.startswith(b"["):
+        return False
+    try:
+        document = json.loads(_text_start(blob.read()))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False
+    found = _records_in(document)
+    if found is None:
+        return False
+    where, records = found
+    blob.data = b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in records)
+    blob.path = None
+    blob.notes.append(f"a JSON {where} read one object a row")
+    return True
+
+
+def _records_in(document: object) -> tuple[str, list[dict[str, object]]] | None:
+    def records(value: object) -> bool:
+        return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+    if records(document):
+        return "array", document  # type: ignore[return-value]
+    # an object that is itself a record (its fee list an array of objects) wraps nothing
+    if isinstance(document, dict) and detect_family([clean_column(k) for k in document]) is None:
+        arrays = [(k, v) for k, v in document.items() if records(v)]
+        if len(arrays) == 1:
+            return f'array under "{arrays[0][0]}"', arrays[0][1]
+    return None
 
 
 def _text_start(data: bytes) -> bytes:
@@ -147,7 +193,7 @@ def _jsonl_header(head: bytes) -> list[str]:
             keys.update(dict.fromkeys(clean_column(k) for k in record))
     if not keys:
         if head.lstrip().startswith(b"["):
-            raise UnreadableFile("a JSON array, not JSON Lines (one object per line)")
+            raise UnreadableFile("a JSON array that is not a list of records (one object each)")
         raise UnreadableFile("no JSON object in the first lines: not a JSON Lines file")
     return list(keys)
 
@@ -344,10 +390,11 @@ sys.unraisablehook = _quiet_undecodable_rows(sys.unraisablehook)
 
 def read_jsonl(blob: Blob, *, text_columns: set[str] = frozenset(),
                widths: dict[str, int] | None = None) -> RawFile:
+    _json_document_as_lines(blob)
     data = _text_start(blob.read())
     _decode(data)
     if data.lstrip().startswith(b"["):
-        raise UnreadableFile("a JSON array, not JSON Lines (one object per line)")
+        raise UnreadableFile("a JSON array that is not a list of records (one object each)")
     lines = data.split(b"\n")
     if not lines[-1].strip():
         lines.pop()  # the final newline ends the last record, it does not start one

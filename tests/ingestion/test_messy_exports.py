@@ -247,6 +247,32 @@ def test_the_value_labels_file_names_codes_of_closed_lists() -> None:
         assert set(table.values()) <= fields[source].allowed
 
 
+def test_a_json_document_holding_the_records_is_read_one_object_a_row(con, inbox) -> None:
+    rows = [record(1), record(2, MaTinh="1"), record(3, PhienBan="x")]
+    (inbox / "a.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2),
+                                  encoding="utf-8")
+    # an API's answer: the records under one key beside the paging
+    (inbox / "b.json").write_text(json.dumps({"total": 1, "page": 1, "data": [record(4)]},
+                                             ensure_ascii=False), encoding="utf-8")
+    a, b = (load(con, inbox / name, inbox) for name in ("a.json", "b.json"))
+    assert (a.status, a.rows_in, a.rows_loaded, a.rows_quarantined) == ("loaded", 3, 2, 1)
+    assert a.reason == "a JSON array read one object a row"
+    assert b.reason == 'a JSON array under "data" read one object a row'
+    assert [(r[0], r[1]) for r in quarantine(con, a)] == [(3, "PhienBan")]  # its place
+    assert con.execute("select dossier_id, _source_row from raw.dossier_records order by 1"
+                       ).fetchall() == [("H01-250301-00001", 1), ("H01-250301-00002", 2),
+                                        ("H01-250301-00004", 1)]
+
+
+def test_a_one_line_record_with_a_list_of_objects_is_no_wrapper(con, inbox) -> None:
+    fees = [{"TenPhiLePhi": "Lệ phí", "MucPhi": 50000}]  # an array of objects inside a record
+    path = inbox / "ho_so.jsonl"
+    path.write_text(json.dumps(record(1, DanhSachLePhi=fees), ensure_ascii=False),
+                    encoding="utf-8")
+    result = load(con, path, inbox)
+    assert (result.status, result.rows_loaded, result.reason) == ("loaded", 1, None)
+
+
 def test_the_labels_file_says_where_each_label_comes_from() -> None:
     found = {lb.label: lb for lb in labels()}
     assert found["Mã hồ sơ"].source_column == "MaHoSo"
@@ -683,7 +709,8 @@ def test_every_input_of_a_run_has_a_result_and_the_inventory_lists_them(con, inb
     assert (inventory.count("loaded"), inventory.count("rejected")) == (2, 4)
     reasons = {f.source_file: f.reason for f in inventory.files}
     assert reasons["c_empty.csv"] == "empty file (0 bytes)"
-    assert reasons["d.zip!y.json"] == "a JSON array, not JSON Lines (one object per line)"
+    assert reasons["d.zip!y.json"] == (
+        "a JSON array that is not a list of records (one object each)")
     assert (reasons["e.bin"] or "").startswith("not a known format: binary content")
     assert [(q.source_file, q.reason[:13], q.rows) for q in inventory.reasons] == [
         ("a_su_kien.csv", "unknown code:", 1)]

@@ -59,6 +59,9 @@ class Field:
     width: int | None = None
     # a number in percent: "97,21%" (a spreadsheet's percent cell saved as CSV) is 97.21
     percent: bool = False
+    # an integer a file may leave out: then each row's value is this timestamp field's time as
+    # the number yyyyMMddHHmmss (SPEC 2.1: versions are told apart "by version/time")
+    from_time: str | None = None
 
     @property
     def column(self) -> str:
@@ -107,6 +110,11 @@ class Contract:
             raise ValueError(f"{self.family}: a wide survey needs survey_id and respondent_id")
         if self.unit is not None and self.unit not in names:
             raise ValueError(f"{self.family}: unit field {self.unit} is not a field")
+        for f in self.fields:
+            if f.from_time is not None and not (f.kind == "int" and any(
+                    t.name == f.from_time and t.required and t.kind == "timestamp"
+                    for t in self.fields)):
+                raise ValueError(f"{self.family}: {f.source} can only stand on a required time")
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -114,6 +122,10 @@ class Contract:
     @property
     def required_sources(self) -> frozenset[str]:
         return frozenset(f.source for f in self.fields if f.required)
+
+    def stands_in(self, field: Field) -> Field | None:
+        """The timestamp field whose time stands in for `field` when a file leaves it out."""
+        return next((f for f in self.fields if f.name == field.from_time), None)
 
 
 def _codes(*values: object) -> frozenset[str]:
@@ -136,10 +148,11 @@ DOSSIER_RECORDS = Contract(
     description="One row per dossier and version, national portal sync field names (DVCQG).",
     key=("dossier_id", "version"),
     resend_moment="updated_at",
-    signature=frozenset({"MaHoSo", "PhienBan", "TrangThaiHoSo", "NgayHenTra"}),
+    signature=frozenset({"MaHoSo", "TrangThaiHoSo", "NgayHenTra"}),
     fields=(
         Field("MaHoSo", "dossier_id", "code", required=True),
-        Field("PhienBan", "version", "int", required=True),
+        # an export without versions tells them apart by their update time (SPEC 2.1)
+        Field("PhienBan", "version", "int", required=True, from_time="updated_at"),
         Field("MaTTHC", "procedure_code", "code", required=True),
         Field("MaLinhVuc", "field_code", "code"),
         Field("MaDonVi", "agency_code", "code", required=True),

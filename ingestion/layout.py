@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ingestion.contracts import CONTRACTS, Contract
+from ingestion.contracts import CONTRACTS, Contract, Field
 
 LABELS_FILE = Path(__file__).with_name("header_labels.csv")
 VALUE_LABELS_FILE = Path(__file__).with_name("value_labels.csv")
@@ -115,7 +115,14 @@ def explain_unknown(columns: Iterable[object]) -> str:
 
 def missing_required(contract: Contract, columns: Iterable[object]) -> list[str]:
     present = set(canonical_columns(contract, columns))
-    return sorted(contract.required_sources - present)
+    return sorted(f.source for f in contract.fields if f.required and f.source not in present
+                  and (f.from_time is None or contract.stands_in(f).source not in present))
+
+
+def from_time(contract: Contract, columns: Iterable[object]) -> list[Field]:
+    """The fields a file leaves out whose value its rows' times stand in for."""
+    present = set(canonical_columns(contract, columns))
+    return [f for f in contract.fields if f.from_time is not None and f.source not in present]
 
 
 def answer_columns(contract: Contract, columns: Iterable[object]) -> list[str]:

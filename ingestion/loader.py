@@ -476,6 +476,10 @@ def _prepare(blob: Blob, key: bytes, families: set[str] | None, *,
         if missing:
             raise readers.UnreadableFile(
                 f"missing required columns for {contract.family}: {', '.join(missing)}")
+        for f in layout.from_time(contract, raw.columns):
+            stand_in = contract.stands_in(f)
+            blob.notes.append(f"no {f.source} column: each row's {f.source} is its "
+                              f"{stand_in.source if stand_in else '?'} as yyyyMMddHHmmss")
         checked = check(raw, contract, key)
         checked.add(implausible(contract, checked.typed, blob.exported_at))
         raw.table = pa.table({})  # typed and hashed now: free the file's rows before inserting

@@ -36,7 +36,7 @@ def test_unknown_layout_is_explained() -> None:
     assert detect_family(columns) is None
     reason = explain_unknown(columns)
     assert reason.startswith("unknown layout")
-    assert "closest: dossier_records" in reason and "PhienBan" in reason
+    assert "closest: dossier_records" in reason and "TrangThaiHoSo" in reason
 
 
 def test_missing_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -273,6 +273,30 @@ def test_a_one_line_record_with_a_list_of_objects_is_no_wrapper(con, inbox) -> N
     assert (result.status, result.rows_loaded, result.reason) == ("loaded", 1, None)
 
 
+def test_records_without_versions_are_told_apart_by_their_update_time(con, inbox) -> None:
+    columns = [c for c in RECORD_COLUMNS if c != "PhienBan"]  # SPEC 2.1: "version/time"
+    rows = [record(1), record(1, NgayCapNhat="05/03/2025 10:00:00", TrangThaiHoSo="4"),
+            record(2, NgayCapNhat=None)]
+    result = load(con, write_csv(inbox / "ho_so.csv", columns, rows), inbox)
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    assert result.reason == ("no PhienBan column: each row's PhienBan is its NgayCapNhat as "
+                             "yyyyMMddHHmmss")
+    assert [(r[0], r[1], r[2]) for r in quarantine(con, result)] == [
+        (3, "NgayCapNhat", "missing required value")]  # said once, for the time
+    assert con.execute("select dossier_id, version, status_code from raw.dossier_records "
+                       "order by version").fetchall() == [
+        ("H01-250301-00001", 20250303081500, "2"), ("H01-250301-00001", 20250305100000, "4")]
+    again = load(con, write_csv(inbox / "lai.csv", columns, rows[:2]), inbox)  # sent again
+    assert (again.rows_loaded, again.rows_new) == (2, 0)
+
+
+def test_records_without_versions_or_update_times_are_refused(con, inbox) -> None:
+    columns = [c for c in RECORD_COLUMNS if c not in ("PhienBan", "NgayCapNhat")]
+    result = load(con, write_csv(inbox / "ho_so.csv", columns, [record(1)]), inbox)
+    assert (result.status, result.reason) == (
+        "rejected", "missing required columns for dossier_records: NgayCapNhat, PhienBan")
+
+
 def test_the_labels_file_says_where_each_label_comes_from() -> None:
     found = {lb.label: lb for lb in labels()}
     assert found["Mã hồ sơ"].source_column == "MaHoSo"

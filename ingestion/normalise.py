@@ -22,13 +22,12 @@ FLOAT_PATTERN = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 DECIMAL_COMMA = r"^([+-]?\d+),(\d+)$"  # "86,6": the Vietnamese decimal separator
 # digits grouped by thousands, as a spreadsheet saved as CSV writes what it shows: 12.345
 # (Vietnamese, and most of Europe), 12,345 (English), 12 345 (a space or no-break space: French,
-# ISO). In an integer column a dot before three digits is such a separator, never a decimal
-# point: 12.000 dossiers are twelve thousand (a float's "12.0" has one zero)
-THOUSANDS = r"^[+-]?\d{1,3}(?:(?:\.\d{3})+|(?:,\d{3})+|(?:[ \x{a0}\x{202f}]\d{3})+)$"
+# ISO). A dot or comma before three digits may also be a decimal point (SPSS writes 1.000 for
+# 1 with three decimals): the column decides (`_thousands`)
+SPACE_GROUPED = r"^[+-]?\d{1,3}(?:[ \x{a0}\x{202f}]\d{3})+$"
 # and with a fraction: 1.234,5 (Vietnamese) and 1,234.5 (English) are both 1234.5
 GROUPED_DECIMAL_COMMA = r"^[+-]?\d{1,3}(?:\.\d{3})+,\d+$"
 GROUPED_DECIMAL_POINT = r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$"
-GROUP_SEPARATORS = r"[., \x{a0}\x{202f}]"
 # NUL and the other control characters (C0 but tab and line breaks, DEL, C1): an export's
 # encoding accident, never data; removed from every text value
 CONTROL = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
@@ -208,14 +207,45 @@ def to_int(values: pa.Array | pa.ChunkedArray, arrow_type: pa.DataType = INT64) 
                                      bad := np.zeros(len(text), bool)), bad)
     except pa.ArrowInvalid:
         pass
-    grouped = pc.fill_null(pc.match_substring_regex(text, THOUSANDS), False)
-    if pc.any(grouped).as_py():
-        text = pc.if_else(grouped, pc.replace_substring_regex(text, GROUP_SEPARATORS, ""), text)
+    text, ambiguous = _thousands(text)
     good = pc.fill_null(pc.match_substring_regex(text, INT_PATTERN), False)
+    if ambiguous is not None:
+        good = pc.and_(good, pa.array(~ambiguous))
     digits = pc.replace_substring_regex(text, r"\.0*$", "")
     parsed = pc.cast(pc.if_else(good, digits, pa.scalar(None, pa.string())), pa.int64())
     bad = pc.and_(text.is_valid(), pc.invert(good)).to_numpy(zero_copy_only=False)
     return Coerced(_cast_checked(parsed, arrow_type, bad), bad)
+
+
+def _matches(text: pa.Array, pattern: str) -> pa.Array:
+    return pc.fill_null(pc.match_substring_regex(text, pattern), False)
+
+
+def _thousands(text: pa.Array) -> tuple[pa.Array, np.ndarray | None]:
+    """An integer column's digits ungrouped where the column shows its thousands separator,
+    and the values no one can read (None: none). A dot (or a comma) before groups of three
+    digits separates thousands when some value's groups are not all zeros (12.345) and no
+    value uses the sign as a decimal point (2.5, 2.00); with a decimal point elsewhere, 1.000
+    is one; with neither, 12.000 may be twelve thousand or twelve: not guessed."""
+    ambiguous = None
+    for sign in (r"\.", ","):
+        grouped = _matches(text, rf"^[+-]?\d{{1,3}}(?:{sign}\d{{3}})+$")
+        if not pc.any(grouped).as_py():
+            continue
+        zeros = _matches(text, rf"^[+-]?\d{{1,3}}(?:{sign}000)+$")
+        as_point = pc.any(_matches(text, rf"^[+-]?\d*{sign}(?:\d{{1,2}}|\d{{4,}})$")).as_py()
+        if as_point:
+            continue  # 1.000 is one (and 12.345 no integer)
+        if pc.any(pc.and_(grouped, pc.invert(zeros))).as_py():
+            text = pc.if_else(grouped, pc.replace_substring_regex(text, sign, ""), text)
+        else:
+            found = zeros.to_numpy(zero_copy_only=False)
+            ambiguous = found if ambiguous is None else ambiguous | found
+    spaced = _matches(text, SPACE_GROUPED)
+    if pc.any(spaced).as_py():
+        text = pc.if_else(spaced, pc.replace_substring_regex(text, r"[ \x{a0}\x{202f}]", ""),
+                          text)
+    return text, ambiguous
 
 
 # yes and no as exports write them: Excel's boolean cells saved as CSV (TRUE, FALSE), JSON and

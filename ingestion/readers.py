@@ -281,8 +281,30 @@ def read_csv(blob: Blob) -> RawFile:
         table = table.slice(0, table.num_rows - 1)
         bad_rows.add(total)
     rows = np.setdiff1d(np.arange(1, total + 1), np.fromiter(bad_rows, np.int64))
-    return _without_blanks(RawFile("csv", columns, table, rows,
-                                   sorted(broken, key=lambda b: b.row)))
+    raw = _without_blanks(RawFile("csv", columns, table, rows,
+                                  sorted(broken, key=lambda b: b.row)))
+    return _without_repeated_headers(raw, blob)
+
+
+def _without_repeated_headers(raw: RawFile, blob: Blob) -> RawFile:
+    """Exports joined end to end (`cat` of monthly files) repeat the header inside the data:
+    such a row is no record. Rows keep their numbers; the file's note counts them."""
+    named = [(i, c) for i, c in enumerate(raw.columns) if c != _unnamed(i)]
+    if not named or not raw.table.num_rows:
+        return raw
+    repeated = None
+    for i, name in named:  # the first column that differs from its name ends the search
+        value = pc.utf8_trim_whitespace(pc.utf8_ltrim(raw.table.column(i), "\ufeff"))
+        same = pc.fill_null(pc.equal(value, name), False)
+        repeated = same if repeated is None else pc.and_(repeated, same)
+        if not pc.any(repeated).as_py():
+            return raw
+    keep = pc.invert(repeated)
+    dropped = len(raw.rows) - pc.sum(keep.cast(pa.int64())).as_py()
+    blob.notes.append(f"{dropped} repeated header row{'s' if dropped > 1 else ''} skipped "
+                      "(files joined end to end)")
+    return RawFile(raw.format, raw.columns, raw.table.filter(keep),
+                   raw.rows[keep.to_numpy(zero_copy_only=False)], raw.broken)
 
 
 def _unnamed(index: int) -> str:

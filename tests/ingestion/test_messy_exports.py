@@ -297,6 +297,24 @@ def test_records_without_versions_or_update_times_are_refused(con, inbox) -> Non
         "rejected", "missing required columns for dossier_records: NgayCapNhat, PhienBan")
 
 
+def test_exports_joined_end_to_end_repeat_no_header_as_a_record(con, inbox) -> None:
+    january = csv_bytes(EVENT_COLUMNS, [event(1), event(2)])
+    february = b"\xef\xbb\xbf" + csv_bytes(EVENT_COLUMNS, [event(3)])  # its own BOM
+    path = inbox / "su_kien_ca_nam.csv"
+    path.write_bytes(january + february)
+    result = load(con, path, inbox)
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (3, 3, 0)
+    assert result.reason == "1 repeated header row skipped (files joined end to end)"
+    assert con.execute("select _source_row from raw.dossier_events order by 1").fetchall() == [
+        (1,), (2,), (4,)]  # the records keep their place
+
+
+def test_a_row_that_only_partly_repeats_the_header_is_a_record(con, inbox) -> None:
+    rows = [event(1), event(2, GhiChu="GhiChu")]  # one value that happens to be its name
+    result = load(con, write_csv(inbox / "su_kien.csv", EVENT_COLUMNS, rows), inbox)
+    assert (result.rows_in, result.rows_loaded, result.reason) == (2, 2, None)
+
+
 def test_the_labels_file_says_where_each_label_comes_from() -> None:
     found = {lb.label: lb for lb in labels()}
     assert found["Mã hồ sơ"].source_column == "MaHoSo"

@@ -35,7 +35,7 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from ingestion import portal_evaluation, sources
+from ingestion import portal_evaluation, sources, statistical
 from ingestion.layout import canonical_columns, clean_column, detect_family, header_row
 from ingestion.normalise import as_text
 from ingestion.pseudonymise import redact_message
@@ -84,6 +84,8 @@ def read_header(blob: Blob) -> list[str]:
     """Header of a CSV, JSON Lines or Parquet input (spreadsheets: `read_sheets`)."""
     if blob.kind == "parquet":
         return [clean_column(c) for c in _parquet_schema(blob).names]
+    if blob.kind in statistical.KINDS:
+        return [clean_column(c) for c in statistical.header(blob)]
     head = _text_start(blob.head(1 << 20))
     if portal_evaluation.looks_like_evaluation(head):  # nested JSON, flattened to rows
         return list(portal_evaluation.COLUMNS)
@@ -214,7 +216,9 @@ def read_file(blob: Blob, *, text_columns: Iterable[str] = (),
     (JSON must not guess timestamps); `widths`: code columns padded when sent as numbers."""
     for attempt in range(2):
         try:
-            if blob.kind != "parquet" and portal_evaluation.looks_like_evaluation(
+            if blob.kind in statistical.KINDS:
+                raw = read_statistical(blob)
+            elif blob.kind != "parquet" and portal_evaluation.looks_like_evaluation(
                     blob.head(4096)):
                 raw = read_portal_evaluation(blob)
             elif blob.kind == "csv":
@@ -600,6 +604,14 @@ def _parquet_schema(blob: Blob) -> pa.Schema:
         return pq.read_schema(blob.arrow_source())
     except (pa.ArrowException, OSError) as error:
         raise UnreadableFile(f"unreadable Parquet file: {redact_message(str(error))}") from None
+
+
+def read_statistical(blob: Blob) -> RawFile:
+    """An SPSS or Stata data file (`statistical`): one row a case, numbered from 1."""
+    table = statistical.table(blob)
+    columns = [clean_column(c) for c in table.column_names]
+    return RawFile(blob.kind, columns, table.rename_columns(columns),
+                   np.arange(1, table.num_rows + 1, dtype=np.int64))
 
 
 def read_parquet(blob: Blob) -> RawFile:

@@ -35,11 +35,13 @@ ENCODING_NAMES = {"utf_8": "utf-8", "utf_16": "utf-16", "utf_16_le": "utf-16-le"
                   "utf_32": "utf-32"}
 KIND_NAMES = {"csv": "CSV text", "jsonl": "JSON Lines", "parquet": "Parquet",
               "workbook": "a spreadsheet", "html": "an HTML table", "zip": "a ZIP archive",
-              "gzip": "gzip-compressed data"}
+              "gzip": "gzip-compressed data", "spss": "an SPSS data file",
+              "stata": "a Stata data file"}
 EXTENSION_KINDS = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
                    ".json": "jsonl", ".parquet": "parquet", ".xlsx": "workbook",
                    ".xlsm": "workbook", ".xls": "workbook", ".ods": "workbook",
-                   ".html": "html", ".htm": "html", ".zip": "zip", ".gz": "gzip"}
+                   ".html": "html", ".htm": "html", ".zip": "zip", ".gz": "gzip",
+                   ".sav": "spss", ".zsav": "spss", ".dta": "stata"}
 VN = dt.timezone(dt.timedelta(hours=7))
 
 
@@ -149,6 +151,10 @@ def sniff(blob: Blob) -> str:
         return "parquet"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: a legacy .xls workbook
         return "workbook"
+    if head.startswith((b"$FL2", b"$FL3")):  # SPSS system file (.sav; $FL3: compressed .zsav)
+        return "spss"
+    if head.startswith(b"<stata_dta>"):  # Stata 13 and later (.dta)
+        return "stata"
     encoding = detect_encoding(head, complete=len(head) < SNIFF_BYTES)
     if encoding is None:
         raise UnreadableFile("not a known format: binary content that is no text, "

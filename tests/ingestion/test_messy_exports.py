@@ -13,8 +13,10 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pyreadstat
 import pytest
 import xlsxwriter
 
@@ -313,6 +315,53 @@ def test_a_row_that_only_partly_repeats_the_header_is_a_record(con, inbox) -> No
     rows = [event(1), event(2, GhiChu="GhiChu")]  # one value that happens to be its name
     result = load(con, write_csv(inbox / "su_kien.csv", EVENT_COLUMNS, rows), inbox)
     assert (result.rows_in, result.rows_loaded, result.reason) == (2, 2, None)
+
+
+def _papi_wave() -> pd.DataFrame:
+    return pd.DataFrame({
+        "wave": ["PAPI2024"] * 3, "year": [2024.0] * 3, "prov": [1.0, 1.0, 2.0],
+        "dist": [1.0, 1.0, 24.0], "comm": [4.0, 4.0, 688.0], "vill": ["V1", "V1", "V2"],
+        "respid": ["R1", "R2", "R3"], "weight": [1.25, 0.75, 1.0],
+        "start_time": pd.to_datetime(["2024-08-01 08:00", "2024-08-01 09:30", None]),
+        "d101": [1.0, 98.0, 2.0], "d102": [5.0, 3.0, None]})
+
+
+def test_survey_microdata_as_spss_and_stata_files(con, inbox) -> None:
+    # PAPI's waves are released as SPSS files: numbers for codes, 98 declared as missing
+    frame = _papi_wave()
+    pyreadstat.write_sav(frame, inbox / "papi_2024.sav", missing_ranges={"d101": [98, 99]})
+    result = load(con, inbox / "papi_2024.sav", inbox)
+    assert (result.status, result.rows_in, result.rows_loaded) == ("loaded", 3, 3)
+    assert con.execute(
+        "select respondent_id, province_code, district_code, commune_code, weight, started_at "
+        "from raw.papi_responses order by 1").fetchall() == [
+        ("R1", "01", "001", "00004", 1.25, dt.datetime(2024, 8, 1, 8, 0)),
+        ("R2", "01", "001", "00004", 0.75, dt.datetime(2024, 8, 1, 9, 30)),
+        ("R3", "02", "024", "00688", 1.0, None)]
+    # the declared missing code stays the code the codebook names; a blank stays not asked
+    assert con.execute("select respondent_id, question_code, answer from raw.papi_answers "
+                       "order by 1, 2").fetchall() == [
+        ("R1", "d101", 1), ("R1", "d102", 5), ("R2", "d101", 98), ("R2", "d102", 3),
+        ("R3", "d101", 2), ("R3", "d102", None)]
+    pyreadstat.write_dta(frame.assign(wave="PAPI2025", year=2025.0), inbox / "papi_2025.dta")
+    stata = load(con, inbox / "papi_2025.dta", inbox)
+    assert (stata.status, stata.rows_loaded) == ("loaded", 3)
+    # inside an archive, read through a temporary file
+    pyreadstat.write_sav(frame.assign(wave="PAPI2023", year=2023.0), inbox / "papi_2023.sav")
+    with zipfile.ZipFile(inbox / "papi.zip", "w") as archive:
+        archive.write(inbox / "papi_2023.sav", "papi_2023.sav")
+    [member] = load_all(con, inbox / "papi.zip", inbox)
+    assert (member.source_file, member.status, member.rows_loaded) == (
+        "papi.zip!papi_2023.sav", "loaded", 3)
+
+
+def test_a_broken_spss_file_is_refused_with_its_reason(con, inbox) -> None:
+    path = inbox / "papi_2024.sav"
+    pyreadstat.write_sav(_papi_wave(), path)
+    path.write_bytes(path.read_bytes()[:200])  # cut short
+    result = load(con, path, inbox)
+    assert result.status == "rejected"
+    assert (result.reason or "").startswith("unreadable SPSS file")
 
 
 def test_the_labels_file_says_where_each_label_comes_from() -> None:

@@ -161,18 +161,22 @@ def spelled_missing(text: pa.Array) -> np.ndarray | None:
     return found.to_numpy(zero_copy_only=False) if pc.any(found).as_py() else None
 
 
-def repair_code(text: pa.Array, *, numeric: bool) -> tuple[pa.Array, np.ndarray | None]:
+def repair_code(text: pa.Array, *, digits: int | None) -> tuple[pa.Array, np.ndarray | None]:
     """A code as its system meant it: Excel's text marks and invisible characters removed, and
-    for a numeric code (`numeric`: digits only) a float's ".0" dropped. Returns the code and
-    which rows changed (None: none did), so a cleaned id that now equals another row's can be
-    set aside."""
+    for a numeric code (`digits`: its most digits) a float's ".0" dropped and the name a
+    template's drop-down writes after it ("01 - Hà Nội") left out. Returns the code and which
+    rows changed (None: none did), so a cleaned id that now equals another row's can be set
+    aside."""
     before = text
     if pc.any(pc.or_(pc.starts_with(text, "="), pc.starts_with(text, "'"))).as_py():
         text = pc.replace_substring_regex(text, EXCEL_TEXT_CODE, r"\1\2")
     if not pc.all(pc.string_is_ascii(text)).as_py():
         text = pc.replace_substring_regex(text, ZERO_WIDTH, "")
-    if numeric and pc.any(pc.match_substring(text, ".")).as_py():
+    if digits and pc.any(pc.match_substring(text, ".")).as_py():
         text = pc.replace_substring_regex(text, WHOLE_FLOAT_CODE, r"\1")
+    if digits and (pc.max(pc.utf8_length(text)).as_py() or 0) > digits:  # longer than a code
+        text = pc.replace_substring_regex(text, rf"^(\d{{1,{digits}}})\s*[-–—:]\s*\p{{L}}.*$",
+                                          r"\1")
     changed = None
     if text is not before:
         text = arrow_bytes.empty_to_null(arrow_bytes.trim(text))

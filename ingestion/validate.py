@@ -187,9 +187,10 @@ def _check_field(f: Field, column: pa.Array, found: Violations
         values = pad_code(values, f.width)  # a numeric cell lost the code's leading zeros
     repaired = coerced.repaired
     if f.kind == "code":
-        numeric = f.width is not None or (f.allowed is not None
-                                          and all(code.isdigit() for code in f.allowed))
-        values, fixed = repair_code(values, numeric=numeric)
+        digits = f.width if f.width is not None else (
+            max(map(len, f.allowed)) if f.allowed and all(c.isdigit() for c in f.allowed)
+            else None)
+        values, fixed = repair_code(values, digits=digits)
         if fixed is not None:
             repaired = fixed if repaired is None else repaired | fixed
         spelled = spelled_missing(values)

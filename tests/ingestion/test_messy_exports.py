@@ -564,6 +564,18 @@ def test_a_percent_sign_is_read_only_where_the_number_is_a_percentage(con, inbox
     assert [(r[1], r[2]) for r in quarantine(con, result)] == [("weight", "not a number")]
 
 
+def test_a_numeric_code_followed_by_its_name_is_the_code(con, inbox) -> None:
+    # a report template's drop-down writes the code and its name
+    rows = [record(1, MaTinh="01 - Thành phố Hà Nội", KenhThucHien="2: Trực tuyến",
+                   TrangThaiHoSo="9-Đã xử lý xong"),
+            record(2, MaTTHC="1.001234 - Cấp giấy phép")]  # no numeric code: as written
+    result = load(con, write_csv(inbox / "ho_so.csv", RECORD_COLUMNS, rows), inbox)
+    assert (result.rows_loaded, result.rows_quarantined) == (2, 0)
+    assert con.execute("select province_code, channel, status_code, procedure_code "
+                       "from raw.dossier_records order by _source_row").fetchall() == [
+        ("01", "2", "9", "1.001234"), ("01", "2", "2", "1.001234 - Cấp giấy phép")]
+
+
 def test_a_code_cleaned_into_another_rows_key_is_quarantined(con, inbox) -> None:
     rows = [event(1, MaSuKien="E1"), event(2, MaSuKien='="E1"')]
     result = load(con, write_csv(inbox / "su_kien.csv", EVENT_COLUMNS, rows), inbox)

@@ -305,6 +305,15 @@ def to_float(values: pa.Array | pa.ChunkedArray) -> Coerced:
     return Coerced(parsed, bad)
 
 
+def time_number(times: pa.Array) -> pa.Array:
+    """Each time as the number yyyyMMddHHmmss: 2025-03-05 10:00:00 is 20250305100000."""
+    number = pa.scalar(0, pa.int64())
+    for part, scale in ((pc.year, 10**10), (pc.month, 10**8), (pc.day, 10**6),
+                        (pc.hour, 10**4), (pc.minute, 100), (pc.second, 1)):
+        number = pc.add(number, pc.multiply(pc.cast(part(times), pa.int64()), scale))
+    return number
+
+
 def to_timestamp(values: pa.Array | pa.ChunkedArray) -> Coerced:
     parsed = dates.parse(values)
     return Coerced(parsed.timestamps(), parsed.bad)

@@ -24,6 +24,7 @@ from ingestion.normalise import (
     pad_code,
     repair_code,
     spelled_missing,
+    time_number,
     to_int,
 )
 from ingestion.readers import RawFile
@@ -141,12 +142,7 @@ def check(raw: RawFile, contract: Contract, pii_key: bytes) -> Checked:
     for f in left_out:  # a row without its time is already quarantined for that
         stand_in = contract.stands_in(f)
         assert stand_in is not None
-        time = typed[stand_in.column]
-        number = pa.scalar(0, pa.int64())
-        for part, scale in ((pc.year, 10**10), (pc.month, 10**8), (pc.day, 10**6),
-                            (pc.hour, 10**4), (pc.minute, 100), (pc.second, 1)):
-            number = pc.add(number, pc.multiply(pc.cast(part(time), pa.int64()), scale))
-        typed[f.column] = number  # 2025-03-05 10:00:00 is 20250305100000
+        typed[f.column] = time_number(typed[stand_in.column])
     answers: dict[str, pa.Array] = {}
     for source in answer_columns(contract, raw.columns):
         column = _column(raw, source, n)
@@ -174,7 +170,7 @@ def _column(raw: RawFile, source: str, n: int) -> pa.Array:
 
 def _check_field(f: Field, column: pa.Array, found: Violations
                  ) -> tuple[pa.Array, np.ndarray | None]:
-    """The typed column, and (codes) which rows had control characters removed."""
+    """The typed column, and (codes) which rows were cleaned (control characters, ...)."""
     if f.percent and pa.types.is_string(column.type):
         column = pc.replace_substring_regex(column, r"\s*%\s*$", "")
     coerced = coerce(column, f.kind)

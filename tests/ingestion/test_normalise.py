@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from ingestion import dates
-from ingestion.normalise import as_text, coerce
+from ingestion.normalise import as_text, coerce, time_number
 
 WALL = dt.datetime(2025, 9, 9, 11, 21, 31)
 
@@ -166,3 +166,9 @@ def test_flags_written_as_words() -> None:
 @pytest.mark.parametrize("word", ["x", "truee", "có lẽ", "-"])
 def test_flags_that_are_no_yes_or_no_stay_bad(word: str) -> None:
     assert coerce(pa.array([word]), "flag").bad.tolist() == [True]
+
+
+def test_a_time_as_the_number_yyyymmddhhmmss() -> None:
+    times = pa.array([dt.datetime(2025, 3, 5, 10, 0), dt.datetime(1999, 12, 31, 23, 59, 59),
+                      None], pa.timestamp("us"))
+    assert time_number(times).to_pylist() == [20250305100000, 19991231235959, None]

@@ -293,7 +293,7 @@ def read_csv(blob: Blob) -> RawFile:
 def _without_repeated_headers(raw: RawFile, blob: Blob) -> RawFile:
     """Exports joined end to end (`cat` of monthly files) repeat the header inside the data:
     such a row is no record. Rows keep their numbers; the file's note counts them."""
-    named = [(i, c) for i, c in enumerate(raw.columns) if c != _unnamed(i)]
+    named = [(i, c) for i, c in enumerate(raw.columns) if not _UNNAMED.fullmatch(c)]
     if not named or not raw.table.num_rows:
         return raw
     repeated = None
@@ -313,6 +313,9 @@ def _without_repeated_headers(raw: RawFile, blob: Blob) -> RawFile:
 
 def _unnamed(index: int) -> str:
     return f"column_{index + 1}"
+
+
+_UNNAMED = re.compile(r"column_\d+")
 
 
 def _without_blanks(raw: RawFile) -> RawFile:

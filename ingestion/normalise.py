@@ -40,7 +40,7 @@ WHOLE_FLOAT_CODE = r"^(\d+)\.0+$"
 # invisible characters pasted in with a code: zero-width space, (non-)joiner, word joiner, BOM
 ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff]"
 
-# how exports spell "no value": SQL Server's and MySQL's result exports (NULL, \\N), Python and
+# how exports spell "no value": SQL Server's and MySQL's result exports (NULL, \N), Python and
 # pandas (None, nan, NaN, <NA>), Excel's error value (#N/A), and people (N/A, n/a). A typed
 # column (time, number, flag, code) reads them as missing; free text keeps them as written.
 MISSING_SPELLINGS = pa.array(["NULL", "null", "Null", "\\N", "None", "nan", "NaN", "<NA>",

@@ -155,6 +155,10 @@ def to_text(values: pa.Array | pa.ChunkedArray) -> Coerced:
     return Coerced(text, _no_bad(text), repaired)
 
 
+def _matches(text: pa.Array, pattern: str) -> pa.Array:
+    return pc.fill_null(pc.match_substring_regex(text, pattern), False)
+
+
 def spelled_missing(text: pa.Array) -> np.ndarray | None:
     """Which values (trimmed text) spell a missing value; None when none does."""
     found = pc.fill_null(pc.is_in(text, MISSING_SPELLINGS), False)
@@ -187,7 +191,7 @@ def repair_code(text: pa.Array, *, digits: int | None) -> tuple[pa.Array, np.nda
 
 def pad_code(text: pa.Array, width: int) -> pa.Array:
     """A code that went through a number ("1") back to its digits ("01")."""
-    digits = pc.fill_null(pc.match_substring_regex(text, r"^\d+$"), False)
+    digits = _matches(text, r"^\d+$")
     return pc.if_else(digits, pc.utf8_lpad(text, width, "0"), text)
 
 
@@ -212,17 +216,13 @@ def to_int(values: pa.Array | pa.ChunkedArray, arrow_type: pa.DataType = INT64) 
     except pa.ArrowInvalid:
         pass
     text, ambiguous = _thousands(text)
-    good = pc.fill_null(pc.match_substring_regex(text, INT_PATTERN), False)
+    good = _matches(text, INT_PATTERN)
     if ambiguous is not None:
         good = pc.and_(good, pa.array(~ambiguous))
     digits = pc.replace_substring_regex(text, r"\.0*$", "")
     parsed = pc.cast(pc.if_else(good, digits, pa.scalar(None, pa.string())), pa.int64())
     bad = pc.and_(text.is_valid(), pc.invert(good)).to_numpy(zero_copy_only=False)
     return Coerced(_cast_checked(parsed, arrow_type, bad), bad)
-
-
-def _matches(text: pa.Array, pattern: str) -> pa.Array:
-    return pc.fill_null(pc.match_substring_regex(text, pattern), False)
 
 
 def _thousands(text: pa.Array) -> tuple[pa.Array, np.ndarray | None]:
@@ -292,14 +292,14 @@ def to_float(values: pa.Array | pa.ChunkedArray) -> Coerced:
         return Coerced(pc.cast(text, pa.float64()), _no_bad(text))
     except pa.ArrowInvalid:
         pass
-    vietnamese = pc.fill_null(pc.match_substring_regex(text, GROUPED_DECIMAL_COMMA), False)
-    english = pc.fill_null(pc.match_substring_regex(text, GROUPED_DECIMAL_POINT), False)
+    vietnamese = _matches(text, GROUPED_DECIMAL_COMMA)
+    english = _matches(text, GROUPED_DECIMAL_POINT)
     if pc.any(pc.or_(vietnamese, english)).as_py():
         text = pc.if_else(vietnamese, pc.replace_substring(
             pc.replace_substring(text, ".", ""), ",", "."), text)
         text = pc.if_else(english, pc.replace_substring(text, ",", ""), text)
     text = pc.replace_substring_regex(text, DECIMAL_COMMA, r"\1.\2")
-    good = pc.fill_null(pc.match_substring_regex(text, FLOAT_PATTERN), False)
+    good = _matches(text, FLOAT_PATTERN)
     parsed = pc.cast(pc.if_else(good, text, pa.scalar(None, pa.string())), pa.float64())
     bad = pc.and_(text.is_valid(), pc.invert(good)).to_numpy(zero_copy_only=False)
     return Coerced(parsed, bad)

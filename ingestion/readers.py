@@ -72,6 +72,11 @@ class RawFile:
     def rows_in(self) -> int:
         return len(self.rows) + len(self.broken)
 
+    def keeping(self, keep: pa.Array) -> RawFile:
+        """The rows `keep` marks (a boolean per table row), each with its number in the file."""
+        return RawFile(self.format, self.columns, self.table.filter(keep),
+                       self.rows[keep.to_numpy(zero_copy_only=False)], self.broken)
+
     def renamed(self, columns: list[str]) -> RawFile:
         table = self.table.rename_columns(columns) if self.table.num_columns else self.table
         return RawFile(self.format, columns, table, self.rows, self.broken)
@@ -303,12 +308,10 @@ def _without_repeated_headers(raw: RawFile, blob: Blob) -> RawFile:
         repeated = same if repeated is None else pc.and_(repeated, same)
         if not pc.any(repeated).as_py():
             return raw
-    keep = pc.invert(repeated)
-    dropped = len(raw.rows) - pc.sum(keep.cast(pa.int64())).as_py()
+    dropped = pc.sum(repeated.cast(pa.int64())).as_py()
     blob.notes.append(f"{dropped} repeated header row{'s' if dropped > 1 else ''} skipped "
                       "(files joined end to end)")
-    return RawFile(raw.format, raw.columns, raw.table.filter(keep),
-                   raw.rows[keep.to_numpy(zero_copy_only=False)], raw.broken)
+    return raw.keeping(pc.invert(repeated))
 
 
 def _unnamed(index: int) -> str:
@@ -333,11 +336,10 @@ def _without_blanks(raw: RawFile) -> RawFile:
         if not pc.any(blank).as_py():
             break
     columns = [c for c in raw.columns if c not in empty]
+    raw = RawFile(raw.format, columns, table, raw.rows, raw.broken)
     if blank is None or not pc.any(blank).as_py():
-        return RawFile(raw.format, columns, table, raw.rows, raw.broken)
-    keep = pc.invert(blank)
-    return RawFile(raw.format, columns, table.filter(keep),
-                   raw.rows[keep.to_numpy(zero_copy_only=False)], raw.broken)
+        return raw
+    return raw.keeping(pc.invert(blank))
 
 
 def _blank(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:

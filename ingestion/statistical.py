@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -34,28 +35,25 @@ def _on_disk(blob: Blob) -> Iterator[Path]:
         os.unlink(name)
 
 
-def _read(blob: Blob, *, metadata_only: bool = False) -> tuple[pa.Table | None, list[str]]:
+def _read(blob: Blob, *, metadata_only: bool) -> tuple[Any, Any]:
+    """pyreadstat's (data frame, metadata) of the file."""
     import pyreadstat  # import cost only when such a file comes
 
     reader = pyreadstat.read_sav if blob.kind == "spss" else pyreadstat.read_dta
     what = "SPSS" if blob.kind == "spss" else "Stata"
     with _on_disk(blob) as path:
         try:
-            frame, meta = reader(str(path), user_missing=True, apply_value_formats=False,
-                                 metadataonly=metadata_only)
+            return reader(str(path), user_missing=True, apply_value_formats=False,
+                          metadataonly=metadata_only)
         except Exception as error:  # pyreadstat raises its own types for every broken file
             raise UnreadableFile(f"unreadable {what} file: {redact_message(str(error))}"
                                  ) from None
-    if metadata_only:
-        return None, list(meta.column_names)
-    return pa.Table.from_pandas(frame, preserve_index=False), list(meta.column_names)
 
 
 def header(blob: Blob) -> list[str]:
-    return _read(blob, metadata_only=True)[1]
+    return list(_read(blob, metadata_only=True)[1].column_names)
 
 
 def table(blob: Blob) -> pa.Table:
-    found, _ = _read(blob)
-    assert found is not None
-    return found
+    frame, _ = _read(blob, metadata_only=False)
+    return pa.Table.from_pandas(frame, preserve_index=False)

@@ -150,10 +150,15 @@ def pipeline(home: Path, label: str, months: tuple[str, str] | None = None) -> d
             "slowest_dbt_nodes": _slowest_nodes(job), "rows_loaded": _rows_loaded(job)}
 
 
+def _stage(step: str) -> str | None:
+    """The stage a Dagster step belongs to (None: one of the other steps)."""
+    return STAGES.get(step.split("[")[0].split(".")[0])
+
+
 def _stages(run: Sampled, job: dict[str, Any]) -> list[dict[str, Any]]:
     stages: dict[str, dict[str, Any]] = {}
     for step, times in job["steps"].items():
-        name = STAGES.get(step.split("[")[0].split(".")[0], "other steps")
+        name = _stage(step) or "other steps"
         if "start" not in times or "end" not in times:
             continue
         entry = stages.setdefault(name, {"stage": name, "seconds": 0.0, "peak": 0})
@@ -163,7 +168,7 @@ def _stages(run: Sampled, job: dict[str, Any]) -> list[dict[str, Any]]:
             "peak_rss_gib": round(s["peak"] / GIB, 2)} for s in stages.values()]
     # the other steps one by one (the asset checks, the survey inputs, ...)
     for step, times in job["steps"].items():
-        if STAGES.get(step.split("[")[0].split(".")[0]) is None and "end" in times:
+        if _stage(step) is None and "end" in times:
             out.append({"stage": f"  other: {step}", "seconds":
                         round(times["end"] - times["start"], 1),
                         "peak_rss_gib": round(run.peak(times["start"], times["end"]) / GIB, 2)})

@@ -119,10 +119,6 @@ class Contract:
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
-    @property
-    def required_sources(self) -> frozenset[str]:
-        return frozenset(f.source for f in self.fields if f.required)
-
     def stands_in(self, field: Field) -> Field | None:
         """The timestamp field whose time stands in for `field` when a file leaves it out."""
         return next((f for f in self.fields if f.name == field.from_time), None)

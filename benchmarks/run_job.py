@@ -9,12 +9,30 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+DBT_STEPS = ("dbt_models", "dbt_yearly_models", "dbt_monthly_models", "dbt_published_models")
+
+
+def parse_as_the_night_before() -> None:
+    """A night runs in the home the night before ran in, where each dbt step left the project
+    it parsed (partial parsing then reads only what changed). A benchmark's fresh home has
+    none, and a step's first dbt call would parse it all (about 8 s a step) where no real night
+    does: parse it here, in the environment the steps give dbt."""
+    from foundation import settings
+    from orchestration.lib.resources import WarehouseResource, dbt_resource
+
+    first, *others = (settings.dbt_target_dir(step) for step in DBT_STEPS)
+    with WarehouseResource().dbt_environment():
+        dbt_resource().cli(["parse"], target_path=first).wait()
+    for target in others:  # the same project in the same environment: the same parse
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(first / "partial_parse.msgpack", target / "partial_parse.msgpack")
 
 
 def main() -> None:
@@ -22,7 +40,13 @@ def main() -> None:
     parser.add_argument("--months", nargs=2, metavar=("FIRST", "LAST"),
                         help="partition keys (YYYY-MM-01): exactly those months, as the monthly "
                              "schedule and backfills ask; default: the months new data touched")
+    parser.add_argument("--parse-only", action="store_true",
+                        help="only leave each dbt step's parsed project in CHISO_HOME, as the "
+                             "night before leaves it (no run)")
     args = parser.parse_args()
+    if args.parse_only:
+        parse_as_the_night_before()
+        return
     started = time.time()
     import dagster as dg
     from dagster._core.events import DagsterEventType
@@ -55,9 +79,7 @@ def main() -> None:
     print(json.dumps({
         "success": result.success, "started": started, "imported": imported,
         "ended": time.time(), "steps": steps, "raw": metadata,
-        "dbt_targets": {name: str(settings.dbt_target_dir(name)) for name in
-                        ("dbt_models", "dbt_yearly_models", "dbt_monthly_models",
-                         "dbt_published_models")},
+        "dbt_targets": {name: str(settings.dbt_target_dir(name)) for name in DBT_STEPS},
     }, default=str))
 
 

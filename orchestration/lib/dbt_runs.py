@@ -13,7 +13,6 @@ periods rebuilt recorded in the materialisations' metadata.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,15 +34,17 @@ UNIT_TESTS_APART = ("--exclude-resource-type", "unit_test")
 
 def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource,
               warehouse: WarehouseResource, args: list[str] | None = None, *,
+              window: dirty_periods.PeriodRange | None = None,
               metadata: Mapping[str, Any] | None = None) -> Iterator[Any]:
-    """`dbt build` (with `args`) for the models of the running step, its events streamed to
+    """`dbt build` (with `args`, and the partition `window` for models built by period) for
+    the models of the running step, its events streamed to
     Dagster as dbt goes; every output carries `metadata` and, for a table, its row count
     (`dagster/row_count`: the whole table, whatever the periods rebuilt), which dbt logs once
     the table is built (dbt holds the DuckDB file while it runs: nobody else can count).
     Each step keeps its dbt artefacts in its own target folder, where the next run finds the
     parsed project (partial parsing) and no other step overwrites it."""
     counts: dict[str, int] = {}
-    with warehouse.dbt_environment():
+    with warehouse.dbt_environment(_window_environment(window)):
         invocation = dbt.cli(["build", *UNIT_TESTS_APART, *(args or [])], context=context,
                              target_path=settings.dbt_target_dir(context.op_def.name))
         for raw in invocation.stream_raw_events():
@@ -78,9 +79,13 @@ class PeriodicModels:
         return f"chiso/rebuilt_{self.inputs.grain.name}s"
 
 
-def _window_vars(periods: dirty_periods.PeriodRange) -> list[str]:
-    return ["--vars", json.dumps({"partition_start": periods.start.isoformat(),
-                                  "partition_end": periods.end.isoformat()})]
+def _window_environment(periods: dirty_periods.PeriodRange | None) -> dict[str, str]:
+    """The window as macros/monthly_partitions.sql reads it when no --vars name one: from the
+    environment, as a changed --vars would make dbt parse the whole project again (about 8 s a
+    step). Set empty without a window, so that a variable left in the shell cannot narrow a
+    build."""
+    return {"CHISO_PARTITION_START": periods.start.isoformat() if periods else "",
+            "CHISO_PARTITION_END": periods.end.isoformat() if periods else ""}
 
 
 def _metadata(group: PeriodicModels, periods: dirty_periods.PeriodRange) -> dict[str, str]:
@@ -102,7 +107,7 @@ def build_periods(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         if asked is None:
             raise ValueError(f"no {grain.name}s asked for and none to find: nothing to build")
         context.log.info(f"rebuilding the {grain.name}s asked for: {asked.label()}")
-        yield from dbt_build(context, dbt, warehouse, _window_vars(asked),
+        yield from dbt_build(context, dbt, warehouse, window=asked,
                              metadata=_metadata(group, asked))
         return
     with warehouse.connect() as con:
@@ -128,9 +133,8 @@ def build_periods(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         context.log.info(f"rebuilding the {grain.name}s new data touched: {periods.label()}"
                          + (" (from scratch: the models or reference data changed)"
                             if whole else ""))
-        yield from dbt_build(context, dbt, warehouse,
-                             _window_vars(periods) + (["--full-refresh"] if whole else []),
-                             metadata=_metadata(group, periods))
+        yield from dbt_build(context, dbt, warehouse, ["--full-refresh"] if whole else [],
+                             window=periods, metadata=_metadata(group, periods))
     with warehouse.connect() as con:
         dirty_periods.save_watermark(con, group.inputs.watermark, current, periods,
                                      context.run.run_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -94,11 +94,13 @@ class WarehouseResource(dg.ConfigurableResource):
             con.close()
 
     @contextmanager
-    def dbt_environment(self) -> Iterator[None]:
+    def dbt_environment(self, extra: Mapping[str, str] | None = None) -> Iterator[None]:
         """dbt's profile reads CHISO_WAREHOUSE and DuckDB's bounds (CHISO_DUCKDB_*): point it
         at this run's file, with the bounds Python applies, for the dbt subprocesses started
-        inside the block, so Python and dbt open the same file the same way."""
-        wanted = {"CHISO_WAREHOUSE": str(self.resolved_path), **settings.duckdb_environment()}
+        inside the block, so Python and dbt open the same file the same way; `extra` adds
+        variables the models read (the partition window)."""
+        wanted = {"CHISO_WAREHOUSE": str(self.resolved_path), **settings.duckdb_environment(),
+                  **(extra or {})}
         settings.duckdb_temp_directory().mkdir(parents=True, exist_ok=True)
         previous = {name: os.environ.get(name) for name in wanted}
         os.environ.update(wanted)

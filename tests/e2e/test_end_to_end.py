@@ -7,6 +7,7 @@ as it was, every input row is accounted for, and no personal data is stored in c
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,31 @@ def test_a_two_month_backfill_rebuilds_those_months_and_leaves_a_third(
     finally:
         con.close()
     assert {m for (m,) in marked} == set(MARKED_MONTHS) - set(BACKFILLED_MONTHS)
+
+
+def _parses(step_target: Path) -> list[bool]:
+    """For each dbt invocation of a step, in order: whether dbt parsed the whole project again
+    (its log says why it could not reuse the last parse)."""
+    parsed_again: dict[str, bool] = {}
+    for log in sorted(step_target.glob("dbt.log*"), reverse=True):  # dbt.log.1 is the older
+        for line in log.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("{"):
+                continue
+            info = json.loads(line)["info"]
+            unable = info["name"] == "UnableToPartialParse"
+            parsed_again[info["invocation_id"]] = parsed_again.get(info["invocation_id"],
+                                                                   False) or unable
+    return list(parsed_again.values())
+
+
+def test_the_monthly_step_reuses_its_parse_whatever_months_it_builds(
+        pipeline_runs: PipelineRuns) -> None:
+    """The first run builds every month, the nightly run the months the new month touched,
+    the backfill two months: three windows, one full parse (the step's first, when it has no
+    parse of its own yet). A window passed as dbt --vars would make every one a full parse."""
+    parses = _parses(pipeline_runs.home / "dbt_target" / "dbt_monthly_models")
+    assert len(parses) >= 3
+    assert not any(parses[1:]), parses
 
 
 YEARLY_TABLES = {"marts.sipas_index_yearly": "survey_year", "marts.par_index_yearly": "year",

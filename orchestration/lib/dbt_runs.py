@@ -37,8 +37,8 @@ def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource,
               window: dirty_periods.PeriodRange | None = None,
               metadata: Mapping[str, Any] | None = None) -> Iterator[Any]:
     """`dbt build` (with `args`, and the partition `window` for models built by period) for
-    the models of the running step, its events streamed to
-    Dagster as dbt goes; every output carries `metadata` and, for a table, its row count
+    the models of the running step, its events streamed to Dagster as dbt goes; every output
+    carries `metadata` and, for a table, its row count
     (`dagster/row_count`: the whole table, whatever the periods rebuilt), which dbt logs once
     the table is built (dbt holds the DuckDB file while it runs: nobody else can count).
     Each step keeps its dbt artefacts in its own target folder, where the next run finds the

@@ -80,10 +80,9 @@ class PeriodicModels:
 
 
 def _window_environment(periods: dirty_periods.PeriodRange | None) -> dict[str, str]:
-    """The window as macros/monthly_partitions.sql reads it when no --vars name one: from the
-    environment, as a changed --vars would make dbt parse the whole project again (about 8 s a
-    step). Set empty without a window, so that a variable left in the shell cannot narrow a
-    build."""
+    """The window in the environment, where macros/monthly_partitions.sql reads it (not in
+    --vars: dbt parses the whole project again when they change). Set empty without a window,
+    so that a variable left in the shell cannot narrow a build."""
     return {"CHISO_PARTITION_START": periods.start.isoformat() if periods else "",
             "CHISO_PARTITION_END": periods.end.isoformat() if periods else ""}
 

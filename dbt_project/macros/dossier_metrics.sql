@@ -9,7 +9,10 @@
 {%- endmacro %}
 
 {#- The counts: name and the condition a dossier's period row meets to be counted. Flows are
-    counted over the period, stocks at its start (carried over) and end (in progress). -#}
+    counted over the period, stocks at its start (carried over) and end (in progress): a count's
+    `over_time` says how a quarter or year rolls it up from its months (macro
+    dossier_count_over_months): `flow` (the default) sums them, `opening` takes the first
+    month's, `closing` the last month's, a list sums those counts rolled up. -#}
 {#- The portal's counts (SPEC 3.2) are among them: `ended_*` judge every ended dossier whatever
     its outcome (processed, returned, stopped, refused, withdrawn), `in_progress_within_due_count`
     the dossiers still open and not yet due, `processed_late_or_complaint_count` each dossier
@@ -21,8 +24,9 @@
     {%- set received = "is_received_in_period" -%}
     {{ return([
         {'name': 'received_count', 'where': received},
-        {'name': 'carried_over_count', 'where': 'is_carried_over'},
-        {'name': 'to_process_count', 'where': received ~ ' or is_carried_over'},
+        {'name': 'carried_over_count', 'where': 'is_carried_over', 'over_time': 'opening'},
+        {'name': 'to_process_count', 'where': received ~ ' or is_carried_over',
+         'over_time': ['received_count', 'carried_over_count']},
         {'name': 'processed_count', 'where': processed},
         {'name': 'processed_early_count', 'where': processed ~ " and end_judgement = 'early'"},
         {'name': 'processed_on_time_count', 'where': processed ~ " and end_judgement = 'on_time'"},
@@ -31,11 +35,13 @@
         {'name': 'refused_count', 'where': "is_closed_in_period and outcome = 'refused'"},
         {'name': 'stopped_count', 'where': "is_closed_in_period and outcome = 'stopped'"},
         {'name': 'withdrawn_count', 'where': "is_closed_in_period and outcome = 'withdrawn'"},
-        {'name': 'in_progress_end_count', 'where': 'not is_closed_in_period'},
-        {'name': 'in_progress_overdue_count', 'where': "open_judgement = 'overdue'"},
-        {'name': 'in_progress_due_soon_count', 'where': "open_judgement = 'due_soon'"},
-        {'name': 'in_progress_not_yet_due_count', 'where': "open_judgement = 'not_yet_due'"},
-        {'name': 'in_progress_due_unknown_count', 'where': "open_judgement = 'due_unknown'"},
+        {'name': 'in_progress_end_count', 'where': 'not is_closed_in_period', 'over_time': 'closing'},
+        {'name': 'in_progress_overdue_count', 'where': "open_judgement = 'overdue'", 'over_time': 'closing'},
+        {'name': 'in_progress_due_soon_count', 'where': "open_judgement = 'due_soon'", 'over_time': 'closing'},
+        {'name': 'in_progress_not_yet_due_count', 'where': "open_judgement = 'not_yet_due'",
+         'over_time': 'closing'},
+        {'name': 'in_progress_due_unknown_count', 'where': "open_judgement = 'due_unknown'",
+         'over_time': 'closing'},
         {'name': 'late_with_apology_count',
          'where': processed ~ " and end_judgement = 'late' and is_apology_before_due"},
         {'name': 'late_with_any_apology_count',
@@ -72,7 +78,8 @@
         {'name': 'ended_on_time_count',
          'where': "is_closed_in_period and end_judgement in ('early', 'on_time')"},
         {'name': 'in_progress_within_due_count',
-         'where': "not is_closed_in_period and open_judgement in ('not_yet_due', 'due_soon')"},
+         'where': "not is_closed_in_period and open_judgement in ('not_yet_due', 'due_soon')",
+         'over_time': 'closing'},
         {'name': 'processed_late_or_complaint_count',
          'where': processed ~ " and (end_judgement = 'late' or has_complaint or is_dissatisfied)"},
         {'name': 'received_sync_known_count', 'where': received ~ ' and is_synced_in_real_time is not null'},
@@ -87,11 +94,29 @@
     ]) }}
 {% endmacro %}
 
-{#- The additive counts, by name: summed over agencies into provinces and the nation (never
-    over periods: stocks are taken per period). -#}
+{#- The additive counts, by name: summed over agencies into provinces and the nation (over
+    months only as their `over_time` says). -#}
 {% macro dossier_count_columns() %}
     {{ return(dossier_counts() | map(attribute='name') | list) }}
 {% endmacro %}
+
+{#- A count of a quarter or year from its months' rows (`months`, each with its period_start):
+    an aggregate expression over the rows of the period's months; `first_month` and
+    `last_month` are the period's first and last month starts. -#}
+{% macro dossier_count_over_months(name, months, first_month, last_month) -%}
+    {%- set count = dossier_counts() | selectattr('name', 'equalto', name) | first -%}
+    {%- set over_time = count.get('over_time', 'flow') -%}
+    {%- if over_time is string and over_time == 'flow' -%}
+        sum({{ months }}.{{ name }})
+    {%- elif over_time is string and over_time in ('opening', 'closing') -%}
+        {%- set month = first_month if over_time == 'opening' else last_month -%}
+        sum(case when {{ months }}.period_start = {{ month }} then {{ months }}.{{ name }} else 0 end)
+    {%- elif over_time is string -%}
+        {{ exceptions.raise_compiler_error("count " ~ name ~ ": over_time is flow, opening, closing or a list of counts, not " ~ over_time) }}
+    {%- else -%}
+        ({% for part in over_time %}{{ dossier_count_over_months(part, months, first_month, last_month) }}{{ ' + ' if not loop.last }}{% endfor %})
+    {%- endif -%}
+{%- endmacro %}
 
 {#- Sums (not counts) that roll up the same way. -#}
 {% macro dossier_sum_columns() %}

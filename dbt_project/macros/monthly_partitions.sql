@@ -42,13 +42,32 @@
 
 {#- SQL predicate: the period [start_column, end_column) overlaps the partition (true without one). -#}
 {% macro partition_overlaps(start_column, end_column) -%}
-    {%- set partition = partition_window() -%}
-    {%- if partition is none -%}
+    {{- window_overlaps(partition_window(), start_column, end_column) -}}
+{%- endmacro %}
+
+{#- SQL predicate: the period [start_column, end_column) overlaps `window` (a partition_window()
+    or partition_whole_years() value; true when none). -#}
+{% macro window_overlaps(window, start_column, end_column) -%}
+    {%- if window is none -%}
         true
     {%- else -%}
-        ({{ start_column }} < date '{{ partition.end }}' and {{ end_column }} > date '{{ partition.start }}')
+        ({{ start_column }} < date '{{ window.end }}' and {{ end_column }} > date '{{ window.start }}')
     {%- endif -%}
 {%- endmacro %}
+
+{#- The partition widened to the whole years it touches (none without a partition): the months
+    a model must hold to roll its quarters and years up from them. -#}
+{% macro partition_whole_years() %}
+    {%- set partition = partition_window() -%}
+    {%- if partition is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set end_year = partition.end[:4] | int -%}
+    {%- if partition.end[5:] != '01-01' -%}
+        {%- set end_year = end_year + 1 -%}
+    {%- endif -%}
+    {{ return({'start': partition.start[:4] ~ '-01-01', 'end': end_year ~ '-01-01'}) }}
+{% endmacro %}
 
 {#- Pre-hook of the monthly marts: the partition replaces its periods whole, so a unit that
     no longer appears in a period does not linger (delete+insert alone only replaces the keys

@@ -1,4 +1,5 @@
--- quarters and years are computed per period, not summed from months, and must agree with them:
+-- quarters and years, rolled up from their months (fct_dossier_processing_by_period) and then
+-- over units, must agree with the months as published:
 -- flows equal the sum of their months, the stock carried over equals the first month's, the
 -- stock in progress (and its split) equals the last month's
 {{ config(meta={'dagster': {'ref': {'name': 'fct_dossier_indicators_by_period'}}}) }}

@@ -40,9 +40,10 @@ THREADS = 4
 REBUILT_MONTH = "2025-03"
 PROCESSING = "marts.fct_dossier_processing_by_period"
 # planted on Spark before the month is rebuilt: a period inside the month that no data produces
-# (the rebuild must drop it, as DuckDB's delete does) and one outside it (it must stay)
+# (the rebuild must drop it, as DuckDB's delete does) and one outside it (it must stay), in
+# another year: the quarter and year around the month are rolled up from the months stored
 PLANTED_INSIDE = (dt.date(2025, 3, 10), dt.date(2025, 3, 20))
-PLANTED_OUTSIDE = (dt.date(2025, 5, 10), dt.date(2025, 5, 20))
+PLANTED_OUTSIDE = (dt.date(2024, 5, 10), dt.date(2024, 5, 20))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
--- the months, quarters and years the dossier log covers: statistics are computed per period,
--- never summed from months (stocks are taken at the period's start and end)
+-- the months, quarters and years the dossier log covers: months are counted from the dossiers,
+-- quarters and years rolled up from their months (stocks from the first and the last month)
 {{ config(tags=['dossier_lifecycle']) }}
 
 with calendar as (

@@ -1,12 +1,49 @@
--- the one-stop-shop processing statistics per agency and period (month, quarter, year), counted
--- from the dossier lifecycle per period: flows over the period, stocks at its start and end
+-- the one-stop-shop processing statistics per agency and period (month, quarter, year). Months
+-- are counted from the dossier lifecycle: flows over the month, stocks at its start and end.
+-- Quarters and years are rolled up from their months (each count as its `over_time` says, in
+-- macros/dossier_metrics.sql), so a night that rebuilds one month counts that month's dossiers,
+-- not the whole year's; tests/assert_dossier_quarters_and_years_agree_with_months.sql holds the
+-- roll-up to what counting the quarter itself gives.
 {{ config(unique_key=['period_type', 'period_start', 'agency_code']) }}
 
-with periods as (
+{#- the months counted here: the partition's (incremental), else every month of the partition's
+    years, whose quarters and years have no stored months to be rolled up from -#}
+{%- set counted = partition_window() if is_incremental() else partition_whole_years() -%}
+{%- set count_columns = dossier_count_columns() + ['processed_legal_time_used_share_sum'] -%}
+{%- set unit_columns = ['agency_code', 'province_key', 'code_system', 'province_key_gso34'] -%}
 
-    -- the partition's month and the quarter and year containing it (all periods without vars)
+with spine as (
+
     select * from {{ ref('int_dossier__period_spine') }}
-    where {{ partition_overlaps('period_start', 'period_end') }}
+
+),
+
+counted_months as (
+
+    select * from spine
+    where period_type = 'month'
+        and {{ window_overlaps(counted, 'period_start', 'period_end') }}
+
+),
+
+rolled_up_periods as (
+
+    -- the quarters and years around the counted months, with their first and last month
+    select
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        min(months.period_start) as first_month_start,
+        max(months.period_start) as last_month_start
+
+    from spine as periods
+    inner join spine as months
+        on months.period_type = 'month'
+        and months.period_start >= periods.period_start
+        and months.period_start < periods.period_end
+    where periods.period_type in ('quarter', 'year')
+        and {{ window_overlaps(counted, 'periods.period_start', 'periods.period_end') }}
+    group by periods.period_type, periods.period_start, periods.period_end
 
 ),
 
@@ -31,6 +68,16 @@ lifecycle as (
     left join digital_services
         on digital_services.dossier_id = dossiers.dossier_id
     where dossiers.is_received
+    {%- if counted is not none %}
+        {#- a month overlapping the window starts after its start less a month and ends before
+            its end plus one: literal bounds, so the scan drops the other dossiers first #}
+        {%- set window_start = modules.datetime.date.fromisoformat(counted.start) -%}
+        {%- set window_end = modules.datetime.date.fromisoformat(counted.end) -%}
+        {%- set month = modules.datetime.timedelta(days=31) %}
+        and dossiers.received_at < cast('{{ window_end + month }}' as timestamp)
+        and (dossiers.closed_at is null
+             or dossiers.closed_at >= cast('{{ window_start - month }}' as timestamp))
+    {%- endif %}
 
 ),
 
@@ -48,8 +95,8 @@ calendar as (
 
 dossier_periods as (
 
-    -- each dossier in every period it belongs to: received in it, carried into it, closed in
-    -- it or still open at its end
+    -- each dossier in every counted month it belongs to: received in it, carried into it,
+    -- closed in it or still open at its end
     select
         periods.period_type,
         periods.period_start,
@@ -62,7 +109,7 @@ dossier_periods as (
         lifecycle.*
 
     from lifecycle
-    inner join periods
+    inner join counted_months as periods
         on lifecycle.received_at < cast(periods.period_end as timestamp)
         and (lifecycle.closed_at is null
              or lifecycle.closed_at >= cast(periods.period_start as timestamp))
@@ -158,7 +205,7 @@ flagged as (
 
 ),
 
-agency_periods as (
+agency_months as (
 
     select
         period_type,
@@ -173,12 +220,77 @@ agency_periods as (
         {%- for count in dossier_counts() %}
         count(*) filter (where {{ count.where }}) as {{ count.name }},
         {%- endfor %}
-        coalesce(sum(legal_time_used_share) filter (where is_closed_in_period and outcome = 'processed'), 0)
-            as processed_legal_time_used_share_sum
+        -- rounded per month as stored, so that a quarter rolled up from stored months and one
+        -- rolled up from months counted in the same run agree to the last digit
+        cast(coalesce(sum(legal_time_used_share) filter (where is_closed_in_period and outcome = 'processed'), 0)
+            as decimal(18, 6)) as processed_legal_time_used_share_sum
 
     from flagged
     group by period_type, period_start, period_end, agency_code, agency_province_key,
         agency_code_system, agency_province_key_gso34
+
+),
+
+stored_months as (
+
+    -- the other months of those quarters and years, as the table holds them
+    {%- if is_incremental() and counted is not none %}
+    select period_start, {{ (unit_columns + count_columns) | join(', ') }}
+    from {{ this }}
+    where period_type = 'month'
+        and not {{ window_overlaps(counted, 'period_start', 'period_end') }}
+        and {{ window_overlaps(partition_whole_years(), 'period_start', 'period_end') }}
+    {%- else %}
+    select period_start, {{ (unit_columns + count_columns) | join(', ') }}
+    from agency_months
+    where 1 = 0
+    {%- endif %}
+
+),
+
+months_to_roll_up as (
+
+    select period_start, {{ (unit_columns + count_columns) | join(', ') }}
+    from agency_months
+    union all
+    select period_start, {{ (unit_columns + count_columns) | join(', ') }}
+    from stored_months
+
+),
+
+agency_rolled_up_periods as (
+
+    select
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        {%- for column in unit_columns %}
+        months.{{ column }},
+        {%- endfor %}
+        {%- for column in dossier_count_columns() %}
+        {{ dossier_count_over_months(column, 'months', 'periods.first_month_start',
+                                     'periods.last_month_start') }} as {{ column }},
+        {%- endfor %}
+        sum(months.processed_legal_time_used_share_sum) as processed_legal_time_used_share_sum
+
+    from rolled_up_periods as periods
+    inner join months_to_roll_up as months
+        on months.period_start >= periods.period_start
+        and months.period_start < periods.period_end
+    group by periods.period_type, periods.period_start, periods.period_end,
+        {%- for column in unit_columns %}
+        months.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+),
+
+agency_periods as (
+
+    select period_type, period_start, period_end, {{ (unit_columns + count_columns) | join(', ') }}
+    from agency_months
+    union all
+    select period_type, period_start, period_end, {{ (unit_columns + count_columns) | join(', ') }}
+    from agency_rolled_up_periods
 
 )
 

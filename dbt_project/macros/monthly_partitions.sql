@@ -62,11 +62,8 @@
     {%- if partition is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set end_year = partition.end[:4] | int -%}
-    {%- if partition.end[5:] != '01-01' -%}
-        {%- set end_year = end_year + 1 -%}
-    {%- endif -%}
-    {{ return({'start': partition.start[:4] ~ '-01-01', 'end': end_year ~ '-01-01'}) }}
+    {%- set years = years_of_window(partition) -%}
+    {{ return({'start': years.first ~ '-01-01', 'end': (years.last + 1) ~ '-01-01'}) }}
 {% endmacro %}
 
 {#- Pre-hook of the monthly marts: the partition replaces its periods whole, so a unit that

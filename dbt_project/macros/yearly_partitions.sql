@@ -19,15 +19,21 @@
     {%- if window is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set first = window.start[:4] | int -%}
-    {#- the window ends before its end date: 2025-01-01 ends in 2024, 2025-03-01 in 2025 -#}
-    {%- set last = (window.end[:4] | int) - (1 if window.end[5:] == '01-01' else 0) -%}
+    {%- set years = years_of_window(window) -%}
+    {%- set first, last = years.first, years.last -%}
     {%- set meta = config.get('meta') or {} -%}
     {#- at parse time a config value is not yet a mapping: the SQL rendered then is not run -#}
     {%- if not (meta is mapping and meta.get('year_local', false)) -%}
         {%- set last = last + 1 -%}
     {%- endif -%}
     {{ return({'first': first - (1 if previous else 0), 'last': last}) }}
+{% endmacro %}
+
+{#- The first and last calendar year a window of dates touches, as {'first': 2023, 'last': 2025}. -#}
+{% macro years_of_window(window) %}
+    {#- the window ends before its end date: 2025-01-01 ends in 2024, 2025-03-01 in 2025 -#}
+    {%- set last = (window.end[:4] | int) - (1 if window.end[5:] == '01-01' else 0) -%}
+    {{ return({'first': window.start[:4] | int, 'last': last}) }}
 {% endmacro %}
 
 {#- SQL predicate: the year column is one this model writes (or, with previous=true, the year

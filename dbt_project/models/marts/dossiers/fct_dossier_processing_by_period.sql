@@ -2,14 +2,13 @@
 -- are counted from the dossier lifecycle: flows over the month, stocks at its start and end.
 -- Quarters and years are rolled up from their months (each count as its `over_time` says, in
 -- macros/dossier_metrics.sql), so a night that rebuilds one month counts that month's dossiers,
--- not the whole year's; tests/assert_dossier_quarters_and_years_agree_with_months.sql holds the
--- roll-up to what counting the quarter itself gives.
+-- not the whole year's (the unit tests in _dossiers__models.yml work a quarter both ways).
 {{ config(unique_key=['period_type', 'period_start', 'agency_code']) }}
 
 {#- the months counted here: the partition's (incremental), else every month of the partition's
     years, whose quarters and years have no stored months to be rolled up from -#}
 {%- set counted = partition_window() if is_incremental() else partition_whole_years() -%}
-{%- set count_columns = dossier_count_columns() + ['processed_legal_time_used_share_sum'] -%}
+{%- set count_columns = dossier_count_columns() + dossier_sum_columns() -%}
 {%- set unit_columns = ['agency_code', 'province_key', 'code_system', 'province_key_gso34'] -%}
 
 with spine as (
@@ -271,7 +270,9 @@ agency_rolled_up_periods as (
         {{ dossier_count_over_months(column, 'months', 'periods.first_month_start',
                                      'periods.last_month_start') }} as {{ column }},
         {%- endfor %}
-        sum(months.processed_legal_time_used_share_sum) as processed_legal_time_used_share_sum
+        {%- for column in dossier_sum_columns() %}
+        sum(months.{{ column }}) as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
     from rolled_up_periods as periods
     inner join months_to_roll_up as months

@@ -8,8 +8,8 @@
 {#- the months counted here: the partition's (incremental), else every month of the partition's
     years, whose quarters and years have no stored months to be rolled up from -#}
 {%- set counted = partition_window() if is_incremental() else partition_whole_years() -%}
-{%- set count_columns = dossier_count_columns() + dossier_sum_columns() -%}
 {%- set unit_columns = ['agency_code', 'province_key', 'code_system', 'province_key_gso34'] -%}
+{%- set month_columns = unit_columns + dossier_count_columns() + dossier_sum_columns() -%}
 
 with spine as (
 
@@ -230,30 +230,20 @@ agency_months as (
 
 ),
 
-stored_months as (
+months_to_roll_up as (
 
-    -- the other months of those quarters and years, as the table holds them
+    -- the months counted here and, in an incremental build, the other months of the same
+    -- quarters and years as the table holds them
+    select period_start, {{ month_columns | join(', ') }}
+    from agency_months
     {%- if is_incremental() and counted is not none %}
-    select period_start, {{ (unit_columns + count_columns) | join(', ') }}
+    union all
+    select period_start, {{ month_columns | join(', ') }}
     from {{ this }}
     where period_type = 'month'
         and not {{ window_overlaps(counted, 'period_start', 'period_end') }}
         and {{ window_overlaps(partition_whole_years(), 'period_start', 'period_end') }}
-    {%- else %}
-    select period_start, {{ (unit_columns + count_columns) | join(', ') }}
-    from agency_months
-    where 1 = 0
     {%- endif %}
-
-),
-
-months_to_roll_up as (
-
-    select period_start, {{ (unit_columns + count_columns) | join(', ') }}
-    from agency_months
-    union all
-    select period_start, {{ (unit_columns + count_columns) | join(', ') }}
-    from stored_months
 
 ),
 
@@ -287,10 +277,10 @@ agency_rolled_up_periods as (
 
 agency_periods as (
 
-    select period_type, period_start, period_end, {{ (unit_columns + count_columns) | join(', ') }}
+    select period_type, period_start, period_end, {{ month_columns | join(', ') }}
     from agency_months
     union all
-    select period_type, period_start, period_end, {{ (unit_columns + count_columns) | join(', ') }}
+    select period_type, period_start, period_end, {{ month_columns | join(', ') }}
     from agency_rolled_up_periods
 
 )

@@ -10,6 +10,9 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 export UV_PYTHON_DOWNLOADS := never
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
+# one "planned" event per asset for a run's range of months, not one per month (why:
+# DAGSTER_ENVIRONMENT in chiso/runtime.py, which the CLI applies; this is for `make ui`)
+export DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS ?= true
 export DAGSTER_HOME ?= $(CHISO_HOME)/dagster
 VENV := .venv/bin
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune -o -type f -print)

@@ -1,5 +1,6 @@
-"""One run of the real Dagster job `chiso_pipeline`, in this process, on CHISO_HOME: the child
-process `scale.py` measures. Prints a JSON line: success, each step's start and end (epoch
+"""One run of the real Dagster job `chiso_pipeline`, in this process, on CHISO_HOME and the
+Dagster instance `chiso run` uses (local storage under DAGSTER_HOME): the child process
+`scale.py` measures. Prints a JSON line: success, each step's start and end (epoch
 seconds, from Dagster's event log), and the folders of the dbt invocations' run results.
 
     .venv/bin/python benchmarks/run_job.py [--months 2025-11-01 2025-11-01]
@@ -51,15 +52,19 @@ def main() -> None:
     import dagster as dg
     from dagster._core.events import DagsterEventType
 
+    from chiso.runtime import ensure_dagster_home
     from foundation import settings
     from orchestration.definitions import defs
     from orchestration.lib.launch import run_pipeline
 
     imported = time.time()
-    with dg.DagsterInstance.ephemeral() as instance:
+    # the CLI's instance, not an ephemeral one: a real night stores every event it logs
+    ensure_dagster_home()
+    with dg.DagsterInstance.get() as instance:
         result = run_pipeline(defs, instance, months=tuple(args.months) if args.months else None)
         steps: dict[str, dict[str, float]] = {}
-        for record in instance.all_logs(result.run_id):
+        records = instance.all_logs(result.run_id)
+        for record in records:
             event = record.dagster_event
             if event is None or event.step_key is None:
                 continue
@@ -78,7 +83,7 @@ def main() -> None:
                                  event.materialization.metadata.items()}
     print(json.dumps({
         "success": result.success, "started": started, "imported": imported,
-        "ended": time.time(), "steps": steps, "raw": metadata,
+        "ended": time.time(), "steps": steps, "raw": metadata, "events": len(records),
         "dbt_targets": {name: str(settings.dbt_target_dir(name)) for name in DBT_STEPS},
     }, default=str))
 

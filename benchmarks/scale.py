@@ -154,7 +154,8 @@ def pipeline(home: Path, label: str, months: tuple[str, str] | None = None) -> d
             "warehouse_gib_after": size_gib(warehouse(home)),
             "startup_seconds": round(job["imported"] - job["started"], 1),
             "stages": stages, "figure_seconds": _figure_seconds(job, stages),
-            "slowest_dbt_nodes": _slowest_nodes(job), "rows_loaded": _rows_loaded(job)}
+            "slowest_dbt_nodes": _slowest_nodes(job), "rows_loaded": _rows_loaded(job),
+            "dagster_events": job.get("events")}
 
 
 def _stage(step: str) -> str | None:

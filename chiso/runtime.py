@@ -24,6 +24,20 @@ concurrency:
         limit: 1
 """
 
+# Set for every process that creates runs (the CLI here, `make ui` in the Makefile). A night
+# targets every month up to the current one and rebuilds those new data touched; before the
+# run starts Dagster stores a "planned" event per month and monthly asset, each a transaction
+# of its local SQLite storage (a 1 M night: 1,016 of them and 560 for the checks, 15.5 s).
+# With this it stores one per asset for the whole range (164 and 560, 7.5 s). Dagster's
+# documented cost: a failed run does not mark its months failed (the run shows the failure).
+DAGSTER_ENVIRONMENT = {"DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "true"}
+
+
+def ensure_dagster_environment() -> None:
+    """What `DAGSTER_ENVIRONMENT` asks, unless the operator's environment says otherwise."""
+    for name, value in DAGSTER_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+
 
 def ensure_dagster_home() -> Path:
     home = Path(os.environ.get("DAGSTER_HOME", settings.chiso_home() / "dagster"))
@@ -34,6 +48,7 @@ def ensure_dagster_home() -> Path:
                                and config.read_text(encoding="utf-8") != DAGSTER_YAML):
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
+    ensure_dagster_environment()
     return home
 
 

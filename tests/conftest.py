@@ -215,6 +215,8 @@ class PipelineRuns:
     after_nothing_new: Path
     before_backfills: Path  # after_nothing_new with the rows marked
     warned_tests: frozenset[str]
+    # the first run's "planned" events: asset -> the months each one names (None: no month)
+    planned_first: dict[str, list[list[str] | None]]
 
 
 def _snapshot(warehouse: Path, target: Path) -> Path:
@@ -225,6 +227,17 @@ def _snapshot(warehouse: Path, target: Path) -> Path:
         con.close()
     shutil.copyfile(warehouse, target)
     return target
+
+
+def _planned(instance: dg.DagsterInstance, run_id: str) -> dict[str, list[list[str] | None]]:
+    planned: dict[str, list[list[str] | None]] = {}
+    for record in instance.all_logs(run_id,
+                                    of_type=DagsterEventType.ASSET_MATERIALIZATION_PLANNED):
+        data = record.dagster_event.event_specific_data
+        months = (list(data.partitions_subset.get_partition_keys()) if data.partitions_subset
+                  else [data.partition] if data.partition else None)
+        planned.setdefault(data.asset_key.to_user_string(), []).append(months)
+    return planned
 
 
 def _warned_tests(instance: dg.DagsterInstance, run_id: str) -> frozenset[str]:
@@ -258,8 +271,11 @@ def pipeline_runs(small_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -
         target.parent.mkdir(parents=True, exist_ok=True)
         path.rename(target)
     warehouse = home / "warehouse.duckdb"
+    from chiso.runtime import DAGSTER_ENVIRONMENT
+
+    # the environment `chiso run` gives Dagster
     env = {"CHISO_HOME": str(home), "CHISO_PII_KEY": "e2e-test-key-not-secret",
-           "DAGSTER_HOME": str(home / "dagster")}
+           "DAGSTER_HOME": str(home / "dagster"), **DAGSTER_ENVIRONMENT}
     with pytest.MonkeyPatch.context() as mp:
         for name in ("CHISO_WAREHOUSE", "CHISO_INBOX"):
             mp.delenv(name, raising=False)
@@ -277,6 +293,7 @@ def pipeline_runs(small_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -
             first = run_pipeline(defs, instance)
             after_first = _snapshot(warehouse, home / "after_first.duckdb")
             warned = _warned_tests(instance, first.run_id)
+            planned_first = _planned(instance, first.run_id)
             for path in held_back.rglob("*"):
                 if path.is_file():
                     target = home / "inbox" / path.relative_to(held_back)
@@ -304,4 +321,4 @@ def pipeline_runs(small_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -
                 raise_on_error=False)
     return PipelineRuns(home, warehouse, first, new_month, nothing_new, two_months, one_year,
                         after_first, after_new_month, after_nothing_new, before_backfills,
-                        warned)
+                        warned, planned_first)

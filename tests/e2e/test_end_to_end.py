@@ -131,6 +131,28 @@ def test_the_job_materialises_every_asset(pipeline_runs: PipelineRuns) -> None:
     assert published[0].materialization.metadata["run_id"].value == first.run_id
 
 
+def test_a_run_plans_each_asset_once_for_its_whole_range_of_months(
+        pipeline_runs: PipelineRuns) -> None:
+    """A plain run's range is every month up to the current one. Dagster stores a "planned"
+    event per asset before the run starts, each a transaction of its local storage: one for the
+    whole range, not one per month and monthly asset (a 1 M night stored 1,016 of them)."""
+    from orchestration.lib.partitions import MONTHLY_PARTITIONS, RANGE_END, RANGE_START
+
+    tags = pipeline_runs.first.dagster_run.tags
+    keys = MONTHLY_PARTITIONS.get_partition_keys()
+    months = keys[keys.index(tags[RANGE_START]):keys.index(tags[RANGE_END]) + 1]
+    assert len(months) > 12  # from 2021 to now
+    planned = pipeline_runs.planned_first
+    assert planned["marts/service_index_monthly"] == [months]
+    assert planned["marts/fct_dossier_processing_by_period"] == [months]
+    assert planned["marts/dim_province"] == [None]
+    assert all(len(events) == 1 for events in planned.values()), planned
+    # and every month of the range is still materialised by the run
+    materialised = {e.partition for e in pipeline_runs.first.get_asset_materialization_events()
+                    if e.asset_key.to_user_string() == "marts/service_index_monthly"}
+    assert materialised == set(months)
+
+
 def test_a_new_month_rebuilds_that_month_and_changes_no_other(
         pipeline_runs: PipelineRuns) -> None:
     """September's exports arrive; the nightly schedule's run rebuilds the months they touched

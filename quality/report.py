@@ -65,34 +65,39 @@ def _evidence_rows(con: duckdb.DuckDBPyConnection, evidence: dict[str, Any]) -> 
 
 
 def _chart(con: duckdb.DuckDBPyConnection, kind: str | None, result: Result,
-           evidence: dict[str, Any], row: dict[str, Any]) -> str:
+           evidence: dict[str, Any], row: dict[str, Any], cache: charts.ChartCache) -> str:
     keys = evidence.get("keys", {})
     try:
         if kind == "answer_distribution":
-            return charts.answer_distribution(con, keys["survey_id"], result.unit_key or "")
+            return charts.answer_distribution(con, keys["survey_id"], result.unit_key or "",
+                                              cache=cache)
         if kind == "interviewer_shares":
-            return charts.interviewer_shares(con, keys["survey_id"], result.unit_key or "")
+            return charts.interviewer_shares(con, keys["survey_id"], result.unit_key or "",
+                                             cache=cache)
         if kind == "interviewer_means":
-            return charts.interviewer_means(con, keys["survey_id"], result.unit_key or "")
+            return charts.interviewer_means(con, keys["survey_id"], result.unit_key or "",
+                                            cache=cache)
         if kind == "interview_lengths":
-            return charts.interview_lengths(con, keys["survey_id"], result.unit_key or "")
+            return charts.interview_lengths(con, keys["survey_id"], result.unit_key or "",
+                                            cache=cache)
         if kind == "deadline_histogram" and result.period_start:
-            return charts.deadline_histogram(con, result.unit_key or "", result.period_start.year)
+            return charts.deadline_histogram(con, result.unit_key or "",
+                                             result.period_start.year, cache=cache)
         if kind == "daily_volume":
             return charts.daily_volume(con, result.unit_key or "", result.period_start,
-                                       row.get("gap_from"), row.get("gap_to"))
+                                       row.get("gap_from"), row.get("gap_to"), cache=cache)
         if kind == "self_reported":
-            return charts.self_reported(con, result.unit_key or "")
+            return charts.self_reported(con, result.unit_key or "", cache=cache)
     except duckdb.Error as exc:  # a chart never hides a flag
         return f"<p class='reason'>Không vẽ được biểu đồ: {_e(exc)}</p>"
     return ""
 
 
 def _safe_chart(con: duckdb.DuckDBPyConnection, kind: str | None, result: Result,
-                evidence: dict[str, Any], row: dict[str, Any]) -> str:
+                evidence: dict[str, Any], row: dict[str, Any], cache: charts.ChartCache) -> str:
     """A chart that cannot be drawn is said so on the page; it never stops the gate."""
     try:
-        return _chart(con, kind, result, evidence, row)
+        return _chart(con, kind, result, evidence, row, cache)
     except Exception as error:
         log.warning("chart %s for %s not drawn: %s", kind, result.unit_key, error)
         return f"<p class='reason'>Không vẽ được biểu đồ ({_e(type(error).__name__)}).</p>"
@@ -134,6 +139,9 @@ def write_report(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.datetim
                  "phát hành (tệp YAML trong thư mục decisions).</p>")
 
     drawn: dict[tuple[Any, ...], str] = {}
+    # the charts of the last report, kept beside the reports: most flags of a night were
+    # there the night before, with the same rows
+    cache = charts.ChartCache(directory / "charts")
     by_index: dict[tuple[str, str], list[Result]] = defaultdict(list)
     for r in anomalies:
         by_index[(r.index_code or "", _period_label(r))].append(r)
@@ -183,7 +191,7 @@ def write_report(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.datetim
                          json.dumps(evidence.get("keys", {})))
             if chart_key not in drawn:  # one index's chart serves the other indices' flags
                 # a table-wide check (no unit keys) has no per-unit chart to draw
-                drawn[chart_key] = (_safe_chart(con, meta.get("chart"), r, evidence, row)
+                drawn[chart_key] = (_safe_chart(con, meta.get("chart"), r, evidence, row, cache)
                                     if evidence.get("keys") else "")
             parts.append(drawn[chart_key])
             parts.append("</div>")
@@ -202,4 +210,7 @@ def write_report(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.datetim
             parts.append("</table>")
     parts.append("</body></html>")
     path.write_text("\n".join(parts), encoding="utf-8")
+    cache.keep_only_used()
+    log.info("report %s: %d charts shown, %d drawn, the rest as the last report drew them",
+             path.name, len(cache.used), cache.drawn)
     return path

@@ -73,6 +73,22 @@ def _drawn(cache: ChartCache | None, key: tuple[Any, ...], draw: Callable[[], An
     return cache.svg(key, draw) if cache is not None else _svg(draw())
 
 
+def _unit_beside_nation(rows: list[Any], width: float, unit_key: str, xlabel: str,
+                        ylabel: str, title: str) -> Any:
+    """The unit's share (its colour) beside the nation's (grey) at each x; `rows` are (x, unit
+    share, national share), shares as fractions."""
+    fig, ax = plt.subplots(figsize=(5.2, 2.6))
+    ax.bar([r[0] - width / 2 for r in rows], [100 * (r[1] or 0) for r in rows], width,
+           color=UNIT, label=unit_key)
+    ax.bar([r[0] + width / 2 for r in rows], [100 * r[2] for r in rows], width, color=NATION,
+           label="cả nước")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend()
+    return fig
+
+
 def answer_distribution(con: duckdb.DuckDBPyConnection, survey_id: str, unit_key: str,
                         cache: ChartCache | None = None) -> str:
     rows = con.execute("""
@@ -85,17 +101,9 @@ def answer_distribution(con: duckdb.DuckDBPyConnection, survey_id: str, unit_key
         group by answer order by answer""", [unit_key, unit_key, survey_id]).fetchall()
 
     def draw() -> Any:
-        fig, ax = plt.subplots(figsize=(5.2, 2.6))
-        answers = [r[0] for r in rows]
-        ax.bar([a - 0.2 for a in answers], [100 * (r[1] or 0) for r in rows], 0.4, color=UNIT,
-               label=unit_key)
-        ax.bar([a + 0.2 for a in answers], [100 * r[2] for r in rows], 0.4, color=NATION,
-               label="cả nước")
-        ax.set_xlabel("mức trả lời")
-        ax.set_ylabel("% câu trả lời")
-        ax.set_title(f"Phân bố câu trả lời {survey_id}: {unit_key} so với cả nước")
-        ax.legend()
-        return fig
+        return _unit_beside_nation(
+            rows, 0.4, unit_key, "mức trả lời", "% câu trả lời",
+            f"Phân bố câu trả lời {survey_id}: {unit_key} so với cả nước")
 
     return _drawn(cache, ("answer_distribution", survey_id, unit_key, rows), draw)
 
@@ -164,16 +172,9 @@ def interview_lengths(con: duckdb.DuckDBPyConnection, survey_id: str, unit_key: 
         group by 1 order by 1""", [unit_key, unit_key, survey_id]).fetchall()
 
     def draw() -> Any:
-        fig, ax = plt.subplots(figsize=(5.2, 2.6))
-        ax.bar([r[0] - 0.45 for r in rows], [100 * (r[1] or 0) for r in rows], 0.9, color=UNIT,
-               label=unit_key)
-        ax.bar([r[0] + 0.45 for r in rows], [100 * r[2] for r in rows], 0.9, color=NATION,
-               label="cả nước")
-        ax.set_xlabel("thời lượng phỏng vấn (phút, nhóm 2 phút; 50 = từ 50 trở lên)")
-        ax.set_ylabel("% phỏng vấn")
-        ax.set_title(f"Thời lượng phỏng vấn — {unit_key}")
-        ax.legend()
-        return fig
+        return _unit_beside_nation(
+            rows, 0.9, unit_key, "thời lượng phỏng vấn (phút, nhóm 2 phút; 50 = từ 50 trở lên)",
+            "% phỏng vấn", f"Thời lượng phỏng vấn — {unit_key}")
 
     return _drawn(cache, ("interview_lengths", survey_id, unit_key, rows), draw)
 

@@ -511,7 +511,10 @@ def report() -> None:
         f"Machine: {about['cpu']}, {about['cores']} cores, {about['memory_gib']} GiB, "
         f"{about['os']}; Python {about['python']}, DuckDB {about['duckdb']}, dbt-core "
         f"{about['dbt-core']}, Dagster {about['dagster']}. Load average: the 1-minute figure "
-        "before each run (other work shares the machine).\n\n" + "\n".join(lines) + "\n\n"
+        "before each run (other work shares the machine). Dagster instance: the local one `chiso "
+        "run` uses (events stored in SQLite) for runs recording their `dagster_events`, an "
+        "ephemeral one (events in memory) before commit 0a0d47c.\n\n" + "\n".join(lines)
+        + "\n\n"
         + extra, encoding="utf-8")
     print(TABLE.read_text(encoding="utf-8"))
 

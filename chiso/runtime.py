@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -22,6 +23,13 @@ concurrency:
       - key: chiso/writes
         value: warehouse
         limit: 1
+# Dagster's SQLite event log (where it keeps it by default), with its engines kept between
+# events: chiso/dagster_storage.py
+event_log_storage:
+  module: chiso.dagster_storage
+  class: EngineCachingSqliteEventLogStorage
+  config:
+    base_dir: {runs}
 """
 
 # Set for every process that creates runs (the CLI here, `make ui` in the Makefile). A night
@@ -39,14 +47,20 @@ def ensure_dagster_environment() -> None:
         os.environ.setdefault(name, value)
 
 
+def dagster_yaml(home: Path) -> str:
+    """Our `dagster.yaml` for the Dagster home `home`."""
+    return DAGSTER_YAML.format(runs=json.dumps(str(home.resolve() / "history" / "runs")))
+
+
 def ensure_dagster_home() -> Path:
     home = Path(os.environ.get("DAGSTER_HOME", settings.chiso_home() / "dagster"))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     # ours (it starts with our header) is kept current; an operator's own file is left alone
+    ours = dagster_yaml(home)
     if not config.exists() or (config.read_text(encoding="utf-8").startswith("# chiso:")
-                               and config.read_text(encoding="utf-8") != DAGSTER_YAML):
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+                               and config.read_text(encoding="utf-8") != ours):
+        config.write_text(ours, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     ensure_dagster_environment()
     return home

@@ -25,6 +25,10 @@ def test_the_home_keeps_its_events_where_dagster_keeps_them(
     instance.report_runless_asset_event(dg.AssetMaterialization("index", partition="2025-01-01"))
     # Dagster's default place: a home that had run before keeps its history
     assert (tmp_path / "dagster" / "history" / "runs" / "index.db").exists()
+    # tables found are remembered, tables missing asked again
+    assert storage.has_table("asset_check_executions")
+    assert not storage.has_table("no_such_table")
+    assert not storage.has_table("no_such_table")
 
 
 def test_every_event_is_stored_and_read_back_across_many_runs(
@@ -36,9 +40,14 @@ def test_every_event_is_stored_and_read_back_across_many_runs(
     def months() -> None:
         return None
 
+    @dg.asset_check(asset=months)
+    def months_are_whole() -> dg.AssetCheckResult:
+        return dg.AssetCheckResult(passed=True)
+
     runs = []
     for _ in range(5):  # more runs than engines kept: the oldest engines are let go
-        result = dg.materialize([months], instance=instance, partition_key="a")
+        result = dg.materialize([months, months_are_whole], instance=instance,
+                                partition_key="a")
         assert result.success
         runs.append(result.run_id)
     instance.report_runless_asset_event(dg.AssetMaterialization("months", partition="b"))
@@ -46,6 +55,8 @@ def test_every_event_is_stored_and_read_back_across_many_runs(
     assert len(storage._engines) <= 3
     records = instance.fetch_materializations(dg.AssetKey("months"), limit=100).records
     assert sorted(r.partition_key for r in records) == ["a"] * 5 + ["b"]
+    checks = storage.get_asset_check_execution_history(months_are_whole.check_key, limit=100)
+    assert sorted(c.run_id for c in checks) == sorted(runs)
     # each run's own database still holds all of its events, evicted engine or not
     for run_id in runs:
         kinds = {e.dagster_event_type for e in instance.all_logs(run_id) if e.is_dagster_event}

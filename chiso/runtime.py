@@ -58,8 +58,8 @@ def ensure_dagster_home() -> Path:
     config = home / "dagster.yaml"
     # ours (it starts with our header) is kept current; an operator's own file is left alone
     ours = dagster_yaml(home)
-    if not config.exists() or (config.read_text(encoding="utf-8").startswith("# chiso:")
-                               and config.read_text(encoding="utf-8") != ours):
+    found = config.read_text(encoding="utf-8") if config.exists() else None
+    if found is None or (found.startswith("# chiso:") and found != ours):
         config.write_text(ours, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     ensure_dagster_environment()

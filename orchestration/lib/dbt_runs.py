@@ -114,6 +114,11 @@ def build_periods(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         current = dirty_periods.current_watermark(con, MANIFEST, group.inputs)
         periods = dirty_periods.periods_to_rebuild(con, group.inputs, previous, current,
                                                    first=group.first)
+        empty = None if periods is not None else dirty_periods.empty_build(
+            con, group.inputs, previous, current,
+            [".".join(key.path) for key in context.selected_asset_keys],
+            first=asked.start if asked is not None else group.first)
+    periods = periods or empty
     if periods is not None and asked is not None:
         periods = dirty_periods.PeriodRange(max(periods.start, asked.start),
                                             min(periods.end, asked.end), grain)
@@ -129,11 +134,17 @@ def build_periods(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         # the models or reference data changed (or nothing was built yet): every period, from
         # scratch, so that a model's new columns reach its incremental table
         whole = previous is None or previous.fingerprint != current.fingerprint
-        context.log.info(f"rebuilding the {grain.name}s new data touched: {periods.label()}"
-                         + (" (from scratch: the models or reference data changed)"
-                            if whole else ""))
+        if empty is not None:
+            context.log.info("no data for these tables yet: building them empty, for the "
+                             "quality gate and the publication to read")
+            metadata = {group.metadata_key: "none", "chiso/built_empty": "no data yet"}
+        else:
+            context.log.info(f"rebuilding the {grain.name}s new data touched: {periods.label()}"
+                             + (" (from scratch: the models or reference data changed)"
+                                if whole else ""))
+            metadata = _metadata(group, periods)
         yield from dbt_build(context, dbt, warehouse, ["--full-refresh"] if whole else [],
-                             window=periods, metadata=_metadata(group, periods))
+                             window=periods, metadata=metadata)
     with warehouse.connect() as con:
-        dirty_periods.save_watermark(con, group.inputs.watermark, current, periods,
-                                     context.run.run_id)
+        dirty_periods.save_watermark(con, group.inputs.watermark, current,
+                                     None if empty is not None else periods, context.run.run_id)

@@ -172,6 +172,21 @@ def save_watermark(con: duckdb.DuckDBPyConnection, name: str, mark: Watermark,
                 [name, mark.loaded_through, mark.fingerprint, span, run_id])
 
 
+def empty_build(con: duckdb.DuckDBPyConnection, inputs: Inputs, previous: Watermark | None,
+                current: Watermark, relations: list[str], *, first: dt.date
+                ) -> PeriodRange | None:
+    """A period to build the group's `relations` in when none of its inputs has a row (a
+    deployment without surveys, say) and the relations are not there or not built by this code
+    (a first run, or the models changed): built empty, they are there for the quality gate and
+    the publication to read. None otherwise: they are current, or there is data to build."""
+    current_code = previous is not None and previous.fingerprint == current.fingerprint
+    if current_code and all(exists(con, relation) for relation in relations):
+        return None
+    if inputs.spans(con, None) is not None:
+        return None
+    return PeriodRange(first, inputs.grain.step(first), inputs.grain)
+
+
 def periods_to_rebuild(con: duckdb.DuckDBPyConnection, inputs: Inputs,
                        previous: Watermark | None, current: Watermark, *,
                        first: dt.date, today: dt.date | None = None) -> PeriodRange | None:

@@ -192,6 +192,43 @@ def test_a_model_change_rebuilds_every_year(surveys, manifest) -> None:
     assert {row[0] for row in surveys.execute(f"select name from {dp.WATERMARKS}").fetchall()} \
         == {"yearly_indices"}
 
+def test_tables_without_data_are_built_empty_once_and_filled_when_data_comes(
+        tmp_path: Path, manifest) -> None:
+    """A deployment without surveys: no year to rebuild, but the yearly tables are built empty
+    (in the first year's window) for the quality gate and the publication to read; not again
+    while they are there and the code is the same; again when they are missing though the
+    watermark says built (a home an earlier version left so), or when the models change; and
+    not when there is data: then its years are built."""
+    con = duckdb.connect(str(tmp_path / "no_surveys.duckdb"))
+    con.execute("create schema raw; create schema marts")
+    con.execute("create table raw.sipas_responses (respondent_id varchar, survey_year integer, "
+                "_loaded_at timestamp)")
+    con.execute("create table raw.par_scores (province_code varchar, year integer, "
+                "_loaded_at timestamp)")
+    relations = ["marts.sipas_index_yearly"]
+
+    def plan() -> tuple[dp.PeriodRange | None, dp.PeriodRange | None]:
+        previous = dp.previous_watermark(con, SURVEY_INPUTS.watermark)
+        current = dp.current_watermark(con, manifest, SURVEY_INPUTS)
+        periods = dp.periods_to_rebuild(con, SURVEY_INPUTS, previous, current, first=FIRST_YEAR)
+        empty = dp.empty_build(con, SURVEY_INPUTS, previous, current, relations,
+                               first=FIRST_YEAR)
+        dp.save_watermark(con, SURVEY_INPUTS.watermark, current, periods, "run")
+        return periods, empty
+
+    assert plan() == (None, years(2009, 2009))
+    con.execute("create table marts.sipas_index_yearly (survey_year integer)")  # dbt built it
+    assert plan() == (None, None)
+    con.execute("drop table marts.sipas_index_yearly")
+    assert plan() == (None, years(2009, 2009))
+    con.execute("create table marts.sipas_index_yearly (survey_year integer)")
+    manifest.write_text(manifest.read_text().replace('"checksum": "1"', '"checksum": "2"'))
+    assert plan() == (None, years(2009, 2009))
+    assert plan() == (None, None)
+    con.execute("insert into raw.sipas_responses values ('r1', 2024, '2025-03-01')")
+    assert plan() == (years(2024, 2024), None)
+
+
 # --- the unpartitioned build: nothing, new rows only, or everything again ---------------------
 
 def plan(con: duckdb.DuckDBPyConnection, manifest: Path) -> ub.UnpartitionedBuild:

@@ -1,0 +1,86 @@
+"""A province whose first inbox holds its one-stop system's exports and nothing else (no survey,
+no assessment score, no petition, no portal evaluation): the real Dagster job succeeds, the
+survey tables are there without rows, the quality gate judges what there is, and the dossier
+figures are published. Before the yearly step built its tables empty, no survey year to build
+meant no survey table, and the gate failed on the missing `quality_survey_anomalies`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from sample_generator.config import SampleConfig
+from sample_generator.generate import GROUND_TRUTH, generate
+
+pytestmark = pytest.mark.e2e
+
+# every inbox folder but the dossier system's (records, events) and the reference data
+NOT_FROM_THE_ONE_STOP_SYSTEM = ("surveys", "par_index", "pci", "petitions", "portal_evaluation",
+                                "self_reported")
+
+
+@pytest.fixture(scope="module")
+def dossiers_only(tmp_path_factory: pytest.TempPathFactory
+                  ) -> tuple[Path, dg.ExecuteInProcessResult]:
+    home = tmp_path_factory.mktemp("dossiers_only")
+    inbox = home / "inbox"
+    generate(SampleConfig(seed=7, dossiers=1_500, start=dt.date(2025, 5, 1),
+                          end=dt.date(2025, 7, 31), procedures=60,
+                          survey_respondents_per_province=4, officials_per_province=2,
+                          papi_respondents_per_province=16), inbox)
+    for folder in NOT_FROM_THE_ONE_STOP_SYSTEM:
+        shutil.rmtree(inbox / folder)
+    (inbox / GROUND_TRUTH).unlink()
+    from chiso.runtime import DAGSTER_ENVIRONMENT
+
+    env = {"CHISO_HOME": str(home), "CHISO_PII_KEY": "e2e-test-key-not-secret",
+           "DAGSTER_HOME": str(home / "dagster"), **DAGSTER_ENVIRONMENT}
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ("CHISO_WAREHOUSE", "CHISO_INBOX"):
+            mp.delenv(name, raising=False)
+        for name, value in env.items():
+            mp.setenv(name, value)
+        from orchestration.definitions import defs
+        from orchestration.lib.launch import run_pipeline
+
+        with dg.DagsterInstance.ephemeral() as instance:
+            result = run_pipeline(defs, instance)
+    return home, result
+
+
+def _count(path: Path, relation: str) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(f"select count(*) from {relation}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_the_run_succeeds_and_publishes_the_dossier_figures(dossiers_only) -> None:
+    home, result = dossiers_only
+    assert result.success
+    published = home / "published.duckdb"
+    assert _count(published, "dossier_indicators") > 0
+    assert _count(published, "service_index_monthly") > 0
+    for index in ("sipas_index_yearly", "papi_index_yearly", "par_index_yearly"):
+        assert _count(published, index) == 0
+
+
+def test_the_survey_tables_are_built_empty_and_the_gate_reads_them(dossiers_only) -> None:
+    home, result = dossiers_only
+    warehouse = home / "warehouse.duckdb"
+    assert _count(warehouse, "marts.quality_survey_anomalies") == 0
+    assert _count(warehouse, "marts.sipas_index_yearly") == 0
+    yearly = [e.materialization.metadata for e in result.get_asset_materialization_events()
+              if e.step_key == "dbt_yearly_models"]
+    assert yearly and all(m["chiso/built_empty"].value == "no data yet" for m in yearly)
+    assert all(m["chiso/rebuilt_years"].value == "none" for m in yearly)
+    gate = [e.materialization.metadata for e in result.get_asset_materialization_events()
+            if e.asset_key == dg.AssetKey(["quality", "quality_results"])]
+    assert gate and gate[0]["checks"].value > 0
+

@@ -84,3 +84,18 @@ def test_the_survey_tables_are_built_empty_and_the_gate_reads_them(dossiers_only
             if e.asset_key == dg.AssetKey(["quality", "quality_results"])]
     assert gate and gate[0]["checks"].value > 0
 
+
+def test_a_new_home_parses_the_dbt_project_once(dossiers_only) -> None:
+    """The first dbt step parses the project (the test's warehouse is not the one `make setup`
+    parsed for); the others start from its parse, which dbt takes as it is (same project,
+    profile and environment) instead of parsing it all again."""
+    home, _ = dossiers_only
+    # dbt rolls its log over at 10 MB (dbt.log.1, ...)
+    logs = {step.name: "".join(log.read_text(encoding="utf-8") for log in step.glob("dbt.log*"))
+            for step in (home / "dbt_target").iterdir() if (step / "dbt.log").exists()}
+    assert set(logs) == {"dbt_models", "dbt_yearly_models", "dbt_monthly_models",
+                         "dbt_published_models"}
+    assert "Unable to do partial parsing" in logs.pop("dbt_models")
+    for step, log in logs.items():
+        assert "Unable to do partial parsing" not in log, step
+        assert "Partial parsing enabled" in log, step

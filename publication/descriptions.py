@@ -6,8 +6,11 @@ published file as DuckDB comments, and a published column without one stops the 
 
 from __future__ import annotations
 
+import csv
+import functools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,11 +83,26 @@ def require_descriptions(tables: dict[str, list[str]], docs: dict[str, TableDoc]
 _FIRST_SENTENCE = re.compile(r"^(.+?[.;:])(\s|$)", re.DOTALL)
 
 
+# one Vietnamese header per published column name, whatever table it is in
+COLUMN_LABELS_FILE = Path(__file__).with_name("column_labels_vi.csv")
+
+
+@functools.cache
+def column_labels() -> dict[str, str]:
+    """Column name -> the Vietnamese header people read (`column_labels_vi.csv`)."""
+    with COLUMN_LABELS_FILE.open(encoding="utf-8", newline="") as f:
+        return {row["column"]: unicodedata.normalize("NFC", row["label_vi"].strip())
+                for row in csv.DictReader(f)}
+
+
 def header_vi(column: str, doc: ColumnDoc | None) -> str:
-    """The spreadsheet header a steward reads: the column's `label_vi`, else the first sentence
-    of its description, else its name."""
+    """The header a reader of a spreadsheet or the dashboard sees: the column's own `label_vi`
+    (dbt meta), else its Vietnamese label (`column_labels_vi.csv`), else the first sentence of
+    its description, else its name."""
     if doc and doc.label_vi:
         return doc.label_vi.strip()
+    if column.lower() in column_labels():
+        return column_labels()[column.lower()]
     if doc and doc.description:
         text = " ".join(doc.description.split())
         match = _FIRST_SENTENCE.match(text)

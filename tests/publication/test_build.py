@@ -186,9 +186,10 @@ def test_descriptions_come_only_from_published_nodes(home: Home) -> None:
 def test_spreadsheet_headers_prefer_the_vietnamese_label() -> None:
     doc = descriptions.ColumnDoc
     assert header_vi("rank", doc("Competition rank.", "Thứ hạng")) == "Thứ hạng"
-    # no label: the description's first sentence, without its full stop
-    assert header_vi("period_end", doc("Day after the period's last day. The period is "
-                                       "[start, end).")) == "Day after the period's last day"
+    # no label anywhere (not a published column): the description's first sentence, without
+    # its full stop
+    assert header_vi("end_day", doc("Day after the period's last day. The period is "
+                                    "[start, end).")) == "Day after the period's last day"
     assert header_vi("x", None) == "x"
 
 

@@ -186,8 +186,9 @@ def test_one_spreadsheet_per_index_with_vietnamese_headers(home: Home) -> None:
     rows = book.get_sheet_by_name("service_index_monthly").to_python()
     assert len(rows) == result.tables["service_index_monthly"] + 1
     header = rows[0]
-    # label_vi where the manifest has one, else the description's first sentence
-    assert header[:2] == ["First day of the period", "agency or province"]
+    # label_vi where the manifest has one, else the column's Vietnamese label
+    # (publication/column_labels_vi.csv), never its English description
+    assert header[:2] == ["Ngày đầu kỳ", "Loại đơn vị"]
     assert header[4] == "Tỉnh, thành phố" and header[7] == "Thứ hạng"
     # cells keep their types: a date is a date, a rank a number, a name the name
     first = rows[1]

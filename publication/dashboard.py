@@ -19,6 +19,8 @@ import duckdb
 import plotly.graph_objects as go
 import plotly.offline
 
+from publication.descriptions import header_vi
+
 # the dossier indicators' published name, newest first (`dossier_indicators_monthly` is the
 # name they were first published under, kept as an alias)
 DOSSIER_TABLES = ("dossier_indicators", "dossier_indicators_monthly")
@@ -38,14 +40,6 @@ CODE_SYSTEMS = {"gso63": "Mã 63 tỉnh (trước 01/07/2025)",
                 "gso34": "Mã 34 tỉnh (từ 01/07/2025, kỳ cũ quy đổi)"}
 # the code system a ranking shows when a period has both: the current one
 PREFERRED_CODE_SYSTEM = "gso34"
-WITHHELD_HEADERS = {
-    "unit_name": "Đơn vị", "unit_key": "Mã đơn vị", "period_start": "Kỳ", "year": "Năm",
-    "reason": "Lý do", "reasons": "Lý do", "quality_flags": "Cờ chất lượng",
-    "decision": "Quyết định", "decided_by": "Người quyết định", "decided_at": "Thời điểm",
-    "publication_status": "Trạng thái công bố", "index_name": "Chỉ số",
-}
-
-
 @dataclass
 class Section:
     title: str
@@ -72,8 +66,15 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = Non
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _period_label(value: object) -> str:
+def _period_label(value: object, period_type: object = "month") -> str:
+    """A period as people write it: 03/2025, Quý 1/2025, năm 2025 (a moment: 06/12/2026 17:34)."""
+    if isinstance(value, dt.datetime):
+        return f"{value:%d/%m/%Y %H:%M}"
     if isinstance(value, dt.date):
+        if period_type == "year":
+            return f"năm {value.year}"
+        if period_type == "quarter":
+            return f"Quý {(value.month - 1) // 3 + 1}/{value.year}"
         return f"{value:%m/%Y}"
     return str(value)
 
@@ -315,6 +316,10 @@ def scorecard_section(con: duckdb.DuckDBPyConnection, rankings: list[Ranking],
     return Section("Bảng điểm của một tỉnh", body)
 
 
+# the page prints a period as the period ("02/2025"), not as its first day
+PERIOD_HEADER = "Kỳ"
+
+
 def withheld_section(con: duckdb.DuckDBPyConnection,
                      columns: dict[str, list[str]]) -> Section | None:
     tables = [t for t in columns if "withheld" in t]
@@ -326,12 +331,18 @@ def withheld_section(con: duckdb.DuckDBPyConnection,
     for table in tables:
         rows = _records(con, f"select * from {_quote(table)}")
         heads = [c for c in columns[table] if not c.startswith("_")]
-        head = "".join(f"<th>{html.escape(WITHHELD_HEADERS.get(c, c))}</th>" for c in heads)
+        labels = [PERIOD_HEADER if c == "period_start" else header_vi(c, None) for c in heads]
+        head = "".join(f"<th>{html.escape(label)}</th>" for label in labels)
         cells = "".join("<tr>" + "".join(
-            f"<td>{html.escape('' if r[c] is None else _period_label(r[c]))}</td>"
-            for c in heads) + "</tr>" for r in rows)
-        empty = "" if rows else "<p>Không có đơn vị nào bị tạm dừng công bố.</p>"
-        parts.append(f"<table class='list'><tr>{head}</tr>{cells}</table>{empty}")
+            f"<td>{html.escape('' if r[c] is None else _period_label(r[c], r.get('period_type')))}"
+            "</td>" for c in heads) + "</tr>" for r in rows)
+        if table == "_publication_decisions":
+            title = "Quyết định của cán bộ phụ trách dữ liệu"
+            empty = "Chưa có quyết định nào của cán bộ phụ trách dữ liệu."
+        else:
+            title, empty = "Đơn vị tạm dừng công bố", "Không có đơn vị nào bị tạm dừng công bố."
+        parts.append(f"<h3>{title}</h3><table class='list'><tr>{head}</tr>{cells}</table>"
+                     + ("" if rows else f"<p>{empty}</p>"))
     return Section("Đơn vị tạm dừng công bố và lý do", "".join(parts))
 
 

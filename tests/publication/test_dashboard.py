@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -81,6 +82,8 @@ def test_the_dashboard_renders_every_chart_offline(home: Home, tmp_path: Path) -
     # the scorecard and the withheld units
     assert '<select id="card-select">' in dom and "Bảng điểm của một tỉnh" in dom
     assert "Đơn vị tạm dừng công bố và lý do" in dom and "bất thường" in dom
+    withheld = dom[dom.index("Đơn vị tạm dừng công bố và lý do"):]
+    assert {"Đơn vị", "Kỳ", "Lý do"} <= set(re.findall(r"<th>([^<]+)</th>", withheld))
     # data loaded just now: no stale warning, even once the page's clock check has run
     assert '<p id="stale" class="stale" hidden="">' in dom
 
@@ -120,3 +123,11 @@ def test_the_dossier_indicators_are_found_under_either_published_name() -> None:
     assert dashboard.dossier_table({"dossier_indicators_monthly": ["x"]}) == (
         "dossier_indicators_monthly")
     assert dashboard.dossier_table({"service_index_monthly": ["rank"]}) is None
+
+
+def test_periods_and_moments_read_as_people_write_them() -> None:
+    assert dashboard._period_label(dt.date(2025, 3, 1)) == "03/2025"
+    assert dashboard._period_label(dt.date(2025, 7, 1), "quarter") == "Quý 3/2025"
+    assert dashboard._period_label(dt.date(2025, 1, 1), "year") == "năm 2025"
+    assert dashboard._period_label(dt.datetime(2026, 12, 6, 17, 34), None) == "06/12/2026 17:34"
+    assert dashboard._period_label("gso34") == "gso34"

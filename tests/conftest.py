@@ -18,6 +18,7 @@ from xdist.scheduler import LoadScopeScheduling
 
 from sample_generator.config import SampleConfig
 from sample_generator.generate import GROUND_TRUTH, generate
+from tests.support.pipeline_home import pipeline_environment
 
 # xdist's workers run under a __main__ with neither __spec__ nor __file__: pyspark (the `spark`
 # extra, kept by a .venv that ran `make test-spark`) takes that for its own doctest run and
@@ -271,16 +272,7 @@ def pipeline_runs(small_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -
         target.parent.mkdir(parents=True, exist_ok=True)
         path.rename(target)
     warehouse = home / "warehouse.duckdb"
-    from chiso.runtime import DAGSTER_ENVIRONMENT
-
-    # the environment `chiso run` gives Dagster
-    env = {"CHISO_HOME": str(home), "CHISO_PII_KEY": "e2e-test-key-not-secret",
-           "DAGSTER_HOME": str(home / "dagster"), **DAGSTER_ENVIRONMENT}
-    with pytest.MonkeyPatch.context() as mp:
-        for name in ("CHISO_WAREHOUSE", "CHISO_INBOX"):
-            mp.delenv(name, raising=False)
-        for name, value in env.items():
-            mp.setenv(name, value)
+    with pipeline_environment(home, "e2e-test-key-not-secret"):
         from orchestration.definitions import defs
         from orchestration.defs.pipeline.jobs import PIPELINE_JOB
         from orchestration.defs.surveys.assets import dbt_yearly_models, years_run_config

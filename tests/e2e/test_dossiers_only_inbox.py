@@ -16,6 +16,7 @@ import pytest
 
 from sample_generator.config import SampleConfig
 from sample_generator.generate import GROUND_TRUTH, generate
+from tests.support.pipeline_home import pipeline_environment
 
 pytestmark = pytest.mark.e2e
 
@@ -36,15 +37,7 @@ def dossiers_only(tmp_path_factory: pytest.TempPathFactory
     for folder in NOT_FROM_THE_ONE_STOP_SYSTEM:
         shutil.rmtree(inbox / folder)
     (inbox / GROUND_TRUTH).unlink()
-    from chiso.runtime import DAGSTER_ENVIRONMENT
-
-    env = {"CHISO_HOME": str(home), "CHISO_PII_KEY": "e2e-test-key-not-secret",
-           "DAGSTER_HOME": str(home / "dagster"), **DAGSTER_ENVIRONMENT}
-    with pytest.MonkeyPatch.context() as mp:
-        for name in ("CHISO_WAREHOUSE", "CHISO_INBOX"):
-            mp.delenv(name, raising=False)
-        for name, value in env.items():
-            mp.setenv(name, value)
+    with pipeline_environment(home, "e2e-test-key-not-secret"):
         from orchestration.definitions import defs
         from orchestration.lib.launch import run_pipeline
 

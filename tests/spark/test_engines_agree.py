@@ -26,6 +26,7 @@ from chiso.spark.runner import SparkBuildReport, run_on_spark
 from foundation.settings import SEEDS_DIR
 from sample_generator.config import SampleConfig
 from sample_generator.generate import generate
+from tests.support.pipeline_home import pipeline_environment
 
 pytestmark = [pytest.mark.spark, pytest.mark.e2e]
 
@@ -57,13 +58,7 @@ class Engines:
 
 
 def _run_duckdb_pipeline(home: Path) -> Path:
-    env = {"CHISO_HOME": str(home), "CHISO_PII_KEY": "spark-test-key-not-secret",
-           "DAGSTER_HOME": str(home / "dagster")}
-    with pytest.MonkeyPatch.context() as mp:
-        for name in ("CHISO_WAREHOUSE", "CHISO_INBOX"):
-            mp.delenv(name, raising=False)
-        for name, value in env.items():
-            mp.setenv(name, value)
+    with pipeline_environment(home, "spark-test-key-not-secret"):
         from orchestration.definitions import defs
         from orchestration.lib.launch import run_pipeline
 

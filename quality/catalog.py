@@ -13,5 +13,7 @@ INDICES: dict[str, str] = {
 }
 
 UNIT_TYPES_VI = {"province": "tỉnh", "agency": "cơ quan"}
+# how the report names a check's severity: an error withholds the unit, a warning does not
+SEVERITIES_VI = {"error": "lỗi (giữ lại)", "warn": "cảnh báo"}
 LAYERS = ("contract", "consistency", "anomaly")
-SEVERITIES = ("error", "warn")
+SEVERITIES = tuple(SEVERITIES_VI)

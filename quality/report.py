@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from quality import charts
-from quality.catalog import INDICES, UNIT_TYPES_VI
+from quality.catalog import INDICES, SEVERITIES_VI, UNIT_TYPES_VI
 from quality.results import Result, format_value
 from quality.suites import Expectation, SuiteFile
 
@@ -162,7 +162,7 @@ def write_report(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.datetim
                          f"<div class='reason'>{_e(why)}</div></td>"
                          f"<td>{_e(checked[0].threshold)}</td><td>{len(checked)}</td>"
                          f"<td class='{cls}'>{len(bad)}</td><td>{unjudged or ''}</td>"
-                         f"<td>{_e(meta['severity'])}</td></tr>")
+                         f"<td>{_e(SEVERITIES_VI[meta['severity']])}</td></tr>")
         parts.append("</table>")
         for r in sorted((r for r in rows if not r.passed),
                         key=lambda r: (r.unit_key or "", r.check_name)):
@@ -205,7 +205,8 @@ def write_report(con: duckdb.DuckDBPyConnection, run_id: str, run_at: dt.datetim
         if bad:
             parts.append("<table><tr><th>Kiểm tra</th><th>Mức</th><th>Chi tiết</th></tr>")
             for r in bad:
-                parts.append(f"<tr><td><code>{_e(r.check_name)}</code></td><td>{_e(r.severity)}"
+                parts.append(f"<tr><td><code>{_e(r.check_name)}</code></td>"
+                             f"<td>{_e(SEVERITIES_VI[r.severity])}"
                              f"</td><td>{_e(r.message_vi)}</td></tr>")
             parts.append("</table>")
     parts.append("</body></html>")

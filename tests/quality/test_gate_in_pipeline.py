@@ -5,6 +5,9 @@ reuses the last gate run instead of validating again."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import dagster as dg
 import duckdb
 import pytest
@@ -78,6 +81,10 @@ def test_a_failed_check_withholds_its_units_not_the_publication(
     finally:
         con.close()
     assert statuses["withheld"] > 0 and statuses["published"] > 10 * statuses["withheld"]
+    # the stewards' report names each check's severity in Vietnamese, never the suite's word
+    report = Path(str(gate_metadata(first)["report"])).read_text(encoding="utf-8")
+    severities = re.findall(r"<td>(lỗi \(giữ lại\)|cảnh báo|error|warn)</td>", report)
+    assert "lỗi (giữ lại)" in severities and set(severities) <= {"lỗi (giữ lại)", "cảnh báo"}
 
 
 def test_unchanged_gate_inputs_reuse_the_last_gate_run(pipeline_runs: PipelineRuns) -> None:

@@ -82,6 +82,10 @@ def raw_exports(
         loaded = [r.file_sha256 for r in results if r.status == "loaded" and r.file_sha256]
         too_bad = [f.why for f in files_over_threshold(con, loaded)]
         too_bad += [u.why for u in units_over_threshold(con, loaded)]
+    if not results:  # a first run pointed at the wrong folder says so, not just "0 files"
+        state = "holds no export file" if inbox_path.exists() else "does not exist"
+        context.log.warning(f"the inbox {inbox_path} {state}: nothing loaded (CHISO_INBOX, or "
+                            f"CHISO_HOME/inbox, names the folder the export files are in)")
     rejected = [r for r in results if r.status == "rejected"]
     for r in rejected:
         context.log.warning(f"rejected {r.source_file}: {r.reason}")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -23,17 +22,14 @@ DBT_STEPS = ("dbt_models", "dbt_yearly_models", "dbt_monthly_models", "dbt_publi
 def parse_as_the_night_before() -> None:
     """A night runs in the home the night before ran in, where each dbt step left the project
     it parsed (partial parsing then reads only what changed). A benchmark's fresh home has
-    none, and a step's first dbt call would parse it all (about 8 s a step) where no real night
-    does: parse it here, in the environment the steps give dbt."""
+    none, and its first dbt step would parse it all (about 8 s) where no real night does:
+    parse it here, in the environment the steps give dbt (the other steps start from that
+    parse, as in any home: orchestration.lib.dbt_runs.seed_parsed_project)."""
     from foundation import settings
     from orchestration.lib.resources import WarehouseResource, dbt_resource
 
-    first, *others = (settings.dbt_target_dir(step) for step in DBT_STEPS)
     with WarehouseResource().dbt_environment():
-        dbt_resource().cli(["parse"], target_path=first).wait()
-    for target in others:  # the same project in the same environment: the same parse
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(first / "partial_parse.msgpack", target / "partial_parse.msgpack")
+        dbt_resource().cli(["parse"], target_path=settings.dbt_target_dir(DBT_STEPS[0])).wait()
 
 
 def main() -> None:
@@ -42,7 +38,7 @@ def main() -> None:
                         help="partition keys (YYYY-MM-01): exactly those months, as the monthly "
                              "schedule and backfills ask; default: the months new data touched")
     parser.add_argument("--parse-only", action="store_true",
-                        help="only leave each dbt step's parsed project in CHISO_HOME, as the "
+                        help="only leave the parsed dbt project in CHISO_HOME, as the "
                              "night before leaves it (no run)")
     args = parser.parse_args()
     if args.parse_only:

@@ -87,8 +87,9 @@ def environment(home: Path) -> dict[str, str]:
 
 
 def as_the_night_before(home: Path) -> None:
-    """Leave in `home` what the night before leaves there for the next one: each dbt step's
-    parsed project (`run_job.py --parse-only`). Before a measured night or monthly run."""
+    """Leave in `home` what the night before leaves there for the next one: the parsed dbt
+    project (`run_job.py --parse-only`; each step starts from it). Before a measured night or
+    monthly run."""
     subprocess.run([PYTHON, str(ROOT / "benchmarks" / "run_job.py"), "--parse-only"],
                    env=environment(home), cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -10,6 +9,7 @@ import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 from foundation.settings import DBT_PROJECT_DIR
+from orchestration.lib.dbt_runs import seed_parsed_project
 from orchestration.lib.dirty_periods import save_watermark
 from orchestration.lib.unpartitioned_build import WATERMARK, inputs_watermark
 
@@ -19,10 +19,7 @@ def invoke_dbt(args: list[str], *, warehouse: Path, tmp: Path,
                ) -> dbtRunnerResult:
     """`dbt <args>` against `warehouse`, its target and logs under `tmp`, starting from the
     project's partial parse when there is one (a full parse is most of a small run)."""
-    parsed = DBT_PROJECT_DIR / "target/partial_parse.msgpack"
-    if parsed.exists() and not (tmp / "target/partial_parse.msgpack").exists():
-        (tmp / "target").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(parsed, tmp / "target/partial_parse.msgpack")
+    seed_parsed_project(tmp / "target")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CHISO_WAREHOUSE", str(warehouse))
         mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")

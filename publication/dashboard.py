@@ -19,6 +19,7 @@ import duckdb
 import plotly.graph_objects as go
 import plotly.offline
 
+from foundation.periods import period_label_vi
 from publication.descriptions import header_vi
 
 # the dossier indicators' published name, newest first (`dossier_indicators_monthly` is the
@@ -66,16 +67,22 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = Non
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _period_label(value: object, period_type: object = "month") -> str:
-    """A period as people write it: 03/2025, Quý 1/2025, năm 2025 (a moment: 06/12/2026 17:34)."""
+def _period_label(value: object) -> str:
+    if isinstance(value, dt.date):
+        return f"{value:%m/%Y}"
+    return str(value)
+
+
+def _cell(row: dict, column: str) -> str:
+    """A withheld unit's or a decision's value as people write it: its period as a period
+    (tháng 02/2025, năm 2025), a moment to the minute."""
+    value = row[column]
+    if value is None:
+        return ""
+    if column == "period_start":
+        return period_label_vi(value, row.get("period_type"))
     if isinstance(value, dt.datetime):
         return f"{value:%d/%m/%Y %H:%M}"
-    if isinstance(value, dt.date):
-        if period_type == "year":
-            return f"năm {value.year}"
-        if period_type == "quarter":
-            return f"Quý {(value.month - 1) // 3 + 1}/{value.year}"
-        return f"{value:%m/%Y}"
     return str(value)
 
 
@@ -316,7 +323,7 @@ def scorecard_section(con: duckdb.DuckDBPyConnection, rankings: list[Ranking],
     return Section("Bảng điểm của một tỉnh", body)
 
 
-# the page prints a period as the period ("02/2025"), not as its first day
+# the page prints a period as the period ("tháng 02/2025"), not as its first day
 PERIOD_HEADER = "Kỳ"
 
 
@@ -333,9 +340,8 @@ def withheld_section(con: duckdb.DuckDBPyConnection,
         heads = [c for c in columns[table] if not c.startswith("_")]
         labels = [PERIOD_HEADER if c == "period_start" else header_vi(c, None) for c in heads]
         head = "".join(f"<th>{html.escape(label)}</th>" for label in labels)
-        cells = "".join("<tr>" + "".join(
-            f"<td>{html.escape('' if r[c] is None else _period_label(r[c], r.get('period_type')))}"
-            "</td>" for c in heads) + "</tr>" for r in rows)
+        cells = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(r, c))}</td>" for c in heads)
+                        + "</tr>" for r in rows)
         if table == "_publication_decisions":
             title = "Quyết định của cán bộ phụ trách dữ liệu"
             empty = "Chưa có quyết định nào của cán bộ phụ trách dữ liệu."

@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from foundation.periods import period_label_vi
 from quality import charts
 from quality.catalog import INDICES, SEVERITIES_VI, UNIT_TYPES_VI
 from quality.results import Result, format_value
@@ -49,9 +50,7 @@ def _names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def _period_label(result: Result) -> str:
     if result.period_start is None:
         return ""
-    if result.period_type == "month":
-        return f"tháng {result.period_start:%m/%Y}"
-    return f"năm {result.period_start:%Y}"
+    return period_label_vi(result.period_start, result.period_type)
 
 
 def _evidence_rows(con: duckdb.DuckDBPyConnection, evidence: dict[str, Any]) -> tuple[list[str],

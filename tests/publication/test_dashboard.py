@@ -125,9 +125,14 @@ def test_the_dossier_indicators_are_found_under_either_published_name() -> None:
     assert dashboard.dossier_table({"service_index_monthly": ["rank"]}) is None
 
 
-def test_periods_and_moments_read_as_people_write_them() -> None:
-    assert dashboard._period_label(dt.date(2025, 3, 1)) == "03/2025"
-    assert dashboard._period_label(dt.date(2025, 7, 1), "quarter") == "Quý 3/2025"
-    assert dashboard._period_label(dt.date(2025, 1, 1), "year") == "năm 2025"
-    assert dashboard._period_label(dt.datetime(2026, 12, 6, 17, 34), None) == "06/12/2026 17:34"
-    assert dashboard._period_label("gso34") == "gso34"
+def test_withheld_periods_and_decision_moments_read_as_people_write_them() -> None:
+    row = {"period_start": dt.date(2025, 7, 1), "period_type": "quarter",
+           "decided_at": dt.datetime(2026, 12, 6, 17, 34), "code_system": "gso34",
+           "quality_flags": None}
+    assert dashboard._cell(row, "period_start") == "quý 3/2025"
+    assert dashboard._cell({**row, "period_type": "year"}, "period_start") == "năm 2025"
+    assert dashboard._cell({"period_start": dt.date(2025, 2, 1)}, "period_start") \
+        == "tháng 02/2025"  # a table without a period type: its months
+    assert dashboard._cell(row, "decided_at") == "06/12/2026 17:34"
+    assert dashboard._cell(row, "code_system") == "gso34"
+    assert dashboard._cell(row, "quality_flags") == ""

@@ -19,7 +19,12 @@ import duckdb
 import plotly.graph_objects as go
 import plotly.offline
 
-from foundation.periods import period_label_vi
+from foundation.vietnamese import (
+    INDEX_NAMES_VI,
+    PERIOD_TYPES_VI,
+    UNIT_TYPES_VI,
+    period_label_vi,
+)
 from publication.descriptions import header_vi
 
 # the dossier indicators' published name, newest first (`dossier_indicators_monthly` is the
@@ -73,12 +78,20 @@ def _period_label(value: object) -> str:
     return str(value)
 
 
+# a withheld unit's or a decision's codes as people name them
+CODE_NAMES = {"index_code": INDEX_NAMES_VI, "unit_type": UNIT_TYPES_VI,
+              "period_type": PERIOD_TYPES_VI, "code_system": CODE_SYSTEMS}
+
+
 def _cell(row: dict, column: str) -> str:
-    """A withheld unit's or a decision's value as people write it: its period as a period
-    (tháng 02/2025, năm 2025), a moment to the minute."""
+    """A withheld unit's or a decision's value as people write it: an index, a unit type, a
+    period type or a code system by its name, its period as a period (tháng 02/2025, năm
+    2025), a moment to the minute."""
     value = row[column]
     if value is None:
         return ""
+    if column in CODE_NAMES:
+        return CODE_NAMES[column].get(value, str(value))
     if column == "period_start":
         return period_label_vi(value, row.get("period_type"))
     if isinstance(value, dt.datetime):
@@ -323,8 +336,9 @@ def scorecard_section(con: duckdb.DuckDBPyConnection, rankings: list[Ranking],
     return Section("Bảng điểm của một tỉnh", body)
 
 
-# the page prints a period as the period ("tháng 02/2025"), not as its first day
-PERIOD_HEADER = "Kỳ"
+# the page prints a period as the period ("tháng 02/2025"), not as its first day, and an index
+# by its name, not its code
+SHOWN_HEADERS = {"period_start": "Kỳ", "index_code": "Chỉ số"}
 
 
 def withheld_section(con: duckdb.DuckDBPyConnection,
@@ -338,7 +352,7 @@ def withheld_section(con: duckdb.DuckDBPyConnection,
     for table in tables:
         rows = _records(con, f"select * from {_quote(table)}")
         heads = [c for c in columns[table] if not c.startswith("_")]
-        labels = [PERIOD_HEADER if c == "period_start" else header_vi(c, None) for c in heads]
+        labels = [SHOWN_HEADERS.get(c) or header_vi(c, None) for c in heads]
         head = "".join(f"<th>{html.escape(label)}</th>" for label in labels)
         cells = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(r, c))}</td>" for c in heads)
                         + "</tr>" for r in rows)

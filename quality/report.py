@@ -15,9 +15,9 @@ from typing import Any
 
 import duckdb
 
-from foundation.periods import period_label_vi
+from foundation.vietnamese import UNIT_TYPES_VI, period_label_vi
 from quality import charts
-from quality.catalog import INDICES, SEVERITIES_VI, UNIT_TYPES_VI
+from quality.catalog import INDICES, SEVERITIES_VI
 from quality.results import Result, format_value
 from quality.suites import Expectation, SuiteFile
 

@@ -134,5 +134,11 @@ def test_withheld_periods_and_decision_moments_read_as_people_write_them() -> No
     assert dashboard._cell({"period_start": dt.date(2025, 2, 1)}, "period_start") \
         == "tháng 02/2025"  # a table without a period type: its months
     assert dashboard._cell(row, "decided_at") == "06/12/2026 17:34"
-    assert dashboard._cell(row, "code_system") == "gso34"
     assert dashboard._cell(row, "quality_flags") == ""
+    # codes by their names, an unknown code as it is
+    assert dashboard._cell(row, "code_system") == "Mã 34 tỉnh (từ 01/07/2025, kỳ cũ quy đổi)"
+    assert dashboard._cell(row, "period_type") == "quý"
+    assert dashboard._cell({"index_code": "sipas"}, "index_code") == (
+        "Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)")
+    assert dashboard._cell({"unit_type": "agency"}, "unit_type") == "cơ quan"
+    assert dashboard._cell({"unit_type": "ward"}, "unit_type") == "ward"

@@ -314,7 +314,7 @@ def scorecard_section(con: duckdb.DuckDBPyConnection, rankings: list[Ranking],
             for column, label in labels.items():
                 if r.get(column) is not None:
                     cards.setdefault(r["unit_name"], []).append((
-                        f"{label}, tháng {_period_label(r['period_start'])}",
+                        f"{label}, {period_label_vi(r['period_start'], 'month')}",
                         f"{float(r[column]) * 100:.1f}%".replace(".", ",")))
     if not cards:
         return None

@@ -20,7 +20,7 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from chiso.spark.build import month_partition, spark_session
+from chiso.spark.build import DbtRun, month_partition, spark_session
 from chiso.spark.compare import Comparison, compare_relations, relations_from_manifest, spark_reader
 from chiso.spark.runner import SparkBuildReport, run_on_spark
 from foundation.settings import SEEDS_DIR
@@ -78,6 +78,15 @@ def _plant(session: Any, period: tuple[dt.date, dt.date]) -> None:
     row.write.insertInto(PROCESSING)
 
 
+def _require_success(build: DbtRun) -> None:
+    """Every test here reads what the whole build made: when it failed, say which nodes failed
+    and why (a Java stack trace's first lines), not that a table is missing further on."""
+    if not build.success:
+        failures = [f"{f.unique_id}: {(f.message or '')[:400]}" for f in build.failures]
+        pytest.fail("dbt build on Spark failed:\n" + "\n".join(failures or [str(build.error)]),
+                    pytrace=False)
+
+
 def _planted_rows(session: Any) -> dict[str, int]:
     counts = {}
     for label, (start, _) in (("inside", PLANTED_INSIDE), ("outside", PLANTED_OUTSIDE)):
@@ -94,6 +103,7 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engines]:
     warehouse = _run_duckdb_pipeline(home)
     lake, spark_home = home / "lake", home / "spark"
     full = run_on_spark(warehouse=warehouse, lake=lake, spark_home=spark_home, threads=THREADS)
+    _require_success(full.runs[-1])
     session = spark_session()
     for period in (PLANTED_INSIDE, PLANTED_OUTSIDE):
         _plant(session, period)
